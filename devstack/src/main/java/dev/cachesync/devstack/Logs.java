@@ -1,0 +1,46 @@
+package dev.cachesync.devstack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads the end of a child process's log for error messages. */
+final class Logs {
+    private Logs() {
+    }
+
+    static String tail(Path log, int lines) {
+        if (log == null || !Files.exists(log)) {
+            return "(no log at " + log + ")";
+        }
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log " + log + " unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory("cachesync-" + prefix + "-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new DevStackException(prefix, "cannot create a temp directory: " + e.getMessage(), null, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: temp files of a finished run
+        }
+    }
+}
