@@ -1,0 +1,251 @@
+package dev.cachesync.cache.http;
+
+import dev.cachesync.cache.http.CacheDecision.Action;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pure RFC 9111 decisions of a shared cache: reuse, revalidate or fetch; store or not, for how long,
+ * under which Vary values; how a 304 refreshes a stored response. No I/O; time is a parameter.
+ *
+ * <p>Choices where the RFCs leave room (documented so users are not surprised):
+ * <ul>
+ *   <li>No heuristic freshness (lifetime 0 without explicit freshness).</li>
+ *   <li>{@code must-revalidate} and {@code proxy-revalidate} forbid every stale reuse, including
+ *       {@code stale-while-revalidate}, {@code stale-if-error} and the client's {@code max-stale}.
+ *       {@code s-maxage} implies proxy-revalidate only for {@code max-stale}: an explicit
+ *       {@code stale-while-revalidate} / {@code stale-if-error} from the origin is a later, more specific
+ *       permission (RFC 5861: "regardless of other freshness information").</li>
+ *   <li>{@code private} (even field-qualified) is never stored; {@code no-cache} is stored but always
+ *       revalidated.</li>
+ *   <li>Only GET responses are stored; a HEAD is answered from a stored GET.</li>
+ * </ul>
+ */
+public final class CacheStrategy {
+
+    /** Statuses that may be stored without explicit freshness (RFC 9110 15.1 "heuristically cacheable"). */
+    private static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410,
+            414, 501);
+    /** Fields a 304 must not overwrite in the stored response (RFC 9111 3.2). */
+    private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
+            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer");
+
+    private final long staleRetentionMillis;
+
+    /**
+     * @param staleRetentionMillis how long a stale response that has a validator is kept for revalidation
+     *                             beyond its freshness and stale-* windows
+     */
+    public CacheStrategy(long staleRetentionMillis) {
+        this.staleRetentionMillis = Math.max(0, staleRetentionMillis);
+    }
+
+    public CacheDecision decide(CacheRequest request, StoredResponse stored, long nowMillis) {
+        if (!request.isCacheableMethod()) {
+            return new CacheDecision(Action.PASS_THROUGH, null, request.method() + " is not cached");
+        }
+        if (stored == null) {
+            return new CacheDecision(Action.FETCH, null, "nothing stored");
+        }
+        CacheControl requestCc = CacheControl.parse(request.headers());
+        CacheControl responseCc = CacheControl.parse(stored.headers());
+        Action miss = stored.hasValidator() ? Action.REVALIDATE : Action.FETCH;
+        if (responseCc.noCache()) {
+            return new CacheDecision(miss, stored, "response no-cache");
+        }
+        if (requestCc.noCache()) {
+            return new CacheDecision(miss, stored, "request no-cache");
+        }
+        long age = FreshnessPolicy.currentAgeMillis(stored, nowMillis);
+        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        if (age < lifetime) {
+            if (requestCc.maxAge().isPresent() && age > requestCc.maxAge().getAsLong() * 1000) {
+                return new CacheDecision(miss, stored, "older than request max-age");
+            }
+            if (requestCc.minFresh().isPresent() && lifetime - age < requestCc.minFresh().getAsLong() * 1000) {
+                return new CacheDecision(miss, stored, "less fresh than request min-fresh");
+            }
+            return new CacheDecision(Action.SERVE, stored, "fresh");
+        }
+        long staleness = age - lifetime;
+        if (!forbidsStale(responseCc)) {
+            boolean clientAcceptsStale = requestCc.maxStaleAny()
+                    || (requestCc.maxStale().isPresent() && staleness <= requestCc.maxStale().getAsLong() * 1000);
+            if (clientAcceptsStale && responseCc.sMaxAge().isEmpty()) {
+                return new CacheDecision(Action.SERVE_STALE, stored, "stale within request max-stale");
+            }
+            if (responseCc.staleWhileRevalidate().isPresent()
+                    && staleness <= responseCc.staleWhileRevalidate().getAsLong() * 1000) {
+                return new CacheDecision(Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND, stored,
+                        "stale within stale-while-revalidate");
+            }
+        }
+        return new CacheDecision(miss, stored, "stale");
+    }
+
+    /** May {@code stored} answer {@code request} because the origin failed (5xx, timeout, unreachable)? */
+    public boolean mayServeStaleOnError(CacheRequest request, StoredResponse stored, long nowMillis) {
+        if (stored == null) {
+            return false;
+        }
+        CacheControl responseCc = CacheControl.parse(stored.headers());
+        if (forbidsStale(responseCc)) {
+            return false;
+        }
+        long staleness = FreshnessPolicy.currentAgeMillis(stored, nowMillis)
+                - FreshnessPolicy.freshnessLifetimeMillis(stored);
+        if (staleness <= 0) {
+            return true; // still fresh (e.g. a no-cache response whose revalidation failed): not stale at all
+        }
+        long allowed = Math.max(responseCc.staleIfError().orElse(-1),
+                CacheControl.parse(request.headers()).staleIfError().orElse(-1));
+        return allowed >= 0 && staleness <= allowed * 1000;
+    }
+
+    /** An origin outcome that triggers stale-if-error. */
+    public static boolean isErrorStatus(int status) {
+        return status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    private static boolean forbidsStale(CacheControl responseCc) {
+        return responseCc.mustRevalidate() || responseCc.proxyRevalidate();
+    }
+
+    public Storability storability(CacheRequest request, int status, Headers response) {
+        if (!request.method().equals("GET")) {
+            return Storability.no("only GET responses are stored");
+        }
+        CacheControl requestCc = CacheControl.parse(request.headers());
+        CacheControl responseCc = CacheControl.parse(response);
+        if (requestCc.noStore()) {
+            return Storability.no("request no-store");
+        }
+        if (responseCc.noStore()) {
+            return Storability.no("response no-store");
+        }
+        if (responseCc.isPrivate()) {
+            return Storability.no("response private (shared cache)");
+        }
+        if (status < 200 || status == 206 || status == 304 || status >= 600) {
+            return Storability.no("status " + status + " is not stored");
+        }
+        if (varyNames(response).contains("*")) {
+            return Storability.no("Vary: *");
+        }
+        if (request.headers().contains("Authorization") && !responseCc.isPublic() && !responseCc.mustRevalidate()
+                && responseCc.sMaxAge().isEmpty()) {
+            return Storability.no("request has Authorization and the response does not allow sharing");
+        }
+        boolean explicit = FreshnessPolicy.hasExplicitFreshness(response);
+        boolean validator = response.contains("ETag") || response.contains("Last-Modified");
+        if (explicit) {
+            return Storability.yes("explicit freshness");
+        }
+        if (validator && HEURISTICALLY_CACHEABLE.contains(status)) {
+            return Storability.yes("validator only: revalidated on every use (no heuristic freshness)");
+        }
+        return Storability.no("no explicit freshness and no validator");
+    }
+
+    /** Until when the store keeps a response: freshness plus the longest stale use it may still have. */
+    public long retainUntilMillis(StoredResponse stored) {
+        CacheControl cc = CacheControl.parse(stored.headers());
+        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        long ageAtResponse = FreshnessPolicy.currentAgeMillis(stored, stored.responseTimeMillis());
+        long staleUse = 0;
+        if (!forbidsStale(cc)) {
+            staleUse = Math.max(cc.staleWhileRevalidate().orElse(0), cc.staleIfError().orElse(0)) * 1000;
+        }
+        if (stored.hasValidator()) {
+            staleUse = Math.max(staleUse, staleRetentionMillis);
+        }
+        return stored.responseTimeMillis() + Math.max(0, lifetime - ageAtResponse) + staleUse;
+    }
+
+    /** Headers to add to the origin request to revalidate {@code stored}. */
+    public static Headers conditionalHeaders(Headers requestHeaders, StoredResponse stored) {
+        Headers h = requestHeaders;
+        var etag = stored.headers().first("ETag");
+        if (etag.isPresent()) {
+            h = h.with("If-None-Match", etag.get());
+        }
+        var lastModified = stored.headers().first("Last-Modified");
+        if (lastModified.isPresent()) {
+            h = h.with("If-Modified-Since", lastModified.get());
+        }
+        return h;
+    }
+
+    /** A 304 refreshes the stored response: its header fields replace the stored ones, times restart. */
+    public static StoredResponse refresh(StoredResponse stored, Headers notModified, long requestTimeMillis,
+                                         long responseTimeMillis, Set<String> tagsOrNull) {
+        Headers merged = stored.headers().updatedWith(notModified, NOT_UPDATED_BY_304);
+        Set<String> tags = tagsOrNull == null ? stored.tags() : tagsOrNull;
+        return stored.withHeaders(merged, requestTimeMillis, responseTimeMillis, tags);
+    }
+
+    /** The {@code Age} header value (whole seconds) for serving {@code stored} now. */
+    public static long ageSeconds(StoredResponse stored, long nowMillis) {
+        return FreshnessPolicy.currentAgeMillis(stored, nowMillis) / 1000;
+    }
+
+    /** Lower-case header names listed by {@code Vary}. */
+    public static List<String> varyNames(Headers response) {
+        List<String> names = new ArrayList<>();
+        for (String value : response.all("Vary")) {
+            for (String part : value.split(",")) {
+                String name = part.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The request's values of the varied headers (combined, trimmed); absent headers are omitted. */
+    public static Map<String, String> varyValues(Headers request, List<String> varyNames) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : varyNames) {
+            request.combined(name).ifPresent(v -> values.put(name, normalize(v)));
+        }
+        return values;
+    }
+
+    /** Does {@code stored} match the request for every header it varies on (absent matches absent)? */
+    public static boolean varyMatches(StoredResponse stored, Headers request) {
+        for (String name : varyNames(stored.headers())) {
+            String storedValue = stored.varyValues().get(name);
+            String requestValue = request.combined(name).map(CacheStrategy::normalize).orElse(null);
+            if (storedValue == null ? requestValue != null : !storedValue.equals(requestValue)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first stored variant that matches the request, or null. */
+    public static StoredResponse selectVariant(List<StoredResponse> variants, Headers request) {
+        for (StoredResponse v : variants) {
+            if (varyMatches(v, request)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String normalize(String value) {
+        StringBuilder out = new StringBuilder();
+        for (String part : value.split(",")) {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(part.trim().replaceAll("\\s+", " "));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.cachesync.cache.http;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
+
+/**
+ * Freshness arithmetic of RFC 9111 section 4.2 for a shared cache, in milliseconds.
+ * There is no heuristic freshness: a response without {@code s-maxage}, {@code max-age} or
+ * {@code Expires} has a lifetime of zero (it can still be stored if it has a validator, and is then
+ * revalidated on every use). Pure: time comes in as arguments.
+ */
+public final class FreshnessPolicy {
+
+    private FreshnessPolicy() {
+    }
+
+    /** s-maxage, else max-age, else Expires minus Date (or minus the response time when Date is missing). */
+    public static long freshnessLifetimeMillis(Headers response, long responseTimeMillis) {
+        CacheControl cc = CacheControl.parse(response);
+        if (cc.sMaxAge().isPresent()) {
+            return cc.sMaxAge().getAsLong() * 1000;
+        }
+        if (cc.maxAge().isPresent()) {
+            return cc.maxAge().getAsLong() * 1000;
+        }
+        if (response.contains("Expires")) {
+            OptionalLong expires = parseDate(response.first("Expires").orElse(""));
+            if (expires.isEmpty()) {
+                return 0; // an invalid Expires (e.g. "0") means already expired
+            }
+            long date = parseDate(response.first("Date").orElse("")).orElse(responseTimeMillis);
+            return Math.max(0, expires.getAsLong() - date);
+        }
+        return 0;
+    }
+
+    public static boolean hasExplicitFreshness(Headers response) {
+        CacheControl cc = CacheControl.parse(response);
+        return cc.sMaxAge().isPresent() || cc.maxAge().isPresent() || response.contains("Expires");
+    }
+
+    /** current_age of RFC 9111 4.2.3. */
+    public static long currentAgeMillis(StoredResponse stored, long nowMillis) {
+        Headers h = stored.headers();
+        long dateValue = parseDate(h.first("Date").orElse("")).orElse(stored.responseTimeMillis());
+        long apparentAge = Math.max(0, stored.responseTimeMillis() - dateValue);
+        long ageValue = parseSeconds(h.first("Age").orElse("")) * 1000;
+        long responseDelay = Math.max(0, stored.responseTimeMillis() - stored.requestTimeMillis());
+        long correctedAgeValue = ageValue + responseDelay;
+        long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
+        long residentTime = Math.max(0, nowMillis - stored.responseTimeMillis());
+        return correctedInitialAge + residentTime;
+    }
+
+    public static long freshnessLifetimeMillis(StoredResponse stored) {
+        return freshnessLifetimeMillis(stored.headers(), stored.responseTimeMillis());
+    }
+
+    public static boolean isFresh(StoredResponse stored, long nowMillis) {
+        return currentAgeMillis(stored, nowMillis) < freshnessLifetimeMillis(stored);
+    }
+
+    /** Parses an HTTP-date (IMF-fixdate / RFC 1123); empty when invalid. */
+    public static OptionalLong parseDate(String value) {
+        if (value == null || value.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli());
+        } catch (DateTimeParseException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    public static String formatDate(long epochMillis) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneOffset.UTC));
+    }
+
+    private static long parseSeconds(String value) {
+        try {
+            return Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cachesync.cache.http;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One stored response (one variant when the origin sends {@code Vary}).
+ *
+ * @param requestTimeMillis  when the request that produced it was sent (RFC 9111 4.2.3 request_time)
+ * @param responseTimeMillis when the response was received (response_time)
+ * @param varyValues         the request's values of the headers named by {@code Vary}, absent headers omitted
+ * @param tags               cache tags from the tag header
+ * @param fillSequence       the global purge sequence read before the origin was asked (DESIGN "Fill")
+ */
+public record StoredResponse(
+        int status,
+        Headers headers,
+        byte[] body,
+        long requestTimeMillis,
+        long responseTimeMillis,
+        Map<String, String> varyValues,
+        Set<String> tags,
+        long fillSequence) {
+
+    public StoredResponse {
+        Objects.requireNonNull(headers, "headers");
+        body = body == null ? new byte[0] : body;
+        varyValues = Map.copyOf(varyValues);
+        tags = Set.copyOf(tags);
+    }
+
+    public StoredResponse withHeaders(Headers newHeaders, long newRequestTime, long newResponseTime, Set<String> newTags) {
+        return new StoredResponse(status, newHeaders, body, newRequestTime, newResponseTime, varyValues, newTags,
+                fillSequence);
+    }
+
+    public StoredResponse withFillSequence(long sequence) {
+        return new StoredResponse(status, headers, body, requestTimeMillis, responseTimeMillis, varyValues, tags,
+                sequence);
+    }
+
+    /** Approximate size in bytes, for the largest-entry limit. */
+    public int approximateSize() {
+        int size = body.length + 64;
+        for (var e : headers.asMap().entrySet()) {
+            size += e.getKey().length();
+            for (String v : e.getValue()) {
+                size += v.length() + 4;
+            }
+        }
+        return size;
+    }
+
+    public boolean hasValidator() {
+        return headers.contains("ETag") || headers.contains("Last-Modified");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoredResponse s && status == s.status && headers.equals(s.headers)
+                && java.util.Arrays.equals(body, s.body) && requestTimeMillis == s.requestTimeMillis
+                && responseTimeMillis == s.responseTimeMillis && varyValues.equals(s.varyValues)
+                && tags.equals(s.tags) && fillSequence == s.fillSequence;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, headers, java.util.Arrays.hashCode(body), responseTimeMillis, fillSequence);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredResponse[status=" + status + ", bytes=" + body.length + ", tags=" + tags + ", vary=" + varyValues
+                + ", responseTime=" + responseTimeMillis + ", fillSequence=" + fillSequence + "]";
+    }
+}
