@@ -1,0 +1,25 @@
+package dev.cachesync.catalog.outbox;
+
+import dev.cachesync.catalog.product.ChangeSink;
+import dev.cachesync.catalog.product.ProductChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Appends each change to the {@code outbox} table on the caller's transaction; the relay publishes it later. */
+public final class OutboxWriter implements ChangeSink {
+    @Override
+    public void append(Connection transaction, ProductChange change) throws SQLException {
+        try (PreparedStatement ps = transaction.prepareStatement(
+                "INSERT INTO outbox (event_id, product_id, version, created_at, payload) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, change.eventId());
+            ps.setString(2, change.productId());
+            ps.setLong(3, change.version());
+            ps.setObject(4, OffsetDateTime.ofInstant(change.occurredAt(), ZoneOffset.UTC));
+            ps.setString(5, OutboxPayload.toJson(change));
+            ps.executeUpdate();
+        }
+    }
+}

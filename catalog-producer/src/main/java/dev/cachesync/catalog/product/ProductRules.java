@@ -1,0 +1,68 @@
+package dev.cachesync.catalog.product;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The catalog's input rules, shared by the HTTP API, the store and the event publisher. Pure. */
+public final class ProductRules {
+    /** Product ids and category/brand slugs; short enough that every derived cache tag stays valid. */
+    public static final Pattern ID_OR_SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    public static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    public static final int MAX_NAME_LENGTH = 200;
+    public static final int MAX_DESCRIPTION_LENGTH = 5000;
+    public static final String DEFAULT_CURRENCY = "EUR";
+
+    private ProductRules() {
+    }
+
+    public static boolean isValidId(String value) {
+        return value != null && ID_OR_SLUG.matcher(value).matches();
+    }
+
+    /** Throws naming {@code field} unless {@code value} is a valid product id or slug. */
+    public static String requireId(String field, String value) {
+        if (!isValidId(value)) {
+            throw ValidationException.of(field, describeBadId(value));
+        }
+        return value;
+    }
+
+    static String describeBadId(String value) {
+        if (value == null || value.isEmpty()) {
+            return "is required";
+        }
+        return "must match " + ID_OR_SLUG.pattern() + " (lower-case letters, digits, '_' and '-', at most 64), was '"
+                + abbreviate(value) + "'";
+    }
+
+    /** Adds an error for every rule the draft breaks. */
+    static void check(ProductDraft.Unchecked draft, List<FieldError> errors) {
+        if (draft.name() == null || draft.name().isBlank()) {
+            errors.add(new FieldError("name", "is required and must not be blank"));
+        } else if (draft.name().length() > MAX_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+        }
+        if (draft.description() != null && draft.description().length() > MAX_DESCRIPTION_LENGTH) {
+            errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION_LENGTH + " characters"));
+        }
+        if (draft.priceCents() < 0) {
+            errors.add(new FieldError("priceCents", "must be >= 0, was " + draft.priceCents()));
+        }
+        if (draft.currency() == null || !CURRENCY.matcher(draft.currency()).matches()) {
+            errors.add(new FieldError("currency", "must be a three-letter ISO 4217 code such as EUR"));
+        }
+        if (draft.stock() < 0) {
+            errors.add(new FieldError("stock", "must be >= 0, was " + draft.stock()));
+        }
+        if (!isValidId(draft.categorySlug())) {
+            errors.add(new FieldError("categorySlug", describeBadId(draft.categorySlug())));
+        }
+        if (draft.brandSlug() != null && !isValidId(draft.brandSlug())) {
+            errors.add(new FieldError("brandSlug", describeBadId(draft.brandSlug())));
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+}
