@@ -1,0 +1,49 @@
+package dev.cachesync.schemas.serde;
+
+import dev.cachesync.schemas.registry.SchemaRegistryClient;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One registry client per URL per process, so every serde of a process shares one schema cache. */
+final class RegistryClients {
+
+    private static final Map<String, SchemaRegistryClient> BY_URL = new ConcurrentHashMap<>();
+
+    private RegistryClients() {
+    }
+
+    static SchemaRegistryClient forConfig(Map<String, ?> configs) {
+        Object value = configs.get(AvroSerdes.SCHEMA_REGISTRY_URL);
+        if (value == null || value.toString().isBlank()) {
+            throw new ConfigException(AvroSerdes.SCHEMA_REGISTRY_URL, value,
+                    "is required: the base URL of a Confluent-compatible schema registry");
+        }
+        // Confluent accepts a comma-separated list; this client talks to the first one.
+        String url = value.toString().split(",")[0].trim();
+        try {
+            return BY_URL.computeIfAbsent(url, SchemaRegistryClient::create);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(AvroSerdes.SCHEMA_REGISTRY_URL, value, e.getMessage());
+        }
+    }
+
+    static boolean booleanConfig(Map<String, ?> configs, String key, boolean defaultValue) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = value.toString().trim();
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ConfigException(key, value, "must be true or false");
+    }
+}
