@@ -1,0 +1,286 @@
+package dev.cachesync.cache.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.redisson.api.RFuture;
+import org.redisson.api.RLocalCachedMap;
+import org.redisson.api.RMap;
+import org.redisson.api.RScript;
+import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis side of the cache: entries in a Redisson {@link RLocalCachedMap} (so every write and removal
+ * also invalidates the other instances' near caches), tag sets, the expiry index, the purge sequence and
+ * the fences. Every call is bounded by {@code operationTimeout} and fails with
+ * {@link CacheUnavailableException}.
+ */
+public final class CacheStore {
+
+    private static final Logger log = LoggerFactory.getLogger(CacheStore.class);
+
+    /**
+     * @param nearCache           keep a near cache of entries in this process
+     * @param nearCacheMaxEntries near-cache bound (LRU). Redisson 4.7 bounds local caches by entry count only,
+     *                            not bytes; with {@code maxEntryBytes} the memory bound is the product.
+     * @param operationTimeout    longest wait for one Redis operation
+     */
+    public record Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout) {
+        public Options {
+            if (nearCacheMaxEntries <= 0) {
+                throw new IllegalArgumentException("nearCacheMaxEntries must be > 0, was " + nearCacheMaxEntries);
+            }
+            Objects.requireNonNull(operationTimeout, "operationTimeout");
+        }
+    }
+
+    /** Outcome of a fill. */
+    public enum FillOutcome { STORED, DISCARDED_BY_FENCE }
+
+    private final RedissonClient client;
+    private final KeyLayout layout;
+    private final Options options;
+    private final RLocalCachedMap<String, CacheEntry> entries;
+    /** What reads go through: the local cached map itself, or a plain map on the same hash without near cache. */
+    private final RMap<String, CacheEntry> reader;
+    private final RMap<String, String> fences;
+    private final RScoredSortedSet<String> expiry;
+    private final RScript script;
+
+    public CacheStore(RedissonClient client, String keyPrefix, Options options) {
+        this.client = Objects.requireNonNull(client, "redisson");
+        this.layout = new KeyLayout(keyPrefix);
+        this.options = Objects.requireNonNull(options, "options");
+        this.entries = client.getLocalCachedMap(LocalCachedMapOptions.<String, CacheEntry>name(layout.entries())
+                .codec(EntryCodec.INSTANCE)
+                .cacheSize(options.nearCache() ? options.nearCacheMaxEntries() : 1)
+                .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
+                .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)
+                .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR));
+        this.reader = options.nearCache() ? entries : client.getMap(layout.entries(), EntryCodec.INSTANCE);
+        this.fences = client.getMap(layout.fences(), StringCodec.INSTANCE);
+        this.expiry = client.getScoredSortedSet(layout.expiryIndex(), StringCodec.INSTANCE);
+        this.script = client.getScript(StringCodec.INSTANCE);
+    }
+
+    public KeyLayout layout() {
+        return layout;
+    }
+
+    public RedissonClient redisson() {
+        return client;
+    }
+
+    /** The Redisson map of entries; writes and removals must go through it (never raw hash commands). */
+    public RLocalCachedMap<String, CacheEntry> entriesMap() {
+        return entries;
+    }
+
+    public boolean nearCacheEnabled() {
+        return options.nearCache();
+    }
+
+    /** The near-cache copy only (no Redis call); null when absent or near cache is off. */
+    public CacheEntry readLocal(String key) {
+        return options.nearCache() ? entries.getCachedMap().get(key) : null;
+    }
+
+    /**
+     * Reads from Redis (filling the near cache) and drops variants whose fill predates a purge of one of
+     * their tags or of the key (a fill caught between its store and its fence check, DESIGN Fill step 4).
+     */
+    public CacheEntry read(String key) {
+        CacheEntry entry = await(reader.getAsync(key), "read " + key);
+        if (entry == null) {
+            return null;
+        }
+        Set<String> fields = new LinkedHashSet<>(entry.tags());
+        fields.add(KeyLayout.keyFenceField(key));
+        Map<String, String> fenceValues = await(fences.getAllAsync(fields), "read fences");
+        List<dev.cachesync.cache.http.StoredResponse> valid = new ArrayList<>();
+        for (var variant : entry.variants()) {
+            if (maxFence(fenceValues, variant.tags(), key) <= variant.fillSequence()) {
+                valid.add(variant);
+            }
+        }
+        if (valid.size() == entry.variants().size()) {
+            return entry;
+        }
+        log.debug("[Cache] FENCED {}: entry filled before a purge, removing it", key);
+        remove(List.of(key), entry.tags());
+        return valid.isEmpty() ? null : new CacheEntry(valid);
+    }
+
+    /** Fill step 1: the purge sequence before the origin is asked. */
+    public long sequence() {
+        String value = await(client.<String>getBucket(layout.sequence(), StringCodec.INSTANCE).getAsync(),
+                "read sequence");
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    /**
+     * Fill steps 3 and 4: store through Redisson, index under tags and expiry, read the fences; if a purge
+     * newer than a variant's fill sequence touched its tags or key, remove the entry again.
+     */
+    public FillOutcome fill(String key, CacheEntry entry, long retainUntilMillis) {
+        await(entries.fastPutAsync(key, entry), "store " + key);
+        Set<String> tags = entry.tags();
+        List<Object> keys = new ArrayList<>();
+        keys.add(layout.fences());
+        keys.add(layout.expiryIndex());
+        tags.forEach(t -> keys.add(layout.tagSet(t)));
+        List<Object> args = new ArrayList<>();
+        args.add(key);
+        args.add(Long.toString(retainUntilMillis));
+        List<String> fields = new ArrayList<>(tags);
+        fields.add(KeyLayout.keyFenceField(key));
+        args.addAll(fields);
+        List<Object> values = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL_INDEX,
+                RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
+        Map<String, String> fenceValues = new java.util.HashMap<>();
+        for (int i = 0; i < fields.size() && i < values.size(); i++) {
+            if (values.get(i) != null) {
+                fenceValues.put(fields.get(i), values.get(i).toString());
+            }
+        }
+        for (var variant : entry.variants()) {
+            if (maxFence(fenceValues, variant.tags(), key) > variant.fillSequence()) {
+                log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not keeping it", key);
+                remove(List.of(key), tags);
+                return FillOutcome.DISCARDED_BY_FENCE;
+            }
+        }
+        return FillOutcome.STORED;
+    }
+
+    /** Removes entries through Redisson (near caches are told), then unindexes keys that stayed absent. */
+    public long remove(Collection<String> keys, Collection<String> tags) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        long removed = await(entries.fastRemoveAsync(keys.toArray(new String[0])), "remove entries");
+        cleanup(keys, tags);
+        return removed;
+    }
+
+    /** Purge step 4 / sweep clean-up: see {@link RedisScripts#CLEANUP}. */
+    public void cleanup(Collection<String> keys, Collection<String> tags) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<Object> scriptKeys = new ArrayList<>();
+        scriptKeys.add(layout.entries());
+        scriptKeys.add(layout.expiryIndex());
+        new LinkedHashSet<>(tags).forEach(t -> scriptKeys.add(layout.tagSet(t)));
+        await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.CLEANUP,
+                RScript.ReturnType.LONG, scriptKeys, keys.toArray()), "cleanup indexes");
+    }
+
+    /** Result of {@link #beginPurge}: the purge's sequence and the keys its tags held. */
+    public record PurgeStart(long sequence, Set<String> taggedKeys) {
+    }
+
+    /** Purge steps 1 and 2 (atomic): raise the fences of the tags and keys, read the tags' members. */
+    public PurgeStart beginPurge(Collection<String> tags, Collection<String> keys) {
+        List<Object> scriptKeys = new ArrayList<>();
+        scriptKeys.add(layout.sequence());
+        scriptKeys.add(layout.fences());
+        tags.forEach(t -> scriptKeys.add(layout.tagSet(t)));
+        List<Object> fields = new ArrayList<>(tags);
+        keys.forEach(k -> fields.add(KeyLayout.keyFenceField(k)));
+        List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                RedisScripts.PURGE_BEGIN, RScript.ReturnType.LIST, scriptKeys, fields.toArray()), "purge");
+        long seq = Long.parseLong(result.get(0).toString());
+        Set<String> members = new LinkedHashSet<>();
+        for (int i = 1; i < result.size(); i++) {
+            members.add(result.get(i).toString());
+        }
+        return new PurgeStart(seq, members);
+    }
+
+    /**
+     * Removes up to {@code limit} entries whose retention ended by {@code nowMillis}, through Redisson so
+     * near caches drop them too, and unindexes them. Returns how many entries were removed.
+     */
+    public int sweepExpired(long nowMillis, int limit) {
+        Collection<String> due = await(expiry.valueRangeAsync(Double.NEGATIVE_INFINITY, true, nowMillis, true, 0,
+                limit), "read expiry index");
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Map<String, CacheEntry> current = await(reader.getAllAsync(new HashSet<>(due)), "read expired entries");
+        Set<String> tags = new HashSet<>();
+        current.values().forEach(e -> tags.addAll(e.tags()));
+        long removed = remove(due, tags);
+        if (removed > 0) {
+            log.debug("[Cache] EXPIRED {} entries removed", removed);
+        }
+        return (int) removed;
+    }
+
+    /** A short cross-instance fill lock; true when this caller holds it. */
+    public boolean tryLock(String key, String token, Duration ttl) {
+        return await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).setIfAbsentAsync(token, ttl),
+                "lock " + key);
+    }
+
+    public void unlock(String key, String token) {
+        await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).compareAndSetAsync(token, null),
+                "unlock " + key);
+    }
+
+    /** Reads straight from Redis without touching the near cache (for the cache manager). */
+    public CacheEntry readRaw(String key) {
+        return await(client.<String, CacheEntry>getMap(layout.entries(), EntryCodec.INSTANCE).getAsync(key),
+                "read " + key);
+    }
+
+    public Map<String, String> fences(Collection<String> fields) {
+        return await(fences.getAllAsync(new LinkedHashSet<>(fields)), "read fences");
+    }
+
+    public Double expiryScore(String key) {
+        return await(expiry.getScoreAsync(key), "read expiry");
+    }
+
+    private static long maxFence(Map<String, String> fenceValues, Set<String> tags, String key) {
+        long max = parse(fenceValues.get(KeyLayout.keyFenceField(key)));
+        for (String tag : tags) {
+            max = Math.max(max, parse(fenceValues.get(tag)));
+        }
+        return max;
+    }
+
+    private static long parse(String value) {
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private <T> T await(RFuture<T> future, String what) {
+        try {
+            return future.toCompletableFuture().get(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheUnavailableException("interrupted: " + what, e);
+        } catch (ExecutionException e) {
+            throw new CacheUnavailableException("Redis failed: " + what + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new CacheUnavailableException("Redis timed out after " + options.operationTimeout().toMillis()
+                    + " ms: " + what, e);
+        }
+    }
+}

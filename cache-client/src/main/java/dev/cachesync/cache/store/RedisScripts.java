@@ -1,0 +1,55 @@
+package dev.cachesync.cache.store;
+
+/** The Lua scripts of the fill and purge protocol (DESIGN "The purge and the fill"). Read-only on entries. */
+final class RedisScripts {
+
+    private RedisScripts() {
+    }
+
+    /**
+     * Fill step 3b+4, atomically: index the entry under its tags and expiry, then read the fences.
+     * KEYS[1] fences, KEYS[2] expiry index, KEYS[3..] tag sets; ARGV[1] entry key, ARGV[2] retain-until (ms),
+     * ARGV[3..] fence fields. Returns the fence values of ARGV[3..] (nil when never purged).
+     */
+    static final String FILL_INDEX = """
+            for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
+            redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
+            if #ARGV < 3 then return {} end
+            return redis.call('hmget', KEYS[1], unpack(ARGV, 3))
+            """;
+
+    /**
+     * Purge steps 1 and 2, atomically: next sequence, fences raised to it (never lowered), then the members
+     * of the tags' sets. KEYS[1] sequence, KEYS[2] fences, KEYS[3..] tag sets; ARGV fence fields.
+     * Returns {sequence, member...}.
+     */
+    static final String PURGE_BEGIN = """
+            local seq = redis.call('incr', KEYS[1])
+            for i = 1, #ARGV do
+              local current = tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0')
+              if current < seq then redis.call('hset', KEYS[2], ARGV[i], seq) end
+            end
+            local result = {tostring(seq)}
+            if #KEYS > 2 then
+              for _, member in ipairs(redis.call('sunion', unpack(KEYS, 3))) do table.insert(result, member) end
+            end
+            return result
+            """;
+
+    /**
+     * Index clean-up after entries were removed through Redisson: a key leaves the tag sets and the expiry
+     * index only if no entry exists under it any more, so a fill that re-stored it meanwhile stays indexed
+     * (and therefore purgeable). KEYS[1] entries hash, KEYS[2] expiry index, KEYS[3..] tag sets; ARGV keys.
+     */
+    static final String CLEANUP = """
+            local cleaned = 0
+            for _, key in ipairs(ARGV) do
+              if redis.call('hexists', KEYS[1], key) == 0 then
+                for i = 3, #KEYS do redis.call('srem', KEYS[i], key) end
+                redis.call('zrem', KEYS[2], key)
+                cleaned = cleaned + 1
+              end
+            end
+            return cleaned
+            """;
+}

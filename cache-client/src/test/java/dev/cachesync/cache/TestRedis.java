@@ -1,0 +1,37 @@
+package dev.cachesync.cache;
+
+import dev.cachesync.cache.http.Headers;
+import dev.cachesync.cache.http.StoredResponse;
+import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.devstack.RedisServer;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/** Test helpers: a fresh Redisson client per simulated instance, and unique key prefixes. */
+public final class TestRedis {
+
+    private TestRedis() {
+    }
+
+    public static RedissonClient client(RedisServer redis) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(redis.uri()).setConnectionMinimumIdleSize(2)
+                .setConnectionPoolSize(8).setSubscriptionConnectionMinimumIdleSize(1)
+                .setRetryAttempts(1).setTimeout(1000);
+        config.setThreads(2).setNettyThreads(4);
+        return Redisson.create(config);
+    }
+
+    public static String uniquePrefix(String name) {
+        return "test-" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    public static CacheEntry entry(String body, long fillSequence, String... tags) {
+        return CacheEntry.of(new StoredResponse(200, Headers.of("Cache-Control", "max-age=60"), body.getBytes(),
+                System.currentTimeMillis(), System.currentTimeMillis(), Map.of(), Set.of(tags), fillSequence));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.cachesync.cache.purge;
+
+import static dev.cachesync.cache.TestRedis.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachesync.cache.TestRedis;
+import dev.cachesync.cache.store.CacheStore;
+import dev.cachesync.devstack.DevStack;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/** The purge and fill protocol on real Redis (devstack). */
+class TagPurgerTest {
+
+    static RedissonClient instanceA;
+    static RedissonClient instanceB;
+    String prefix;
+    CacheStore storeA;
+    CacheStore storeB;
+    TagPurger purger;
+
+    @BeforeAll
+    static void connect() {
+        instanceA = TestRedis.client(DevStack.redis());
+        instanceB = TestRedis.client(DevStack.redis());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        instanceA.shutdown();
+        instanceB.shutdown();
+    }
+
+    @BeforeEach
+    void stores() {
+        prefix = TestRedis.uniquePrefix("purge");
+        var options = new CacheStore.Options(true, 100, Duration.ofSeconds(5));
+        storeA = new CacheStore(instanceA, prefix, options);
+        storeB = new CacheStore(instanceB, prefix, options);
+        purger = TagPurger.create(instanceA, prefix);
+    }
+
+    long future() {
+        return System.currentTimeMillis() + 60_000;
+    }
+
+    @Test
+    void tagPurgeIsExact() {
+        storeA.fill("/users/1", entry("u1", 0, "user:1"), future());
+        storeA.fill("/users/10", entry("u10", 0, "user:10"), future());
+        storeA.fill("/superusers/1", entry("su1", 0, "superuser:1"), future());
+        storeA.fill("/users/1/orders", entry("o", 0, "user:1", "orders"), future());
+
+        PurgeResult result = purger.purge(List.of("user:1"), List.of());
+
+        assertThat(result.tags()).containsExactly("user:1");
+        assertThat(result.keysPurged()).isEqualTo(2);
+        assertThat(result.purgedKeys()).containsExactlyInAnyOrder("/users/1", "/users/1/orders");
+        assertThat(result.sequence()).isEqualTo(1);
+        assertThat(storeB.read("/users/1")).isNull();
+        assertThat(storeB.read("/users/1/orders")).isNull();
+        assertThat(storeB.read("/users/10")).isNotNull();
+        assertThat(storeB.read("/superusers/1")).isNotNull();
+        // purged keys leave the tag sets; entries of other tags stay indexed
+        assertThat(instanceA.getSet(prefix + "tag:user:1", StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(instanceA.getSet(prefix + "tag:user:10", StringCodec.INSTANCE).readAll())
+                .containsExactly("/users/10");
+    }
+
+    @Test
+    void invalidTagIsRejectedByNameAndNothingIsPurged() {
+        storeA.fill("/p/1", entry("p1", 0, "product:1"), future());
+
+        assertThatThrownBy(() -> purger.purge(List.of("product:1", "Product 2"), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'Product 2'");
+        assertThat(storeA.read("/p/1")).isNotNull();
+        assertThat(storeA.sequence()).isZero();
+    }
+
+    @Test
+    void purgeByKeyAndByUrl() {
+        storeA.fill("http://catalog/products/1", entry("p1", 0), future());
+        storeA.fill("http://catalog/products/2", entry("p2", 0), future());
+
+        assertThat(purger.purgeKeys(List.of("http://catalog/products/1")).keysPurged()).isEqualTo(1);
+        assertThat(purger.purgeUrls(List.of(URI.create("http://catalog/products/./2"))).keysPurged()).isEqualTo(1);
+        assertThat(storeA.read("http://catalog/products/1")).isNull();
+        assertThat(storeA.read("http://catalog/products/2")).isNull();
+    }
+
+    @Test
+    void fillThatStartedBeforeAPurgeIsDiscarded() {
+        long t0 = storeA.sequence();           // fill step 1, then the origin is asked...
+        purger.purgeTags(List.of("product:1")); // ...while the product changes and is purged
+
+        CacheStore.FillOutcome outcome = storeA.fill("/p/1", entry("old body", t0, "product:1"), future());
+
+        assertThat(outcome).isEqualTo(CacheStore.FillOutcome.DISCARDED_BY_FENCE);
+        assertThat(storeB.read("/p/1")).isNull();
+        assertThat(storeA.readLocal("/p/1")).isNull();
+        // a fill that started after the purge is kept
+        assertThat(storeA.fill("/p/1", entry("new body", storeA.sequence(), "product:1"), future()))
+                .isEqualTo(CacheStore.FillOutcome.STORED);
+    }
+
+    @Test
+    void keyPurgeFencesAFillInFlightToo() {
+        long t0 = storeA.sequence();
+        purger.purgeKeys(List.of("/p/9"));
+        assertThat(storeA.fill("/p/9", entry("old", t0), future())).isEqualTo(CacheStore.FillOutcome.DISCARDED_BY_FENCE);
+    }
+
+    @Test
+    void readRejectsAnEntryStoredBeforeItsFenceCheck() {
+        long t0 = storeA.sequence();
+        purger.purgeTags(List.of("product:5"));
+        // a filler stored through Redisson and then died before its fence check
+        storeA.entriesMap().fastPut("/p/5", entry("old", t0, "product:5"));
+
+        assertThat(storeB.read("/p/5")).isNull();
+        assertThat(storeA.readRaw("/p/5")).isNull();
+    }
+
+    @Test
+    void purgeInvalidatesOtherInstancesNearCaches() {
+        storeA.fill("/p/7", entry("v1", 0, "product:7"), future());
+        assertThat(storeB.read("/p/7")).isNotNull();
+        assertThat(storeB.readLocal("/p/7")).isNotNull();
+
+        purger.purgeTags(List.of("product:7"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> storeB.readLocal("/p/7") == null);
+        assertThat(storeA.readLocal("/p/7")).isNull();
+    }
+
+    @Test
+    void expirySweepRemovesFromRedisNearCachesAndTagSets() {
+        long past = System.currentTimeMillis() - 1;
+        storeA.fill("/p/old", entry("old", 0, "product:old"), past);
+        storeA.fill("/p/live", entry("live", 0, "product:live"), future());
+        assertThat(storeB.read("/p/old")).isNotNull();
+        assertThat(storeB.readLocal("/p/old")).isNotNull();
+
+        assertThat(storeA.sweepExpired(System.currentTimeMillis(), 100)).isEqualTo(1);
+
+        assertThat(storeA.readRaw("/p/old")).isNull();
+        assertThat(storeA.readRaw("/p/live")).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> storeB.readLocal("/p/old") == null);
+        assertThat(instanceA.getSet(prefix + "tag:product:old", StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(storeA.expiryScore("/p/old")).isNull();
+    }
+
+    @Test
+    void emptyPurgeDoesNothing() {
+        PurgeResult result = purger.purge(List.of(), List.of());
+        assertThat(result.keysPurged()).isZero();
+        assertThat(result.purgedKeys()).isEmpty();
+    }
+}
