@@ -169,7 +169,11 @@ public final class SchemaRegistryClient {
         return parseLevel(response, "/config");
     }
 
-    /** The compatibility level that applies to {@code subject}: its own, or the global one if it has none. */
+    /**
+     * The compatibility level of {@code subject}: its own, or the global one if the registry says it has none.
+     * Apicurio 2.6 answers {@code NONE} for a subject without a level of its own (its global rule still applies),
+     * and treats setting {@code NONE} on a subject as removing the subject's level.
+     */
     public CompatibilityLevel getCompatibility(String subject) {
         String path = "/config/" + encode(subject);
         Response response = send("GET", path + "?defaultToGlobal=true", null);
