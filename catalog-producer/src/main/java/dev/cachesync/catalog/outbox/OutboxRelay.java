@@ -1,0 +1,444 @@
+package dev.cachesync.catalog.outbox;
+
+import dev.cachesync.catalog.product.ProductChange;
+import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEvents;
+import dev.cachesync.events.ProductEvent;
+import dev.cachesync.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes outbox rows to Kafka ({@code catalog.product-events.v1}, key = product id) and marks them sent.
+ *
+ * <p>How delivery is guaranteed:
+ * <ul>
+ *   <li><b>Nothing lost.</b> A row is marked sent only after the broker acknowledged it ({@code acks=all}); until
+ *       then it stays pending and is sent again, so a Kafka (or registry) outage only delays events. Writes keep
+ *       committing meanwhile: they touch the database alone.</li>
+ *   <li><b>One relay at a time, in order.</b> Each round runs in one database transaction that first takes the
+ *       row lock of {@code outbox_relay_lock} with {@code FOR UPDATE SKIP LOCKED} (PostgreSQL and H2 2.x both
+ *       support it), reads the oldest pending rows by {@code seq}, sends them, waits for the acknowledgements,
+ *       marks them sent and commits. Other relay instances skip the round while the lock is held, so no two
+ *       relays publish the same row and rows leave in {@code seq} order, which per product is version order.
+ *       (Row-level SKIP LOCKED on the outbox itself would let a second relay send version 3 of a product while
+ *       the first still holds version 2, breaking per-product order; one lock per round keeps it simple.)</li>
+ *   <li><b>Nothing twice.</b> The idempotent producer ({@code enable.idempotence}, {@code acks=all}) makes its
+ *       own retries invisible in the topic and keeps per-partition order. The one window left is a relay that
+ *       dies (or a send that times out) after the broker stored a record but before the row was marked sent:
+ *       that row is sent again. Events carry {@code eventId} and a per-product {@code version}, so consumers can
+ *       drop such a repeat; invalidation is idempotent anyway.</li>
+ * </ul>
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final DataSource dataSource;
+    private final Supplier<Producer<String, ProductEvent>> producerFactory;
+    private final String topic;
+    private final String lockName;
+    private final int batchSize;
+    private final Duration pollInterval;
+    private final Duration maxBackoff;
+    private final Duration sentRetention;
+    private final Clock clock;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final Counter published;
+    private final Counter failures;
+    private final Timer commitToAck;
+    private final OutboxMonitor monitor;
+
+    private final Object round = new Object(); // one relay round at a time per instance
+    private volatile Producer<String, ProductEvent> producer; // replaced only inside a round
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile Instant lastPurge = Instant.EPOCH;
+
+    private OutboxRelay(Builder b) {
+        this.dataSource = b.dataSource;
+        this.producerFactory = b.producerFactory;
+        this.topic = b.topic;
+        this.lockName = b.lockName;
+        this.batchSize = b.batchSize;
+        this.pollInterval = b.pollInterval;
+        this.maxBackoff = b.maxBackoff;
+        this.sentRetention = b.sentRetention;
+        this.clock = b.clock;
+        MeterRegistry meters = b.meterRegistry;
+        this.published = Counter.builder("catalog.outbox.published").description("Outbox rows acknowledged by Kafka")
+                .register(meters);
+        this.failures = Counter.builder("catalog.outbox.publish.failures").description("Failed relay rounds")
+                .register(meters);
+        this.commitToAck = Timer.builder("catalog.outbox.publish.latency")
+                .description("From the change's commit to Kafka's acknowledgement")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
+        this.monitor = new OutboxMonitor(dataSource, clock);
+        Gauge.builder("catalog.outbox.backlog", monitor, m -> m.stats().backlog())
+                .description("Outbox rows not yet acknowledged by Kafka").register(meters);
+        Gauge.builder("catalog.outbox.oldest.unsent.age", monitor, m -> m.stats().oldestUnsentAge().toMillis() / 1000.0)
+                .description("Seconds the oldest unsent outbox row has waited").baseUnit("seconds").register(meters);
+    }
+
+    /** A relay publishing with the standard idempotent producer to {@code bootstrapServers}. */
+    public static Builder builder(DataSource dataSource, ProductEventProducer producer) {
+        return new Builder(dataSource, producer::create);
+    }
+
+    /** A relay using producers from {@code producerFactory} (called again after a fatal producer error). */
+    public static Builder builder(DataSource dataSource, Supplier<Producer<String, ProductEvent>> producerFactory) {
+        return new Builder(dataSource, producerFactory);
+    }
+
+    /** Starts relaying on a background thread. */
+    public synchronized OutboxRelay start() {
+        if (thread != null) {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        thread = new Thread(this::run, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Asks the relay to look at the outbox now instead of at its next poll; cheap, call after every commit. */
+    public void wakeUp() {
+        if (wakeUps.availablePermits() == 0) {
+            wakeUps.release();
+        }
+    }
+
+    public boolean isRunning() {
+        return running && thread != null && thread.isAlive();
+    }
+
+    /** Current backlog, read from the database now. */
+    public OutboxStats stats() {
+        return monitor.query(clock.instant());
+    }
+
+    private void run() {
+        int failedRounds = 0;
+        while (running) {
+            try {
+                int sent = relayOnce();
+                failedRounds = 0;
+                purgeSentRowsNowAndThen();
+                if (sent < batchSize) {
+                    pause(pollInterval);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                failedRounds++;
+                failures.increment();
+                Duration backoff = backoff(failedRounds);
+                log.warn("outbox relay round failed ({} in a row), retrying in {} ms: {}", failedRounds,
+                        backoff.toMillis(), e.toString());
+                try {
+                    pause(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private Duration backoff(int failedRounds) {
+        long millis = Math.min(maxBackoff.toMillis(), 100L << Math.min(failedRounds, 10));
+        return Duration.ofMillis(millis);
+    }
+
+    private void pause(Duration duration) throws InterruptedException {
+        wakeUps.tryAcquire(duration.toMillis(), TimeUnit.MILLISECONDS);
+        wakeUps.drainPermits();
+    }
+
+    /**
+     * One round: if this relay gets the lock, publish up to {@code batchSize} pending rows and mark the acknowledged
+     * ones sent. Returns how many were published (0 if another relay holds the lock or nothing is pending).
+     * Throws if a send failed; the rows acknowledged before the failure are still marked sent.
+     */
+    public int relayOnce() throws SQLException, InterruptedException {
+        synchronized (round) {
+            return relayRound();
+        }
+    }
+
+    private int relayRound() throws SQLException, InterruptedException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!tryLock(c)) {
+                    c.rollback();
+                    return 0;
+                }
+                List<PendingRow> rows = pending(c);
+                if (rows.isEmpty()) {
+                    c.commit();
+                    return 0;
+                }
+                Delivery delivery = send(rows);
+                markSent(c, delivery.acknowledged);
+                c.commit();
+                published.increment(delivery.acknowledged.size());
+                if (delivery.failure != null) {
+                    throw new RelayException("published " + delivery.acknowledged.size() + " of " + rows.size()
+                            + " rows; the rest stay pending", delivery.failure);
+                }
+                return delivery.acknowledged.size();
+            } catch (SQLException | RuntimeException | InterruptedException e) {
+                safeRollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name FROM outbox_relay_lock WHERE name = ? FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, lockName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private List<PendingRow> pending(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?")) {
+            ps.setInt(1, batchSize);
+            List<PendingRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new PendingRow(rs.getLong(1), OutboxPayload.fromJson(rs.getString(2))));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private record PendingRow(long seq, ProductChange change) {
+    }
+
+    private record Delivery(List<PendingRow> acknowledged, Exception failure) {
+    }
+
+    /** Sends rows in order; stops at a row that cannot even be handed to the producer (e.g. registry down). */
+    private Delivery send(List<PendingRow> rows) throws InterruptedException {
+        Producer<String, ProductEvent> p = producer();
+        List<Future<RecordMetadata>> futures = new ArrayList<>(rows.size());
+        Exception failure = null;
+        for (PendingRow row : rows) {
+            ProductChange change = row.change();
+            try {
+                futures.add(p.send(new ProducerRecord<>(topic, change.productId(), ProductEvents.toAvro(change)),
+                        (metadata, error) -> {
+                            if (error == null) {
+                                commitToAck.record(Duration.between(change.occurredAt(), clock.instant()));
+                            }
+                        }));
+            } catch (RuntimeException e) {
+                failure = e;
+                break;
+            }
+        }
+        p.flush();
+        List<PendingRow> acknowledged = new ArrayList<>(futures.size());
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                futures.get(i).get();
+                acknowledged.add(rows.get(i));
+            } catch (ExecutionException e) {
+                // Later rows of other partitions may still have been stored: mark every acknowledged row sent.
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        }
+        if (failure != null && !(failure instanceof RetriableException)) {
+            closeProducer(); // a fresh producer after a non-retriable error (e.g. fenced, out of sequence)
+        }
+        return new Delivery(acknowledged, failure);
+    }
+
+    private void markSent(Connection c, List<PendingRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET sent_at = ? WHERE seq = ?")) {
+            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            for (PendingRow row : rows) {
+                ps.setObject(1, now);
+                ps.setLong(2, row.seq());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Sent rows are kept for {@code sentRetention} (for inspection), then deleted. */
+    private void purgeSentRowsNowAndThen() {
+        Instant now = clock.instant();
+        if (Duration.between(lastPurge, now).compareTo(Duration.ofMinutes(1)) < 0) {
+            return;
+        }
+        lastPurge = now;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE sent_at < ?")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(now.minus(sentRetention), ZoneOffset.UTC));
+            int deleted = ps.executeUpdate();
+            if (deleted > 0) {
+                log.debug("purged {} sent outbox rows", deleted);
+            }
+        } catch (SQLException e) {
+            log.warn("could not purge sent outbox rows: {}", e.toString());
+        }
+    }
+
+    private Producer<String, ProductEvent> producer() {
+        if (producer == null) {
+            producer = producerFactory.get();
+        }
+        return producer;
+    }
+
+    private void closeProducer() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                log.debug("closing producer", e);
+            }
+            producer = null;
+        }
+    }
+
+    private static void safeRollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    /**
+     * Stops relaying: waits for the current round (at most {@code timeout}), then closes the producer, which
+     * fails sends still waiting for a broker; their rows stay pending for the next relay.
+     */
+    public void close(Duration timeout) {
+        running = false;
+        Thread t = thread;
+        wakeUp();
+        Producer<String, ProductEvent> p = producer;
+        if (t != null) {
+            try {
+                t.join(timeout.toMillis());
+                if (t.isAlive() && p != null) {
+                    p.close(Duration.ZERO); // aborts a round stuck waiting for an absent broker
+                    t.join(timeout.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (t == null || !t.isAlive()) {
+            synchronized (round) {
+                closeProducer();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** A relay round that published only part of its rows. */
+    public static final class RelayException extends RuntimeException {
+        RelayException(String message, Throwable cause) {
+            super(message + ": " + cause, cause);
+        }
+    }
+
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final Supplier<Producer<String, ProductEvent>> producerFactory;
+        private String topic = Topics.PRODUCT_EVENTS;
+        private String lockName = "product-events";
+        private int batchSize = 500;
+        private Duration pollInterval = Duration.ofMillis(500);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Duration sentRetention = Duration.ofDays(1);
+        private Clock clock = Clock.systemUTC();
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+
+        private Builder(DataSource dataSource, Supplier<Producer<String, ProductEvent>> producerFactory) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.producerFactory = Objects.requireNonNull(producerFactory, "producerFactory");
+        }
+
+        public Builder topic(String topic) { this.topic = Objects.requireNonNull(topic); return this; }
+
+        /** Most rows per round (one transaction). */
+        public Builder batchSize(int batchSize) {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be > 0");
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** How often an idle relay looks for rows nobody woke it for (e.g. written by another instance). */
+        public Builder pollInterval(Duration pollInterval) { this.pollInterval = Objects.requireNonNull(pollInterval); return this; }
+
+        /** Longest wait between retries after failures (backoff doubles from 200 ms). */
+        public Builder maxBackoff(Duration maxBackoff) { this.maxBackoff = Objects.requireNonNull(maxBackoff); return this; }
+
+        /** How long sent rows are kept before the relay deletes them. */
+        public Builder sentRetention(Duration retention) { this.sentRetention = Objects.requireNonNull(retention); return this; }
+
+        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+        /** Where the backlog, oldest-row age, publish latency and counters go. */
+        public Builder meterRegistry(MeterRegistry registry) { this.meterRegistry = Objects.requireNonNull(registry); return this; }
+
+        public OutboxRelay build() {
+            return new OutboxRelay(this);
+        }
+    }
+}
