@@ -1,0 +1,738 @@
+package dev.cachesync.cache.client;
+
+import dev.cachesync.cache.http.CacheDecision;
+import dev.cachesync.cache.http.CacheDecision.Action;
+import dev.cachesync.cache.http.CacheRequest;
+import dev.cachesync.cache.http.CacheStrategy;
+import dev.cachesync.cache.http.Headers;
+import dev.cachesync.cache.http.Storability;
+import dev.cachesync.cache.http.StoredResponse;
+import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.cache.store.CacheStore;
+import dev.cachesync.cache.store.CacheUnavailableException;
+import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.tags.CacheTagsHeader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-through HTTP cache for any origin: near cache in this process, then shared Redis, then the origin,
+ * with RFC 9111 shared-cache semantics and tag purges. Build one per origin and share it:
+ *
+ * <pre>{@code
+ * CachingHttpClient client = CachingHttpClient.builder()
+ *     .redisson(redisson)
+ *     .keyPrefix("catalog-cache:")
+ *     .origin(URI.create("http://catalog:8080"))
+ *     .build();
+ * CachedHttpResponse r = client.get("/products/42");   // r.source(): LOCAL, REDIS, ORIGIN, ...
+ * }</pre>
+ *
+ * <p>Redis problems never reach callers: a failed or slow Redis call counts as a miss, Redis is then skipped
+ * for {@code redisRetryAfter} and tried again automatically. Origin failures do reach callers (as the
+ * origin's status, or {@link OriginUnavailableException}) unless stale-if-error allows a stored response.
+ */
+public final class CachingHttpClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CachingHttpClient.class);
+    private static final int MAX_VARIANTS = 8;
+    private static final int SWEEP_BATCH = 1000;
+
+    private final CacheStore store;
+    private final TagPurger purger;
+    private final Origin origin;
+    private final URI baseUri;
+    private final CacheStrategy strategy;
+    private final Clock clock;
+    private final String tagHeader;
+    private final int maxEntryBytes;
+    private final Duration fillLockWait;
+    private final Duration fillLockTtl;
+    private final long redisRetryAfterNanos;
+    private final ExecutorService background;
+    private final ScheduledExecutorService sweeper;
+    private final Map<String, CompletableFuture<CachedHttpResponse>> flights = new ConcurrentHashMap<>();
+    private final String instanceId = UUID.randomUUID().toString();
+    private volatile long redisSkipUntilNanos = System.nanoTime();
+    private final AtomicBoolean redisDown = new AtomicBoolean(false);
+    private final java.util.concurrent.atomic.AtomicInteger flightFollowers = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final Counter localHits;
+    private final Counter redisHits;
+    private final Counter staleServed;
+    private final Counter revalidated;
+    private final Counter misses;
+    private final Counter originErrors;
+    private final Counter fillsStored;
+    private final Counter fillsDiscarded;
+    private final Counter redisErrors;
+    private final Counter evictions;
+    private final Counter lockWaits;
+    private final Timer originLatency;
+
+    private CachingHttpClient(Builder b) {
+        this.store = new CacheStore(b.redisson, b.keyPrefix,
+                new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout));
+        MeterRegistry registry = b.meterRegistry;
+        this.purger = TagPurger.on(store, registry);
+        this.baseUri = b.origin;
+        this.origin = b.customOrigin != null ? b.customOrigin
+                : new HttpOrigin(b.httpClient != null ? b.httpClient
+                        : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout);
+        this.strategy = new CacheStrategy(b.staleRetention.toMillis());
+        this.clock = b.clock;
+        this.tagHeader = b.tagHeader;
+        this.maxEntryBytes = b.maxEntryBytes;
+        this.fillLockWait = b.fillLockWait;
+        this.fillLockTtl = b.fillLockTtl;
+        this.redisRetryAfterNanos = b.redisRetryAfter.toNanos();
+        this.background = Executors.newCachedThreadPool(daemon("cache-revalidate"));
+        String prefixTag = b.keyPrefix;
+        this.localHits = counter(registry, "cache.hits", "tier", "local", prefixTag);
+        this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefixTag);
+        this.staleServed = counter(registry, "cache.hits", "tier", "stale", prefixTag);
+        this.revalidated = counter(registry, "cache.hits", "tier", "revalidated", prefixTag);
+        this.misses = counter(registry, "cache.misses", null, null, prefixTag);
+        this.originErrors = counter(registry, "cache.origin.errors", null, null, prefixTag);
+        this.fillsStored = counter(registry, "cache.fills", "outcome", "stored", prefixTag);
+        this.fillsDiscarded = counter(registry, "cache.fills", "outcome", "fenced", prefixTag);
+        this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefixTag);
+        this.evictions = counter(registry, "cache.evictions", null, null, prefixTag);
+        this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefixTag);
+        this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefixTag)
+                .publishPercentiles(0.5, 0.99).register(registry);
+        if (!b.sweepInterval.isZero()) {
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("cache-expiry-sweep"));
+            long every = b.sweepInterval.toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.sweeper = null;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** GET of a path (resolved against the origin) or an absolute URL. */
+    public CachedHttpResponse get(String pathOrUrl) {
+        return send(CacheRequest.get(resolve(pathOrUrl)));
+    }
+
+    public CachedHttpResponse get(String pathOrUrl, Headers headers) {
+        return send(CacheRequest.get(resolve(pathOrUrl), headers));
+    }
+
+    public CompletableFuture<CachedHttpResponse> sendAsync(CacheRequest request, java.util.concurrent.Executor executor) {
+        return CompletableFuture.supplyAsync(() -> send(request), executor);
+    }
+
+    public URI resolve(String pathOrUrl) {
+        URI uri = URI.create(pathOrUrl);
+        if (uri.isAbsolute()) {
+            return uri;
+        }
+        if (baseUri == null) {
+            throw new IllegalArgumentException("relative URL '" + pathOrUrl + "' but no origin base URI configured");
+        }
+        return baseUri.resolve(pathOrUrl);
+    }
+
+    /** Sends a request through the cache. GET and HEAD may be answered from the cache. */
+    public CachedHttpResponse send(CacheRequest request) {
+        if (!request.isCacheableMethod()) {
+            return forwardUnsafe(request);
+        }
+        String key = KeyLayout.entryKey(request.uri());
+        long now = clock.millis();
+
+        CacheEntry entry = store.readLocal(key);
+        Lookup local = lookup(request, entry, now);
+        if (local.decision() != null && local.decision().servesFromCache()) {
+            return serve(request, key, entry, local.decision(), CacheSource.LOCAL, now);
+        }
+        if (redisUsable()) {
+            try {
+                entry = store.read(key);
+                redisRecovered();
+            } catch (CacheUnavailableException e) {
+                redisFailed(e);
+            }
+            Lookup shared = lookup(request, entry, now);
+            if (shared.decision() != null && shared.decision().servesFromCache()) {
+                return serve(request, key, entry, shared.decision(), CacheSource.REDIS, now);
+            }
+            local = shared.decision() != null ? shared : local;
+        }
+        CacheDecision decision = local.decision() != null ? local.decision()
+                : strategy.decide(request, null, now);
+        misses.increment();
+        log.debug("[Cache] MISS {} {} ({})", request.method(), key, decision.reason());
+        if (request.method().equals("HEAD")) {
+            return fromOrigin(request, key, null, decision, false);
+        }
+        CacheEntry known = entry;
+        return singleFlight(flightKey(key, request, decision.stored()),
+                () -> fromOrigin(request, key, known, decision, true));
+    }
+
+    private record Lookup(CacheDecision decision) {
+    }
+
+    private Lookup lookup(CacheRequest request, CacheEntry entry, long now) {
+        if (entry == null) {
+            return new Lookup(null);
+        }
+        StoredResponse variant = CacheStrategy.selectVariant(entry.variants(), request.headers());
+        return variant == null ? new Lookup(null) : new Lookup(strategy.decide(request, variant, now));
+    }
+
+    private CachedHttpResponse serve(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
+                                     CacheSource tier, long now) {
+        StoredResponse stored = decision.stored();
+        CacheSource source = decision.action() == Action.SERVE ? tier : CacheSource.STALE;
+        switch (source) {
+            case LOCAL -> localHits.increment();
+            case REDIS -> redisHits.increment();
+            default -> staleServed.increment();
+        }
+        log.debug("[Cache] HIT {} {} {} ({})", source, request.method(), key, decision.reason());
+        if (decision.action() == Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND) {
+            revalidateInBackground(request, key, entry, decision);
+        }
+        return toResponse(request, stored, source, now);
+    }
+
+    private CachedHttpResponse toResponse(CacheRequest request, StoredResponse stored, CacheSource source, long now) {
+        Headers headers = stored.headers().with("Age", Long.toString(CacheStrategy.ageSeconds(stored, now)));
+        byte[] body = request.method().equals("HEAD") ? new byte[0] : stored.body().clone();
+        return new CachedHttpResponse(stored.status(), headers, body, source);
+    }
+
+    private void revalidateInBackground(CacheRequest request, String key, CacheEntry entry, CacheDecision decision) {
+        CacheDecision refresh = new CacheDecision(decision.stored().hasValidator() ? Action.REVALIDATE : Action.FETCH,
+                decision.stored(), "stale-while-revalidate");
+        CacheRequest get = new CacheRequest("GET", request.uri(), request.headers(), null);
+        String flight = flightKey(key, get, decision.stored());
+        if (flights.containsKey(flight)) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                singleFlight(flight, () -> fromOrigin(get, key, entry, refresh, true));
+            } catch (RuntimeException e) {
+                log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
+            }
+        });
+    }
+
+    /** Asks the origin (after the cross-instance fill lock), stores what may be stored, handles 304 and errors. */
+    private CachedHttpResponse fromOrigin(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
+                                          boolean mayStore) {
+        StoredResponse candidate = decision.stored();
+        String lockToken = null;
+        if (mayStore && redisUsable()) {
+            try {
+                String token = instanceId + ":" + Thread.currentThread().getId();
+                if (store.tryLock(key, token, fillLockTtl)) {
+                    lockToken = token;
+                } else {
+                    CachedHttpResponse filledByOther = awaitOtherInstance(request, key);
+                    if (filledByOther != null) {
+                        return filledByOther;
+                    }
+                }
+            } catch (CacheUnavailableException e) {
+                redisFailed(e);
+            }
+        }
+        try {
+            long fillSequence = -1; // unknown: the response will not be stored
+            if (mayStore && redisUsable()) {
+                try {
+                    fillSequence = store.sequence();
+                } catch (CacheUnavailableException e) {
+                    redisFailed(e);
+                }
+            }
+            boolean conditional = decision.action() == Action.REVALIDATE && candidate != null;
+            CacheRequest originRequest = conditional
+                    ? new CacheRequest(request.method(), request.uri(),
+                            CacheStrategy.conditionalHeaders(request.headers(), candidate), request.body())
+                    : request;
+            long requestTime = clock.millis();
+            Origin.Response response;
+            long started = System.nanoTime();
+            try {
+                response = origin.send(originRequest);
+            } catch (IOException | RuntimeException e) {
+                originErrors.increment();
+                return staleOnError(request, candidate, requestTime, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
+            } finally {
+                originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            }
+            long responseTime = clock.millis();
+
+            if (response.status() == 304 && conditional) {
+                Set<String> tags = response.headers().contains(tagHeader)
+                        ? CacheTagsHeader.parse(response.headers().all(tagHeader)) : null;
+                StoredResponse refreshed = CacheStrategy.refresh(candidate, response.headers(), requestTime,
+                        responseTime, tags).withFillSequence(fillSequence);
+                if (fillSequence >= 0) {
+                    storeVariant(key, entry, refreshed, candidate);
+                }
+                revalidated.increment();
+                log.debug("[Cache] REVALIDATED {} (304)", key);
+                return toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
+            }
+            if (CacheStrategy.isErrorStatus(response.status())
+                    && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
+                originErrors.increment();
+                staleServed.increment();
+                log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
+                return toResponse(request, candidate, CacheSource.STALE, responseTime);
+            }
+            if (mayStore && fillSequence >= 0) {
+                maybeStore(request, key, entry, response, requestTime, responseTime, fillSequence);
+            }
+            return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
+        } finally {
+            if (lockToken != null) {
+                try {
+                    store.unlock(key, lockToken);
+                } catch (CacheUnavailableException e) {
+                    redisFailed(e); // the lock expires by itself
+                }
+            }
+        }
+    }
+
+    private CachedHttpResponse staleOnError(CacheRequest request, StoredResponse candidate, long now, Exception e) {
+        if (strategy.mayServeStaleOnError(request, candidate, clock.millis())) {
+            staleServed.increment();
+            log.debug("[Cache] STALE {} (origin unreachable: {}, stale-if-error)", request.uri(), e.toString());
+            return toResponse(request, candidate, CacheSource.STALE, clock.millis());
+        }
+        throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
+    }
+
+    /** Another instance holds the fill lock: wait a little for its result, then go to the origin anyway. */
+    private CachedHttpResponse awaitOtherInstance(CacheRequest request, String key) {
+        lockWaits.increment();
+        long deadline = System.nanoTime() + fillLockWait.toNanos();
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
+            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(25));
+            CacheEntry entry = store.read(key);
+            long now = clock.millis();
+            Lookup found = lookup(request, entry, now);
+            if (found.decision() != null && found.decision().action() == Action.SERVE) {
+                redisHits.increment();
+                log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
+                return toResponse(request, found.decision().stored(), CacheSource.REDIS, now);
+            }
+        }
+        log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
+        return null;
+    }
+
+    private void maybeStore(CacheRequest request, String key, CacheEntry entry, Origin.Response response,
+                            long requestTime, long responseTime, long fillSequence) {
+        Storability storability = strategy.storability(request, response.status(), response.headers());
+        if (!storability.storable()) {
+            log.debug("[Cache] NOT STORED {} ({})", key, storability.reason());
+            return;
+        }
+        List<String> varyNames = CacheStrategy.varyNames(response.headers());
+        StoredResponse stored = new StoredResponse(response.status(), response.headers(), response.body(),
+                requestTime, responseTime, CacheStrategy.varyValues(request.headers(), varyNames),
+                CacheTagsHeader.parse(response.headers().all(tagHeader)), fillSequence);
+        if (stored.approximateSize() > maxEntryBytes) {
+            log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, stored.approximateSize(),
+                    maxEntryBytes);
+            return;
+        }
+        storeVariant(key, entry, stored, null);
+    }
+
+    /** Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. */
+    private void storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
+        List<StoredResponse> variants = new ArrayList<>();
+        if (entry != null && !CacheStrategy.varyNames(variant.headers()).isEmpty()) {
+            for (StoredResponse v : entry.variants()) {
+                boolean same = v == replaced || v.varyValues().equals(variant.varyValues());
+                if (!same && !CacheStrategy.varyNames(v.headers()).isEmpty()) {
+                    variants.add(v);
+                }
+            }
+        }
+        variants.add(0, variant);
+        if (variants.size() > MAX_VARIANTS) {
+            variants = variants.subList(0, MAX_VARIANTS);
+        }
+        CacheEntry updated = new CacheEntry(variants);
+        long retainUntil = variants.stream().mapToLong(strategy::retainUntilMillis).max().orElse(0);
+        try {
+            CacheStore.FillOutcome outcome = store.fill(key, updated, retainUntil);
+            if (outcome == CacheStore.FillOutcome.STORED) {
+                fillsStored.increment();
+                log.debug("[Cache] STORE {} tags={} seq={}", key, updated.tags(), variant.fillSequence());
+            } else {
+                fillsDiscarded.increment();
+            }
+        } catch (CacheUnavailableException e) {
+            redisFailed(e);
+        }
+    }
+
+    /** Unsafe methods go to the origin; a 2xx purges the URL (and its Location / Content-Location). */
+    private CachedHttpResponse forwardUnsafe(CacheRequest request) {
+        Origin.Response response;
+        long started = System.nanoTime();
+        try {
+            response = origin.send(request);
+        } catch (IOException e) {
+            originErrors.increment();
+            throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OriginUnavailableException("interrupted while asking the origin for " + request.uri(), e);
+        } finally {
+            originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        if (!request.isSafeMethod() && response.status() >= 200 && response.status() < 300) {
+            List<String> keys = new ArrayList<>();
+            keys.add(KeyLayout.entryKey(request.uri()));
+            for (String header : List.of("Location", "Content-Location")) {
+                response.headers().first(header).ifPresent(value -> {
+                    URI target = request.uri().resolve(value);
+                    if (Objects.equals(target.getAuthority(), request.uri().getAuthority())) {
+                        keys.add(KeyLayout.entryKey(target));
+                    }
+                });
+            }
+            try {
+                purger.purgeKeys(keys);
+                log.debug("[Cache] PURGED {} after {} {}", keys, request.method(), response.status());
+            } catch (RuntimeException e) {
+                redisErrors.increment();
+                log.warn("[Cache] could not purge {} after {}: {}", keys, request.method(), e.toString());
+            }
+        }
+        return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
+    }
+
+    private CachedHttpResponse singleFlight(String flightKey, java.util.function.Supplier<CachedHttpResponse> work) {
+        CompletableFuture<CachedHttpResponse> mine = new CompletableFuture<>();
+        CompletableFuture<CachedHttpResponse> leader = flights.putIfAbsent(flightKey, mine);
+        if (leader != null) {
+            flightFollowers.incrementAndGet();
+            try {
+                return leader.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw e;
+            } finally {
+                flightFollowers.decrementAndGet();
+            }
+        }
+        try {
+            CachedHttpResponse response = work.get();
+            mine.complete(response);
+            return response;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            flights.remove(flightKey, mine);
+        }
+    }
+
+    /**
+     * Requests that may get different responses must not share a flight: the key includes the values of the
+     * headers the stored variant varies on, and of the usual content-negotiation headers.
+     */
+    private static String flightKey(String key, CacheRequest request, StoredResponse stored) {
+        StringBuilder k = new StringBuilder(request.method()).append(' ').append(key);
+        List<String> names = new ArrayList<>(List.of("accept", "accept-language", "accept-encoding", "authorization"));
+        if (stored != null) {
+            CacheStrategy.varyNames(stored.headers()).forEach(n -> {
+                if (!names.contains(n)) {
+                    names.add(n);
+                }
+            });
+        }
+        for (String name : names) {
+            request.headers().combined(name).ifPresent(v -> k.append('\n').append(name).append(':').append(v));
+        }
+        return k.toString();
+    }
+
+    /** Removes expired entries now (the client also does this every {@code sweepInterval}). */
+    public int sweepExpired() {
+        int removed = store.sweepExpired(clock.millis(), SWEEP_BATCH);
+        evictions.increment(removed);
+        return removed;
+    }
+
+    private void sweepQuietly() {
+        if (!redisUsable()) {
+            return;
+        }
+        try {
+            int removed;
+            do {
+                removed = sweepExpired();
+            } while (removed >= SWEEP_BATCH);
+        } catch (CacheUnavailableException e) {
+            redisFailed(e);
+        } catch (RuntimeException e) {
+            log.warn("[Cache] expiry sweep failed: {}", e.toString());
+        }
+    }
+
+    private boolean redisUsable() {
+        return System.nanoTime() - redisSkipUntilNanos >= 0;
+    }
+
+    private void redisFailed(CacheUnavailableException e) {
+        redisErrors.increment();
+        redisSkipUntilNanos = System.nanoTime() + redisRetryAfterNanos;
+        if (redisDown.compareAndSet(false, true)) {
+            log.warn("[Cache] Redis unavailable, serving from near cache and origin: {}", e.getMessage());
+        }
+    }
+
+    private void redisRecovered() {
+        if (redisDown.compareAndSet(true, false)) {
+            log.info("[Cache] Redis available again");
+        }
+    }
+
+    /** The purge API on this client's Redis and key prefix. */
+    public TagPurger purger() {
+        return purger;
+    }
+
+    /** The store, for the cache manager and tests. */
+    public CacheStore store() {
+        return store;
+    }
+
+    /** Callers currently waiting for another caller's origin request for the same key (single flight). */
+    public int singleFlightFollowers() {
+        return flightFollowers.get();
+    }
+
+    public ClientStats stats() {
+        return new ClientStats((long) localHits.count(), (long) redisHits.count(), (long) staleServed.count(),
+                (long) revalidated.count(), (long) misses.count(), originLatency.count(), (long) originErrors.count(),
+                (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
+                (long) evictions.count(), (long) lockWaits.count());
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        store.entriesMap().destroy(); // unsubscribes this instance's near cache from invalidations
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String tagKey, String tagValue,
+                                   String prefix) {
+        Counter.Builder b = Counter.builder(name).tag("prefix", prefix);
+        if (tagKey != null) {
+            b.tag(tagKey, tagValue);
+        }
+        return b.register(registry);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Builder; only {@link #redisson} is required (and {@link #origin} for relative paths). */
+    public static final class Builder {
+        private RedissonClient redisson;
+        private String keyPrefix = KeyLayout.DEFAULT_PREFIX;
+        private URI origin;
+        private Origin customOrigin;
+        private HttpClient httpClient;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private boolean nearCache = true;
+        private int nearCacheMaxEntries = 10_000;
+        private int maxEntryBytes = 1024 * 1024;
+        private String tagHeader = CacheTagsHeader.DEFAULT_NAME;
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private Clock clock = Clock.systemUTC();
+        private Duration redisTimeout = Duration.ofMillis(500);
+        private Duration redisRetryAfter = Duration.ofSeconds(1);
+        private Duration fillLockWait = Duration.ofMillis(500);
+        private Duration fillLockTtl = Duration.ofSeconds(5);
+        private Duration staleRetention = Duration.ofMinutes(5);
+        private Duration sweepInterval = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder redisson(RedissonClient redisson) {
+            this.redisson = Objects.requireNonNull(redisson, "redisson");
+            return this;
+        }
+
+        /** Redis key prefix, default {@code catalog-cache:} (see REDIS_KEY_PREFIX). */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** Base URI that relative paths resolve against, e.g. {@code http://catalog:8080/}. */
+        public Builder origin(URI origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /** Replaces the HTTP origin, e.g. for a non-HTTP backend or in benchmarks. */
+        public Builder origin(Origin origin) {
+            this.customOrigin = origin;
+            return this;
+        }
+
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        public Builder nearCache(boolean enabled) {
+            this.nearCache = enabled;
+            return this;
+        }
+
+        public Builder nearCacheMaxEntries(int maxEntries) {
+            if (maxEntries <= 0) {
+                throw new IllegalArgumentException("nearCacheMaxEntries must be > 0, was " + maxEntries);
+            }
+            this.nearCacheMaxEntries = maxEntries;
+            return this;
+        }
+
+        /** Responses bigger than this pass through uncached. */
+        public Builder maxEntryBytes(int maxEntryBytes) {
+            if (maxEntryBytes <= 0) {
+                throw new IllegalArgumentException("maxEntryBytes must be > 0, was " + maxEntryBytes);
+            }
+            this.maxEntryBytes = maxEntryBytes;
+            return this;
+        }
+
+        public Builder tagHeader(String headerName) {
+            if (headerName == null || headerName.isBlank()) {
+                throw new IllegalArgumentException("tagHeader must not be blank");
+            }
+            this.tagHeader = headerName;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Longest wait for one Redis call before it counts as a miss. */
+        public Builder redisTimeout(Duration timeout) {
+            this.redisTimeout = positive(timeout, "redisTimeout");
+            return this;
+        }
+
+        /** After a Redis failure, skip Redis for this long, then try again. */
+        public Builder redisRetryAfter(Duration retryAfter) {
+            this.redisRetryAfter = Objects.requireNonNull(retryAfter, "redisRetryAfter");
+            return this;
+        }
+
+        /** How long a miss waits for another instance that is already filling the same key. */
+        public Builder fillLockWait(Duration wait) {
+            this.fillLockWait = Objects.requireNonNull(wait, "fillLockWait");
+            return this;
+        }
+
+        public Builder fillLockTtl(Duration ttl) {
+            this.fillLockTtl = positive(ttl, "fillLockTtl");
+            return this;
+        }
+
+        /** How long a stale response with a validator is kept for revalidation. */
+        public Builder staleRetention(Duration retention) {
+            this.staleRetention = Objects.requireNonNull(retention, "staleRetention");
+            return this;
+        }
+
+        /** How often expired entries are swept from Redis and near caches; zero disables. */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        public CachingHttpClient build() {
+            if (redisson == null) {
+                throw new IllegalStateException("redisson is required: builder().redisson(client)");
+            }
+            return new CachingHttpClient(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

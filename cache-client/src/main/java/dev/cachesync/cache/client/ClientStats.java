@@ -1,0 +1,24 @@
+package dev.cachesync.cache.client;
+
+/** A snapshot of one client's counters (since it was built). */
+public record ClientStats(
+        long localHits,
+        long redisHits,
+        long staleServed,
+        long revalidated,
+        long misses,
+        long originRequests,
+        long originErrors,
+        long fillsStored,
+        long fillsDiscardedByFence,
+        long redisErrors,
+        long evictions,
+        long fillLockWaits) {
+
+    /** Share of GET/HEAD requests answered without a full origin response (local, Redis, stale, 304). */
+    public double hitRatio() {
+        long hits = localHits + redisHits + staleServed + revalidated;
+        long total = hits + misses;
+        return total == 0 ? 0 : (double) hits / total;
+    }
+}

@@ -1,0 +1,325 @@
+package dev.cachesync.cache.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachesync.cache.TestClock;
+import dev.cachesync.cache.TestOrigin;
+import dev.cachesync.cache.TestOrigin.Reply;
+import dev.cachesync.cache.TestRedis;
+import dev.cachesync.cache.http.CacheRequest;
+import dev.cachesync.cache.http.Headers;
+import dev.cachesync.devstack.DevStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/** The caching client over HTTP against a local origin and real Redis: tiers, RFC cases, purges. */
+class CachingHttpClientTest {
+
+    static RedissonClient redisA;
+    static RedissonClient redisB;
+    TestOrigin origin;
+    TestClock clock;
+    String prefix;
+    CachingHttpClient a;
+    CachingHttpClient b;
+
+    @BeforeAll
+    static void connect() {
+        redisA = TestRedis.client(DevStack.redis());
+        redisB = TestRedis.client(DevStack.redis());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        redisA.shutdown();
+        redisB.shutdown();
+    }
+
+    @BeforeEach
+    void start() {
+        origin = TestOrigin.start();
+        clock = new TestClock();
+        prefix = TestRedis.uniquePrefix("client");
+        a = client(redisA);
+        b = client(redisB);
+    }
+
+    CachingHttpClient client(RedissonClient redisson) {
+        return CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix).origin(origin.uri()).clock(clock)
+                .fillLockWait(Duration.ofSeconds(5)).sweepInterval(Duration.ZERO).build();
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+        origin.close();
+    }
+
+    @Test
+    void missThenLocalHitThenRedisHitOnAnotherInstance() {
+        origin.route("/products/1", r -> Reply.ok("p1", "Cache-Control", "max-age=60", "Cache-Tags", "product:1"));
+
+        CachedHttpResponse first = a.get("/products/1");
+        CachedHttpResponse second = a.get("/products/1");
+        CachedHttpResponse other = b.get("/products/1");
+        CachedHttpResponse otherAgain = b.get("/products/1");
+
+        assertThat(first.source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(second.source()).isEqualTo(CacheSource.LOCAL);
+        assertThat(other.source()).isEqualTo(CacheSource.REDIS);
+        assertThat(otherAgain.source()).isEqualTo(CacheSource.LOCAL);
+        assertThat(List.of(first, second, other, otherAgain)).allMatch(r -> r.bodyAsString().equals("p1"));
+        assertThat(origin.hits("/products/1")).isEqualTo(1);
+        assertThat(a.stats().localHits()).isEqualTo(1);
+    }
+
+    @Test
+    void purgeOfATagMakesEveryInstanceFetchTheChange() {
+        AtomicInteger version = new AtomicInteger(1);
+        origin.route("/products/1", r -> Reply.ok("v" + version.get(), "Cache-Control", "max-age=600",
+                "Cache-Tags", "product:1, category:shoes"));
+        a.get("/products/1");
+        b.get("/products/1");
+
+        version.set(2);
+        a.purger().purgeTags(List.of("product:1"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.store().readLocal(b.resolve("/products/1").toString()) == null);
+        CachedHttpResponse fresh = b.get("/products/1");
+        assertThat(fresh.bodyAsString()).isEqualTo("v2");
+        assertThat(fresh.source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(a.get("/products/1").bodyAsString()).isEqualTo("v2");
+    }
+
+    @Test
+    void noStoreAndPrivateAreNeverCached() {
+        origin.route("/ns", r -> Reply.ok("x", "Cache-Control", "no-store"));
+        origin.route("/private", r -> Reply.ok("x", "Cache-Control", "private, max-age=60"));
+
+        a.get("/ns");
+        a.get("/private");
+        assertThat(a.get("/ns").source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(b.get("/private").source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(origin.hits("/ns")).isEqualTo(2);
+        assertThat(origin.hits("/private")).isEqualTo(2);
+    }
+
+    @Test
+    void etagRevalidationWith304RefreshesTheEntry() {
+        origin.route("/e", r -> r.headers().first("If-None-Match").filter("\"v1\""::equals).isPresent()
+                ? new Reply(304, Map.of("ETag", "\"v1\"", "Cache-Control", "max-age=60"), "")
+                : Reply.ok("body-v1", "ETag", "\"v1\"", "Cache-Control", "max-age=0"));
+
+        assertThat(a.get("/e").source()).isEqualTo(CacheSource.ORIGIN);
+        CachedHttpResponse revalidated = b.get("/e");
+
+        assertThat(revalidated.source()).isEqualTo(CacheSource.REVALIDATED);
+        assertThat(revalidated.bodyAsString()).isEqualTo("body-v1");
+        assertThat(origin.lastRequest("/e").headers().first("If-None-Match")).contains("\"v1\"");
+        // the 304's max-age=60 now applies to the stored entry, for every instance
+        assertThat(a.get("/e").source()).isIn(CacheSource.REDIS, CacheSource.LOCAL);
+        assertThat(origin.hits("/e")).isEqualTo(2);
+    }
+
+    @Test
+    void noCacheResponsesAreStoredButAlwaysRevalidated() {
+        origin.route("/nc", r -> r.headers().contains("If-None-Match")
+                ? new Reply(304, Map.of("ETag", "\"n\""), "")
+                : Reply.ok("nc", "ETag", "\"n\"", "Cache-Control", "no-cache, max-age=600"));
+        a.get("/nc");
+        assertThat(a.get("/nc").source()).isEqualTo(CacheSource.REVALIDATED);
+        assertThat(a.get("/nc").source()).isEqualTo(CacheSource.REVALIDATED);
+        assertThat(origin.hits("/nc")).isEqualTo(3);
+    }
+
+    @Test
+    void varyKeepsOneVariantPerHeaderValueAndARequestWithoutTheHeaderHits() {
+        origin.route("/v", r -> Reply.ok("lang=" + r.headers().first("Accept-Language").orElse("none"),
+                "Cache-Control", "max-age=60", "Vary", "Accept-Language"));
+
+        assertThat(a.get("/v").bodyAsString()).isEqualTo("lang=none");
+        assertThat(a.get("/v", Headers.of("Accept-Language", "de")).bodyAsString()).isEqualTo("lang=de");
+        CachedHttpResponse none = b.get("/v");
+        CachedHttpResponse german = b.get("/v", Headers.of("Accept-Language", "de"));
+
+        assertThat(none.bodyAsString()).isEqualTo("lang=none");
+        assertThat(none.source()).isEqualTo(CacheSource.REDIS);
+        assertThat(german.bodyAsString()).isEqualTo("lang=de");
+        assertThat(german.fromCache()).isTrue();
+        assertThat(b.get("/v", Headers.of("Accept-Language", "fr")).bodyAsString()).isEqualTo("lang=fr");
+        assertThat(origin.hits("/v")).isEqualTo(3);
+    }
+
+    @Test
+    void ageHeaderTellsHowOldAServedResponseIs() {
+        origin.route("/age", r -> Reply.ok("x", "Cache-Control", "max-age=60"));
+        a.get("/age");
+        clock.advance(Duration.ofSeconds(10));
+        CachedHttpResponse hit = a.get("/age");
+        assertThat(hit.source()).isEqualTo(CacheSource.LOCAL);
+        assertThat(hit.header("Age")).contains("10");
+    }
+
+    @Test
+    void staleIfErrorServesStoredResponseWhenOriginIsUnreachable() {
+        origin.route("/sie", r -> Reply.ok("kept", "Cache-Control", "max-age=1, stale-if-error=600"));
+        origin.route("/strict", r -> Reply.ok("strict", "Cache-Control", "max-age=1"));
+        a.get("/sie");
+        a.get("/strict");
+        clock.advance(Duration.ofSeconds(30));
+        origin.stop();
+
+        CachedHttpResponse stale = b.get("/sie");
+        assertThat(stale.source()).isEqualTo(CacheSource.STALE);
+        assertThat(stale.bodyAsString()).isEqualTo("kept");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.get("/strict"))
+                .isInstanceOf(OriginUnavailableException.class);
+    }
+
+    @Test
+    void staleIfErrorOn5xx() {
+        AtomicInteger calls = new AtomicInteger();
+        origin.route("/5xx", r -> calls.incrementAndGet() == 1
+                ? Reply.ok("good", "Cache-Control", "max-age=1, stale-if-error=600")
+                : new Reply(503, Map.of(), "down"));
+        a.get("/5xx");
+        clock.advance(Duration.ofSeconds(5));
+        CachedHttpResponse r = a.get("/5xx");
+        assertThat(r.source()).isEqualTo(CacheSource.STALE);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.bodyAsString()).isEqualTo("good");
+    }
+
+    @Test
+    void staleWhileRevalidateAnswersAtOnceAndRefreshesInTheBackground() {
+        AtomicInteger version = new AtomicInteger(1);
+        origin.route("/swr", r -> Reply.ok("v" + version.get(), "Cache-Control",
+                "max-age=60, stale-while-revalidate=600"));
+        a.get("/swr");
+        version.set(2);
+        clock.advance(Duration.ofSeconds(90));
+
+        CachedHttpResponse stale = a.get("/swr");
+
+        assertThat(stale.source()).isEqualTo(CacheSource.STALE);
+        assertThat(stale.bodyAsString()).isEqualTo("v1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> origin.hits("/swr") == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.get("/swr").bodyAsString().equals("v2"));
+    }
+
+    @Test
+    void unsafeMethodSuccessPurgesTheUrl() {
+        origin.route("/products/3", r -> r.method().equals("PUT") ? new Reply(204, Map.of(), "")
+                : Reply.ok("p3", "Cache-Control", "max-age=600"));
+        a.get("/products/3");
+        b.get("/products/3");
+
+        CachedHttpResponse put = a.send(new CacheRequest("PUT", a.resolve("/products/3"), Headers.EMPTY,
+                "{}".getBytes()));
+
+        assertThat(put.status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.get("/products/3").source() == CacheSource.ORIGIN);
+    }
+
+    @Test
+    void largerThanMaxEntryBytesPassesThroughUncached() {
+        try (CachingHttpClient small = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).maxEntryBytes(1000).sweepInterval(Duration.ZERO).build()) {
+            origin.route("/big", r -> Reply.ok("x".repeat(5000), "Cache-Control", "max-age=60"));
+            origin.route("/small", r -> Reply.ok("x", "Cache-Control", "max-age=60"));
+            small.get("/big");
+            small.get("/small");
+            assertThat(small.get("/big").source()).isEqualTo(CacheSource.ORIGIN);
+            assertThat(small.get("/small").source()).isEqualTo(CacheSource.LOCAL);
+        }
+    }
+
+    @Test
+    void headIsAnsweredFromAStoredGetWithoutBody() {
+        origin.route("/h", r -> Reply.ok("body", "Cache-Control", "max-age=60"));
+        a.get("/h");
+        CachedHttpResponse head = a.send(new CacheRequest("HEAD", a.resolve("/h"), Headers.EMPTY, null));
+        assertThat(head.source()).isEqualTo(CacheSource.LOCAL);
+        assertThat(head.body()).isEmpty();
+        assertThat(origin.hits("/h")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentMissesInOneInstanceMakeOneOriginRequest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        origin.route("/hot", r -> {
+            awaitQuietly(release);
+            return Reply.ok("hot", "Cache-Control", "max-age=60");
+        });
+        int callers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<CachedHttpResponse>> results = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                results.add(pool.submit(() -> a.get("/hot")));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.singleFlightFollowers() == callers - 1);
+            release.countDown();
+            for (Future<CachedHttpResponse> f : results) {
+                assertThat(f.get(5, TimeUnit.SECONDS).bodyAsString()).isEqualTo("hot");
+            }
+            assertThat(origin.hits("/hot")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentMissesAcrossInstancesMakeOneOriginRequest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        origin.route("/stampede", r -> {
+            awaitQuietly(release);
+            return Reply.ok("s", "Cache-Control", "max-age=60");
+        });
+        RedissonClient redisC = TestRedis.client(DevStack.redis());
+        CachingHttpClient c = client(redisC);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<CachedHttpResponse> first = pool.submit(() -> a.get("/stampede"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> origin.hits("/stampede") == 1);
+            Future<CachedHttpResponse> second = pool.submit(() -> b.get("/stampede"));
+            Future<CachedHttpResponse> third = pool.submit(() -> c.get("/stampede"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> b.stats().fillLockWaits() == 1 && c.stats().fillLockWaits() == 1);
+            release.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS).source()).isEqualTo(CacheSource.ORIGIN);
+            assertThat(second.get(5, TimeUnit.SECONDS).source()).isEqualTo(CacheSource.REDIS);
+            assertThat(third.get(5, TimeUnit.SECONDS).source()).isEqualTo(CacheSource.REDIS);
+            assertThat(origin.hits("/stampede")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+            c.close();
+            redisC.shutdown();
+        }
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
