@@ -1,0 +1,198 @@
+package dev.cachesync.invalidator.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.events.InvalidationCommand;
+import dev.cachesync.events.ProductEvent;
+import dev.cachesync.invalidator.EventDecoder;
+import dev.cachesync.invalidator.InvalidatorMetrics;
+import dev.cachesync.invalidator.InvalidatorTopology;
+import dev.cachesync.invalidator.apply.BatchApplier;
+import dev.cachesync.invalidator.apply.InvalidationSink;
+import dev.cachesync.invalidator.apply.KafkaAppliedPublisher;
+import dev.cachesync.invalidator.apply.RedisInvalidationSink;
+import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.serde.AvroSerdes;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invalidator process: Kafka Streams topology, Redis purges, health and metrics over HTTP, clean shutdown.
+ * Several instances with the same application id share the input partitions.
+ */
+public final class InvalidatorApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InvalidatorApp.class);
+
+    private final InvalidatorConfig config;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final RedissonClient redisson;
+    private final InvalidationSink sink;
+    private final KafkaAppliedPublisher publisher;
+    private final PrometheusMeterRegistry meters;
+    private final KafkaStreams streams;
+    private final HealthServer health;
+
+    private InvalidatorApp(InvalidatorConfig config) {
+        this.config = config;
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
+        if (config.createTopics()) {
+            createTopics(config);
+        }
+        this.redisson = Redisson.create(redissonConfig(config));
+        this.sink = new RedisInvalidationSink(redisson, config.redisKeyPrefix());
+        this.publisher = new KafkaAppliedPublisher(producerConfig(config),
+                AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
+        BatchApplier applier = new BatchApplier(sink, publisher, metrics, Clock.systemUTC(),
+                Duration.ofMillis(50), Duration.ofSeconds(2), running::get);
+        var topology = InvalidatorTopology.build(config.batching(),
+                () -> new EventDecoder(
+                        AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
+                        AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer()),
+                applier::apply, metrics);
+        this.streams = new KafkaStreams(topology, streamsConfig(config));
+        streams.setUncaughtExceptionHandler(error -> {
+            if (!running.get()) {
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            // Uncommitted records are read again by the new thread: nothing is lost.
+            log.error("stream thread failed, replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
+        streams.start();
+        log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
+                config.redisAddress(), config.redisKeyPrefix(), health.port());
+    }
+
+    public static InvalidatorApp start(InvalidatorConfig config) {
+        return new InvalidatorApp(config);
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        InvalidatorApp app = start(InvalidatorConfig.fromEnv(System.getenv()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM from Kubernetes: finish the current batch, commit, leave the group, then exit.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "invalidator-shutdown"));
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public int httpPort() {
+        return health.port();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    HealthServer.Status liveness() {
+        KafkaStreams.State state = streams.state();
+        boolean ok = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
+        return new HealthServer.Status(ok, "streams " + state);
+    }
+
+    HealthServer.Status readiness() {
+        KafkaStreams.State state = streams.state();
+        boolean redisUp = sink.isAvailable();
+        return new HealthServer.Status(state == KafkaStreams.State.RUNNING && redisUp,
+                "streams " + state + ", redis " + (redisUp ? "answering" : "not answering"));
+    }
+
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        log.info("invalidator stopping");
+        streams.close(Duration.ofSeconds(30));
+        health.close();
+        publisher.close();
+        redisson.shutdown();
+        log.info("invalidator stopped");
+    }
+
+    private static Properties streamsConfig(InvalidatorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // Purges should follow changes within milliseconds: do not wait for fuller fetches.
+        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 50);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        return props;
+    }
+
+    private static Map<String, Object> producerConfig(InvalidatorConfig config) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied");
+    }
+
+    static Config redissonConfig(InvalidatorConfig config) {
+        Config redis = new Config();
+        // Start even while Redis is down; purges wait and retry until it answers.
+        redis.setLazyInitialization(true);
+        var server = redis.useSingleServer()
+                .setAddress(config.redisAddress())
+                .setConnectTimeout(2000)
+                .setTimeout(2000)
+                .setRetryAttempts(1);
+        if (config.redisPassword() != null) {
+            server.setPassword(config.redisPassword());
+        }
+        return redis;
+    }
+
+    private static void createTopics(InvalidatorConfig config) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : List.of(Topics.PRODUCT_EVENTS, Topics.INVALIDATION_COMMANDS, Topics.INVALIDATIONS_APPLIED,
+                Topics.DEAD_LETTERS)) {
+            topics.add(new NewTopic(name, config.topicPartitions(), (short) -1));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // Another instance may have created them at the same moment; Streams reports what is really missing.
+            log.warn("could not create topics: {}", e.toString());
+        }
+    }
+}

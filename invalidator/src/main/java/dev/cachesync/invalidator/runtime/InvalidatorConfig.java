@@ -1,0 +1,96 @@
+package dev.cachesync.invalidator.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.cachesync.invalidator.InvalidatorTopology;
+
+/**
+ * Everything the invalidator reads from its environment, with defaults that work against a local devstack.
+ * Names follow the integration guide (REDIS_HOST, REDIS_PORT, REDIS_KEY_PREFIX, IS_ELASTICACHE).
+ */
+public record InvalidatorConfig(
+        String kafkaBootstrapServers,
+        String schemaRegistryUrl,
+        String redisHost,
+        int redisPort,
+        String redisPassword,
+        String redisKeyPrefix,
+        boolean isElastiCache,
+        String applicationId,
+        int streamThreads,
+        Path stateDir,
+        int httpPort,
+        int topicPartitions,
+        boolean createTopics,
+        InvalidatorTopology.Settings batching,
+        Duration commitInterval) {
+
+    /** Every variable the invalidator reads; the deploy manifests are checked against this list. */
+    public static final java.util.List<String> VARIABLES = java.util.List.of(
+            "KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD",
+            "REDIS_KEY_PREFIX", "IS_ELASTICACHE", "INVALIDATOR_APPLICATION_ID", "INVALIDATOR_STREAM_THREADS",
+            "INVALIDATOR_STATE_DIR", "INVALIDATOR_HTTP_PORT", "INVALIDATOR_TOPIC_PARTITIONS",
+            "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
+            "INVALIDATOR_COMMIT_INTERVAL_MS");
+
+    public static InvalidatorConfig fromEnv(Map<String, String> env) {
+        Env e = new Env(env);
+        return new InvalidatorConfig(
+                e.text("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                e.text("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"),
+                e.text("REDIS_HOST", "127.0.0.1"),
+                e.integer("REDIS_PORT", 6379),
+                e.text("REDIS_PASSWORD", null),
+                e.text("REDIS_KEY_PREFIX", "catalog-cache:"),
+                e.bool("IS_ELASTICACHE", false),
+                e.text("INVALIDATOR_APPLICATION_ID", "cachesync-invalidator"),
+                e.integer("INVALIDATOR_STREAM_THREADS", 1),
+                Path.of(e.text("INVALIDATOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/cachesync-invalidator")),
+                e.integer("INVALIDATOR_HTTP_PORT", 8080),
+                e.integer("INVALIDATOR_TOPIC_PARTITIONS", 3),
+                e.bool("INVALIDATOR_CREATE_TOPICS", true),
+                new InvalidatorTopology.Settings(
+                        Duration.ofMillis(e.integer("INVALIDATOR_BATCH_LINGER_MS", 5)),
+                        e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
+                        100_000),
+                Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)));
+    }
+
+    public String redisAddress() {
+        return "redis://" + redisHost + ":" + redisPort;
+    }
+
+    /** Reads typed values; a malformed one fails start-up naming the variable. */
+    private record Env(Map<String, String> env) {
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        int integer(String name, int fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            return switch (value.toLowerCase()) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+            };
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cachesync.invalidator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class InvalidationBatchTest {
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private final AppliedVersions applied = new AppliedVersions(2);
+    private final InvalidationBatch batch = new InvalidationBatch(applied);
+
+    @Test
+    void coalescesTheUnionOfTagsAndKeepsTheOldestCommitTime() {
+        batch.add(change("e1", "p1", 1, T0.plusMillis(5), "product:p1", "category:shoes"), 100);
+        batch.add(change("e2", "p2", 1, T0, "product:p2", "category:shoes"), 200);
+
+        assertThat(batch.size()).isEqualTo(2);
+        assertThat(batch.tags()).containsExactlyInAnyOrder("product:p1", "product:p2", "category:shoes");
+        assertThat(batch.oldestOccurredAt()).isEqualTo(T0);
+        assertThat(batch.sourceIds()).containsExactly("e1", "e2");
+        assertThat(batch.ageNanos(350)).isEqualTo(250);
+    }
+
+    @Test
+    void duplicatesAndOlderVersionsAddNothing() {
+        assertThat(batch.add(change("e1", "p1", 2, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
+        assertThat(batch.add(change("e1", "p1", 2, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
+        assertThat(batch.add(change("e0", "p1", 1, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.STALE_VERSION);
+        assertThat(batch.size()).isEqualTo(1);
+    }
+
+    @Test
+    void versionsAppliedInAnEarlierBatchAreRemembered() {
+        batch.add(change("e1", "p1", 4, T0, "product:p1"), 0);
+        batch.markApplied();
+
+        assertThat(batch.isEmpty()).isTrue();
+        assertThat(batch.add(change("e1-again", "p1", 4, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
+        assertThat(batch.add(change("e5", "p1", 5, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
+    }
+
+    @Test
+    void forgettingAProductOnlyCostsAPurgeAgain() {
+        batch.add(change("a", "p1", 1, T0, "product:p1"), 0);
+        batch.add(change("b", "p2", 1, T0, "product:p2"), 0);
+        batch.add(change("c", "p3", 1, T0, "product:p3"), 0);
+        batch.markApplied();
+
+        assertThat(applied.get("p1")).isZero();
+        assertThat(batch.add(change("a-again", "p1", 1, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
+    }
+
+    @Test
+    void commandsAreNeverTakenForStaleVersions() {
+        Invalidation command = new Invalidation("c1", Set.of("category:shoes"), Set.of("http://x/products/1"), T0, null, 0);
+        Invalidation again = new Invalidation("c2", Set.of("category:shoes"), Set.of(), T0, null, 0);
+
+        assertThat(batch.add(command, 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
+        assertThat(batch.add(again, 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
+        assertThat(batch.keys()).containsExactly("http://x/products/1");
+    }
+
+    private static Invalidation change(String id, String product, long version, Instant at, String... tags) {
+        return new Invalidation(id, Set.of(tags), Set.of(), at, product, version);
+    }
+}

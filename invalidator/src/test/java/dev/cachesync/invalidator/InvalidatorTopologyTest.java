@@ -1,0 +1,232 @@
+package dev.cachesync.invalidator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.cachesync.devstack.DevStackExtension;
+import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.events.InvalidationCommand;
+import dev.cachesync.events.Product;
+import dev.cachesync.events.ProductEvent;
+import dev.cachesync.events.ProductEventType;
+import dev.cachesync.invalidator.apply.BatchApplier;
+import dev.cachesync.invalidator.apply.InvalidationSink;
+import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.serde.AvroSerdes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The topology on TopologyTestDriver, with the real schema registry and Redis replaced by a recording sink. */
+@ExtendWith(DevStackExtension.class)
+class InvalidatorTopologyTest {
+    private final RecordingSink sink = new RecordingSink();
+    private final List<InvalidationApplied> applied = new ArrayList<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ProductEvent> events;
+    private TestInputTopic<String, byte[]> rawEvents;
+    private TestInputTopic<String, InvalidationCommand> commands;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void setUp(SchemaRegistry registry) {
+        InvalidatorMetrics metrics = new InvalidatorMetrics(new SimpleMeterRegistry());
+        BatchApplier applier = new BatchApplier(sink, applied::add, metrics, Clock.systemUTC(),
+                Duration.ofMillis(1), Duration.ofMillis(5), () -> true);
+        var topology = InvalidatorTopology.build(InvalidatorTopology.Settings.defaults(),
+                () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer(),
+                        AvroSerdes.serde(InvalidationCommand.class, registry.url()).deserializer()),
+                applier::apply, metrics);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-" + UUID.randomUUID());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(topology, props);
+
+        Serializer<ProductEvent> eventSerializer = AvroSerdes.serde(ProductEvent.class, registry.url()).serializer();
+        events = driver.createInputTopic(Topics.PRODUCT_EVENTS, new StringSerializer(), eventSerializer);
+        rawEvents = driver.createInputTopic(Topics.PRODUCT_EVENTS, new StringSerializer(), new ByteArraySerializer());
+        commands = driver.createInputTopic(Topics.INVALIDATION_COMMANDS, new StringSerializer(),
+                AvroSerdes.serde(InvalidationCommand.class, registry.url()).serializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    @Test
+    void aCategoryMovePurgesTheProductAndBothCategories() {
+        events.pipeInput("p1", event("p1", 2, product("p1", "shoes", "acme"), product("p1", "boots", "acme"),
+                List.of("product:p1", "category:shoes", "category:boots", "brand:acme")));
+
+        assertThat(sink.tagPurges).hasSize(1);
+        assertThat(sink.tagPurges.get(0)).containsExactlyInAnyOrder(
+                "product:p1", "category:shoes", "category:boots", "brand:acme");
+        assertThat(applied).singleElement().satisfies(a -> {
+            assertThat(a.getSourceEventIds()).hasSize(1);
+            assertThat(a.getTags()).contains("category:shoes", "category:boots");
+        });
+    }
+
+    @Test
+    void tagsTheEventForgotAreDerivedFromBeforeAndAfter() {
+        events.pipeInput("p2", event("p2", 5, product("p2", "shoes", null), product("p2", "boots", "zeta"), List.of()));
+
+        assertThat(sink.tagPurges.get(0)).containsExactlyInAnyOrder(
+                "product:p2", "category:shoes", "category:boots", "brand:zeta");
+    }
+
+    @Test
+    void aDeletedProductPurgesItsOldTags() {
+        events.pipeInput("p3", event("p3", 7, product("p3", "hats", "acme"), null, List.of("product:p3")));
+
+        assertThat(sink.tagPurges.get(0)).containsExactlyInAnyOrder("product:p3", "category:hats", "brand:acme");
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicWithItsReasonAndTheStreamGoesOn() {
+        rawEvents.pipeInput("p4", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        events.pipeInput("p5", event("p5", 1, null, product("p5", "shoes", null), List.of("product:p5")));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro at all");
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo("undecodable");
+        assertThat(header(dead, DeadLetters.DETAIL)).isNotBlank();
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.PRODUCT_EVENTS);
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(sink.tagPurges).singleElement().satisfies(tags -> assertThat(tags).contains("product:p5"));
+    }
+
+    @Test
+    void anEventWithABadTagIsDeadLetteredNotPurged() {
+        events.pipeInput("p6", event("p6", 1, null, product("p6", "shoes", null), List.of("product:p6", "Bad Tag!")));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo("invalid-tag");
+        assertThat(header(dead, DeadLetters.DETAIL)).contains("Bad Tag!");
+        assertThat(sink.tagPurges).isEmpty();
+    }
+
+    @Test
+    void anEventWithoutProductIdIsDeadLettered() {
+        events.pipeInput("", event("", 1, null, null, List.of()));
+
+        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON)).isEqualTo("missing-product-id");
+        assertThat(sink.tagPurges).isEmpty();
+    }
+
+    @Test
+    void aDuplicateOrOlderVersionCostsNoPurge() {
+        ProductEvent v3 = event("p7", 3, null, product("p7", "shoes", null), List.of("product:p7"));
+        events.pipeInput("p7", v3);
+        events.pipeInput("p7", v3);
+        events.pipeInput("p7", event("p7", 2, null, product("p7", "shoes", null), List.of("product:p7")));
+
+        assertThat(sink.tagPurges).hasSize(1);
+    }
+
+    @Test
+    void aManualCommandPurgesItsTagsAndKeys() {
+        commands.pipeInput("c1", InvalidationCommand.newBuilder()
+                .setCommandId("c1").setRequestedAt(Instant.now())
+                .setTags(List.of("category:shoes")).setKeys(List.of("http://catalog/products/p1"))
+                .setReason("manual test").setRequestedBy("test").build());
+
+        assertThat(sink.tagPurges).containsExactly(Set.of("category:shoes"));
+        assertThat(sink.keyPurges).containsExactly(Set.of("http://catalog/products/p1"));
+        assertThat(applied.get(0).getSourceEventIds()).containsExactly("c1");
+    }
+
+    @Test
+    void anEmptyCommandIsDeadLettered() {
+        commands.pipeInput("c2", InvalidationCommand.newBuilder()
+                .setCommandId("c2").setRequestedAt(Instant.now()).setTags(List.of()).setKeys(List.of())
+                .setReason("nothing").setRequestedBy("test").build());
+
+        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON)).isEqualTo("empty-command");
+    }
+
+    @Test
+    void aFailingPurgeIsRetriedUntilRedisAcknowledgesIt() {
+        sink.failuresLeft.set(3);
+        events.pipeInput("p8", event("p8", 1, null, product("p8", "shoes", null), List.of("product:p8")));
+
+        assertThat(sink.attempts.get()).isEqualTo(4);
+        assertThat(sink.tagPurges).hasSize(1);
+        assertThat(applied).hasSize(1);
+    }
+
+    static ProductEvent event(String id, long version, Product before, Product after, List<String> tags) {
+        ProductEventType type = before == null ? ProductEventType.CREATED
+                : after == null ? ProductEventType.DELETED : ProductEventType.UPDATED;
+        return ProductEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(Instant.now())
+                .setProductId(id).setVersion(version).setType(type)
+                .setBefore(before).setAfter(after).setTags(tags)
+                .setSource("test").build();
+    }
+
+    static Product product(String id, String category, String brand) {
+        return Product.newBuilder().setId(id).setName("Product " + id).setPriceCents(1000).setCurrency("EUR")
+                .setStock(1).setCategorySlug(category).setBrandSlug(brand).setVersion(1)
+                .setUpdatedAt(Instant.now()).build();
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Records purges; fails the first {@code failuresLeft} attempts like an unreachable Redis would. */
+    static final class RecordingSink implements InvalidationSink {
+        final List<Set<String>> tagPurges = new ArrayList<>();
+        final List<Set<String>> keyPurges = new ArrayList<>();
+        final AtomicInteger failuresLeft = new AtomicInteger();
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @Override
+        public Purged purge(Set<String> tags, Set<String> keys) {
+            attempts.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("Redis is down");
+            }
+            if (!tags.isEmpty()) {
+                tagPurges.add(tags);
+            }
+            if (!keys.isEmpty()) {
+                keyPurges.add(keys);
+            }
+            return new Purged(tagPurges.size(), tags.size());
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return failuresLeft.get() <= 0;
+        }
+    }
+}
