@@ -1,0 +1,80 @@
+package dev.cachesync.cache.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachesync.cache.TestOrigin;
+import dev.cachesync.cache.TestOrigin.Reply;
+import dev.cachesync.cache.TestRedis;
+import dev.cachesync.devstack.RedisServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/** A private Redis that the tests stop and restart: the cache degrades to the origin and recovers by itself. */
+class RedisOutageTest {
+
+    RedisServer redis;
+    RedissonClient redisson;
+    TestOrigin origin;
+    CachingHttpClient client;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start();
+        redisson = TestRedis.client(redis);
+        origin = TestOrigin.start();
+        for (String path : new String[] {"/a", "/b", "/c"}) {
+            origin.route(path, r -> Reply.ok("body" + path, "Cache-Control", "max-age=600"));
+        }
+        client = CachingHttpClient.builder().redisson(redisson).keyPrefix(TestRedis.uniquePrefix("outage"))
+                .origin(origin.uri()).redisTimeout(Duration.ofMillis(200)).redisRetryAfter(Duration.ofMillis(200))
+                .sweepInterval(Duration.ZERO).build();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        redisson.shutdown();
+        origin.close();
+        redis.close();
+    }
+
+    @Test
+    void redisDownMeansOriginAnswersAndNoExceptionThenRecoveryIsAutomatic() {
+        assertThat(client.get("/a").source()).isEqualTo(CacheSource.ORIGIN);
+
+        redis.stop();
+
+        CachedHttpResponse b = client.get("/b");
+        assertThat(b.source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(b.bodyAsString()).isEqualTo("body/b");
+        assertThat(client.get("/b").source()).isEqualTo(CacheSource.ORIGIN); // nothing stored while down
+        assertThat(client.get("/a").source()).isEqualTo(CacheSource.LOCAL);  // near cache still answers
+        assertThat(client.stats().redisErrors()).isPositive();
+
+        redis.restart();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            client.get("/c");
+            return client.get("/c").fromCache();
+        });
+    }
+
+    @Test
+    void reconnectClearsTheNearCache() {
+        client.get("/a");
+        assertThat(client.get("/a").source()).isEqualTo(CacheSource.LOCAL);
+        String key = client.resolve("/a").toString();
+        assertThat(client.store().readLocal(key)).isNotNull();
+
+        redis.stop();
+        redis.restart();
+
+        // invalidation messages may have been lost while disconnected, so Redisson clears the near cache
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.store().readLocal(key) == null);
+        assertThat(client.get("/a").source()).isEqualTo(CacheSource.ORIGIN);
+    }
+}
