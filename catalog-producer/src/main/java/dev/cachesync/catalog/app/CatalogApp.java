@@ -1,0 +1,174 @@
+package dev.cachesync.catalog.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cachesync.catalog.api.CatalogApi;
+import dev.cachesync.catalog.outbox.OutboxRelay;
+import dev.cachesync.catalog.outbox.OutboxWriter;
+import dev.cachesync.catalog.product.ProductStore;
+import dev.cachesync.catalog.publish.ProductEventProducer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole catalog service: database (migrated), store with outbox, outbox relay, HTTP API, health and metrics.
+ *
+ * <pre>{@code
+ * try (CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(System.getenv()))) { ... }
+ * }</pre>
+ */
+public final class CatalogApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CatalogApp.class);
+
+    private final HikariDataSource dataSource;
+    private final OutboxRelay relay;
+    private final Javalin http;
+    private final PrometheusMeterRegistry meters;
+    private final JvmGcMetrics gcMetrics;
+    private volatile boolean stopping;
+
+    private CatalogApp(CatalogConfig config) {
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meters);
+
+        dataSource = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.dbPoolSize());
+        relay = config.relayEnabled()
+                ? OutboxRelay.builder(dataSource, ProductEventProducer.to(config.kafkaBootstrapServers(), config.schemaRegistryUrl())
+                                .autoRegisterSchemas(config.autoRegisterSchemas())
+                                .deliveryTimeout(config.deliveryTimeout())
+                                .clientId(config.eventSource()))
+                        .topic(config.topic())
+                        .pollInterval(config.relayPollInterval())
+                        .batchSize(config.relayBatchSize())
+                        .meterRegistry(meters)
+                        .build()
+                : null;
+        ProductStore store = ProductStore.builder(dataSource)
+                .changeSink(new OutboxWriter())
+                .source(config.eventSource())
+                .afterCommit(relay != null ? relay::wakeUp : () -> { })
+                .build();
+
+        http = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.prefer405over404 = true;
+            // Cache-Tags of a large listing can exceed Jetty's default 8 KiB of response headers.
+            cfg.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setResponseHeaderSize(64 * 1024));
+            cfg.requestLogger.http(this::recordRequest);
+        });
+        CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);
+        http.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        http.get("/health/ready", this::ready);
+        http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+        http.error(404, ctx -> {
+            if (ctx.result() == null) {
+                ctx.json(Map.of("status", 404, "error", "not_found", "message", "no route " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    /** Opens the database, starts the relay and the HTTP server; fails fast (and cleans up) on bad settings. */
+    public static CatalogApp start(CatalogConfig config) {
+        CatalogApp app = new CatalogApp(config);
+        try {
+            if (app.relay != null) {
+                app.relay.start();
+            }
+            app.http.start(config.port());
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        log.info("catalog-producer listening on port {} (database {}, Kafka {}, relay {})", app.port(),
+                config.jdbcUrl().replaceAll("password=[^&;]*", "password=***"), config.kafkaBootstrapServers(),
+                app.relay != null ? "on" : "off");
+        return app;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Ready when the database answers and the relay runs; never on Kafka, whose outages the outbox absorbs. */
+    private void ready(Context ctx) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean up = !stopping;
+        checks.put("shutdown", stopping ? "IN_PROGRESS" : "NO");
+        try (Connection c = dataSource.getConnection()) {
+            boolean valid = c.isValid(2);
+            checks.put("database", valid ? "UP" : "DOWN");
+            up &= valid;
+        } catch (Exception e) {
+            checks.put("database", "DOWN: " + e.getMessage());
+            up = false;
+        }
+        if (relay != null) {
+            checks.put("outboxRelay", relay.isRunning() ? "UP" : "DOWN");
+            up &= relay.isRunning();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("checks", checks);
+        ctx.status(up ? 200 : 503).json(body);
+    }
+
+    private void recordRequest(Context ctx, Float millis) {
+        String route;
+        try {
+            route = ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            route = "UNMATCHED";
+        }
+        if (route == null || route.isEmpty() || route.equals("*")) {
+            route = "UNMATCHED";
+        }
+        Timer.builder("http.server.requests")
+                .tag("method", ctx.method().name())
+                .tag("uri", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(meters)
+                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Clean shutdown: report not ready, stop taking requests (in-flight ones finish), let the relay finish its
+     * round (unsent rows stay in the outbox for the next start), close the pool.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            log.warn("stopping HTTP server", e);
+        }
+        if (relay != null) {
+            relay.close(Duration.ofSeconds(10));
+        }
+        dataSource.close();
+        gcMetrics.close();
+        meters.close();
+        log.info("catalog-producer stopped");
+    }
+}

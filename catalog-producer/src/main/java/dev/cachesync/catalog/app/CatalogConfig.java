@@ -1,0 +1,122 @@
+package dev.cachesync.catalog.app;
+
+import dev.cachesync.catalog.api.CatalogApi;
+import dev.cachesync.schemas.Topics;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of the catalog service, from environment variables; every default works against a local stack
+ * (devstack or docker-compose: Kafka on 9092, the registry on 8080, embedded H2).
+ */
+public record CatalogConfig(
+        int port,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        int dbPoolSize,
+        String kafkaBootstrapServers,
+        String schemaRegistryUrl,
+        boolean autoRegisterSchemas,
+        String topic,
+        String cacheControl,
+        int maxBodyBytes,
+        boolean relayEnabled,
+        Duration relayPollInterval,
+        int relayBatchSize,
+        Duration deliveryTimeout,
+        String eventSource) {
+
+    /** Variable name, default and meaning, in the order the README lists them. */
+    public static final String[][] VARIABLES = {
+            {"PORT", "8081", "HTTP port (0 picks a free one)"},
+            {"JDBC_URL", Database.DEFAULT_H2_URL, "catalog database; PostgreSQL in production"},
+            {"JDBC_USER", "", "database user (or in the URL)"},
+            {"JDBC_PASSWORD", "", "database password (or in the URL)"},
+            {"DB_POOL_SIZE", "10", "connection pool size"},
+            {"KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka brokers"},
+            {"SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7", "Confluent-compatible registry REST base"},
+            {"AUTO_REGISTER_SCHEMAS", "true", "register the ProductEvent schema on first publish"},
+            {"PRODUCT_EVENTS_TOPIC", Topics.PRODUCT_EVENTS, "topic of the product events"},
+            {"CACHE_CONTROL", CatalogApi.DEFAULT_CACHE_CONTROL, "Cache-Control of cacheable GET responses"},
+            {"MAX_BODY_BYTES", "65536", "larger request bodies get 413"},
+            {"OUTBOX_RELAY_ENABLED", "true", "run the outbox relay in this process"},
+            {"OUTBOX_POLL_INTERVAL_MS", "500", "idle relay poll interval (commits in this process wake it at once)"},
+            {"OUTBOX_BATCH_SIZE", "500", "most rows per relay round"},
+            {"KAFKA_DELIVERY_TIMEOUT_MS", "120000", "how long one send keeps retrying before the round is retried"},
+            {"EVENT_SOURCE", "catalog-producer", "the source field of the events"},
+    };
+
+    public static CatalogConfig fromEnv(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new CatalogConfig(
+                r.integer("PORT", 0, 65535),
+                r.string("JDBC_URL"),
+                r.optional("JDBC_USER"),
+                r.optional("JDBC_PASSWORD"),
+                r.integer("DB_POOL_SIZE", 1, 1000),
+                r.string("KAFKA_BOOTSTRAP_SERVERS"),
+                r.string("SCHEMA_REGISTRY_URL"),
+                r.bool("AUTO_REGISTER_SCHEMAS"),
+                r.string("PRODUCT_EVENTS_TOPIC"),
+                r.string("CACHE_CONTROL"),
+                r.integer("MAX_BODY_BYTES", 1, 16 * 1024 * 1024),
+                r.bool("OUTBOX_RELAY_ENABLED"),
+                Duration.ofMillis(r.integer("OUTBOX_POLL_INTERVAL_MS", 1, 3_600_000)),
+                r.integer("OUTBOX_BATCH_SIZE", 1, 100_000),
+                Duration.ofMillis(r.integer("KAFKA_DELIVERY_TIMEOUT_MS", 1000, Integer.MAX_VALUE)),
+                r.string("EVENT_SOURCE"));
+    }
+
+    /** Reads variables with their defaults; a bad value fails naming the variable. */
+    private record Reader(Map<String, String> env) {
+        String raw(String name) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+            for (String[] v : VARIABLES) {
+                if (v[0].equals(name)) {
+                    return v[1];
+                }
+            }
+            throw new IllegalStateException("no default for " + name);
+        }
+
+        String string(String name) {
+            String value = raw(name);
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException(name + " must not be empty");
+            }
+            return value;
+        }
+
+        String optional(String name) {
+            String value = raw(name);
+            return value.isEmpty() ? null : value;
+        }
+
+        int integer(String name, int min, int max) {
+            String value = raw(name);
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
+                    + ", was '" + value + "'");
+        }
+
+        boolean bool(String name) {
+            String value = raw(name).toLowerCase();
+            return switch (value) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
+            };
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cachesync.catalog.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachesync.catalog.testing.TopicReader;
+import dev.cachesync.devstack.DevStack;
+import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.events.ProductEvent;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The service as deployed: env configuration, HTTP -> outbox -> Kafka, health, metrics, clean shutdown. */
+class CatalogAppTest {
+    private final KafkaBroker kafka = DevStack.kafka();
+    private final SchemaRegistry registry = DevStack.schemaRegistry();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void servesTheApiPublishesEventsAndReportsHealthAndMetrics() throws Exception {
+        String topic = "catalog.product-events.app-" + UUID.randomUUID();
+        kafka.createTopic(topic, 3);
+        CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
+                "PORT", "0",
+                "JDBC_URL", "jdbc:h2:mem:app_" + UUID.randomUUID().toString().replace("-", "")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registry.url(),
+                "PRODUCT_EVENTS_TOPIC", topic,
+                "CACHE_CONTROL", "public, max-age=3")));
+        String base = "http://127.0.0.1:" + app.port();
+        try {
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/products/lamp-1"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"Lamp\",\"priceCents\":2500,\"categorySlug\":\"lighting\",\"brandSlug\":\"lumo\"}"))
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).isEqualTo(201);
+            assertThat(get(base + "/products/lamp-1").headers().firstValue("Cache-Control")).hasValue("public, max-age=3");
+
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    TopicReader.readAll(kafka.bootstrapServers(), registry.url(), topic).size() == 1);
+            List<ConsumerRecord<String, ProductEvent>> records = TopicReader.readAll(kafka.bootstrapServers(), registry.url(), topic);
+            assertThat(records.get(0).key()).isEqualTo("lamp-1");
+            assertThat(records.get(0).value().getTags()).containsExactly("product:lamp-1", "category:lighting", "brand:lumo");
+            assertThat(records.get(0).value().getSource()).isEqualTo("catalog-producer");
+
+            assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(base + "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"database\":\"UP\"", "\"outboxRelay\":\"UP\"");
+
+            HttpResponse<String> metrics = get(base + "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains(
+                    "catalog_outbox_backlog ",
+                    "catalog_outbox_oldest_unsent_age_seconds ",
+                    "catalog_outbox_publish_latency_seconds_count 1",
+                    "catalog_outbox_published_total 1",
+                    "http_server_requests_seconds_count{method=\"PUT\",status=\"201\",uri=\"/products/{id}\"} 1");
+            assertThat(get(base + "/nowhere").statusCode()).isEqualTo(404);
+        } finally {
+            app.close();
+        }
+        assertThatThrownBy(() -> get(base + "/health/live")).isInstanceOf(ConnectException.class);
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
