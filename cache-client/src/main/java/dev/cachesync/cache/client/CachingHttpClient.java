@@ -77,7 +77,7 @@ public final class CachingHttpClient implements AutoCloseable {
     private final long redisRetryAfterNanos;
     private final ExecutorService background;
     private final ScheduledExecutorService sweeper;
-    private final Map<String, CompletableFuture<CachedHttpResponse>> flights = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();
     private final String instanceId = UUID.randomUUID().toString();
     private volatile long redisSkipUntilNanos = System.nanoTime();
     private final AtomicBoolean redisDown = new AtomicBoolean(false);
@@ -195,7 +195,7 @@ public final class CachingHttpClient implements AutoCloseable {
         misses.increment();
         log.debug("[Cache] MISS {} {} ({})", request.method(), key, decision.reason());
         if (request.method().equals("HEAD")) {
-            return fromOrigin(request, key, null, decision, false);
+            return fromOrigin(request, key, null, decision, false).response();
         }
         CacheEntry known = entry;
         return singleFlight(flightKey(key, request, decision.stored()),
@@ -203,6 +203,14 @@ public final class CachingHttpClient implements AutoCloseable {
     }
 
     private record Lookup(CacheDecision decision) {
+    }
+
+    /**
+     * The outcome of one origin round, shared by single-flight followers.
+     *
+     * @param fillSequence the purge sequence read before the content was fetched (-1 when unknown)
+     */
+    private record Flight(CachedHttpResponse response, long fillSequence) {
     }
 
     private Lookup lookup(CacheRequest request, CacheEntry entry, long now) {
@@ -253,8 +261,8 @@ public final class CachingHttpClient implements AutoCloseable {
     }
 
     /** Asks the origin (after the cross-instance fill lock), stores what may be stored, handles 304 and errors. */
-    private CachedHttpResponse fromOrigin(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
-                                          boolean mayStore) {
+    private Flight fromOrigin(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
+                              boolean mayStore) {
         StoredResponse candidate = decision.stored();
         String lockToken = null;
         if (mayStore && redisUsable()) {
@@ -263,7 +271,7 @@ public final class CachingHttpClient implements AutoCloseable {
                 if (store.tryLock(key, token, fillLockTtl)) {
                     lockToken = token;
                 } else {
-                    CachedHttpResponse filledByOther = awaitOtherInstance(request, key);
+                    Flight filledByOther = awaitOtherInstance(request, key);
                     if (filledByOther != null) {
                         return filledByOther;
                     }
@@ -293,7 +301,7 @@ public final class CachingHttpClient implements AutoCloseable {
                 response = origin.send(originRequest);
             } catch (IOException | RuntimeException e) {
                 originErrors.increment();
-                return staleOnError(request, candidate, requestTime, e);
+                return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
@@ -312,19 +320,21 @@ public final class CachingHttpClient implements AutoCloseable {
                 }
                 revalidated.increment();
                 log.debug("[Cache] REVALIDATED {} (304)", key);
-                return toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
+                return new Flight(toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime), fillSequence);
             }
             if (CacheStrategy.isErrorStatus(response.status())
                     && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
                 originErrors.increment();
                 staleServed.increment();
                 log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
-                return toResponse(request, candidate, CacheSource.STALE, responseTime);
+                return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
+                        candidate.fillSequence());
             }
             if (mayStore && fillSequence >= 0) {
                 maybeStore(request, key, entry, response, requestTime, responseTime, fillSequence);
             }
-            return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
+            return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
+                    CacheSource.ORIGIN), fillSequence);
         } finally {
             if (lockToken != null) {
                 try {
@@ -346,7 +356,7 @@ public final class CachingHttpClient implements AutoCloseable {
     }
 
     /** Another instance holds the fill lock: wait a little for its result, then go to the origin anyway. */
-    private CachedHttpResponse awaitOtherInstance(CacheRequest request, String key) {
+    private Flight awaitOtherInstance(CacheRequest request, String key) {
         lockWaits.increment();
         long deadline = System.nanoTime() + fillLockWait.toNanos();
         long pauseNanos = TimeUnit.MILLISECONDS.toNanos(2);
@@ -359,7 +369,8 @@ public final class CachingHttpClient implements AutoCloseable {
             if (found.decision() != null && found.decision().action() == Action.SERVE) {
                 redisHits.increment();
                 log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
-                return toResponse(request, found.decision().stored(), CacheSource.REDIS, now);
+                StoredResponse stored = found.decision().stored();
+                return new Flight(toResponse(request, stored, CacheSource.REDIS, now), stored.fillSequence());
             }
         }
         log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
@@ -452,13 +463,33 @@ public final class CachingHttpClient implements AutoCloseable {
         return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
     }
 
-    private CachedHttpResponse singleFlight(String flightKey, java.util.function.Supplier<CachedHttpResponse> work) {
-        CompletableFuture<CachedHttpResponse> mine = new CompletableFuture<>();
-        CompletableFuture<CachedHttpResponse> leader = flights.putIfAbsent(flightKey, mine);
-        if (leader != null) {
+    /**
+     * One origin request per key at a time in this process. A follower may only take the leader's result if
+     * the leader fetched after every purge acknowledged before the follower started (leader's fill sequence
+     * >= the sequence the follower reads on joining); otherwise it asks again, so single flight never turns
+     * a read that starts after a purge into a stale read.
+     */
+    private CachedHttpResponse singleFlight(String flightKey, java.util.function.Supplier<Flight> work) {
+        for (int attempt = 0; ; attempt++) {
+            CompletableFuture<Flight> mine = new CompletableFuture<>();
+            CompletableFuture<Flight> leader = attempt < 3 ? flights.putIfAbsent(flightKey, mine) : null;
+            if (leader == null) {
+                try {
+                    Flight flight = work.get();
+                    mine.complete(flight);
+                    return flight.response();
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    throw e;
+                } finally {
+                    flights.remove(flightKey, mine);
+                }
+            }
+            long sequenceAtJoin = currentSequenceOrUnknown();
+            Flight flight;
             flightFollowers.incrementAndGet();
             try {
-                return leader.join();
+                flight = leader.join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
@@ -467,16 +498,22 @@ public final class CachingHttpClient implements AutoCloseable {
             } finally {
                 flightFollowers.decrementAndGet();
             }
+            if (sequenceAtJoin < 0 || flight.fillSequence() >= sequenceAtJoin) {
+                return flight.response();
+            }
+            log.debug("[Cache] leader of {} fetched before a purge this caller must see, asking again", flightKey);
+        }
+    }
+
+    private long currentSequenceOrUnknown() {
+        if (!redisUsable()) {
+            return -1;
         }
         try {
-            CachedHttpResponse response = work.get();
-            mine.complete(response);
-            return response;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            flights.remove(flightKey, mine);
+            return store.sequence();
+        } catch (CacheUnavailableException e) {
+            redisFailed(e);
+            return -1;
         }
     }
 

@@ -1,0 +1,184 @@
+package dev.cachesync.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachesync.cache.TestOrigin.Reply;
+import dev.cachesync.cache.client.CacheSource;
+import dev.cachesync.cache.client.CachedHttpResponse;
+import dev.cachesync.cache.client.CachingHttpClient;
+import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.devstack.DevStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * The invariant of DESIGN.md: a read that starts after the purge for a change was acknowledged never returns
+ * content from before that change (near caches off: zero violations), and near caches catch up within the
+ * pub/sub propagation delay (near caches on: staleness measured, a lost invalidation fails the test).
+ */
+class PurgeInvariantTest {
+
+    static final int PRODUCTS = 20;
+    static final int INSTANCES = 3;
+    static final int READERS_PER_INSTANCE = 2;
+    static final Duration RUN = Duration.ofSeconds(2);
+    static final long LOST_INVALIDATION_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** One read: which product, when it ran, which version it saw. */
+    record Read(int product, long startNanos, long endNanos, long version, CacheSource source) {
+    }
+
+    /** A change: the version it produced and when its purge was acknowledged. */
+    record Ack(long version, long ackNanos) {
+    }
+
+    @Test
+    void withoutNearCachesNoReadIsStaleAfterThePurgeWasAcknowledged() throws Exception {
+        Result result = run(false);
+        System.out.printf("[invariant] near caches off: %d reads (%d from cache), %d purges, stale reads: %d%n",
+                result.reads().size(), result.cacheReads(), result.purges(), result.staleNanos().size());
+        assertThat(result.cacheReads()).as("the run must exercise cache hits").isGreaterThan(100);
+        assertThat(result.purges()).isGreaterThan(20);
+        assertThat(result.staleNanos()).as("stale reads after a purge was acknowledged").isEmpty();
+    }
+
+    @Test
+    void withNearCachesStalenessIsBoundedByInvalidationPropagation() throws Exception {
+        Result result = run(true);
+        List<Long> staleness = new ArrayList<>(result.staleNanos());
+        Collections.sort(staleness);
+        System.out.printf("[invariant] near caches on: %d reads (%d local), %d purges, stale reads: %d, "
+                        + "staleness p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                result.reads().size(), result.localReads(), result.purges(), staleness.size(),
+                percentileMillis(staleness, 0.50), percentileMillis(staleness, 0.99),
+                percentileMillis(staleness, 1.0));
+        assertThat(result.localReads()).as("the run must exercise near-cache hits").isGreaterThan(100);
+        assertThat(result.purges()).isGreaterThan(20);
+        assertThat(staleness).as("staleness beyond 1 s is a lost invalidation")
+                .allMatch(n -> n <= LOST_INVALIDATION_NANOS);
+    }
+
+    record Result(List<Read> reads, long cacheReads, long localReads, int purges, List<Long> staleNanos) {
+    }
+
+    Result run(boolean nearCache) throws Exception {
+        String prefix = TestRedis.uniquePrefix("invariant");
+        AtomicLong[] versions = new AtomicLong[PRODUCTS];
+        Map<Integer, List<Ack>> acks = new ConcurrentHashMap<>();
+        for (int i = 0; i < PRODUCTS; i++) {
+            versions[i] = new AtomicLong(1);
+            acks.put(i, new CopyOnWriteArrayList<>(List.of(new Ack(1, Long.MIN_VALUE))));
+        }
+        List<RedissonClient> redissons = new ArrayList<>();
+        List<CachingHttpClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (TestOrigin origin = TestOrigin.start()) {
+            for (int i = 0; i < PRODUCTS; i++) {
+                int id = i;
+                origin.route("/products/" + id, r -> Reply.ok(id + ":" + versions[id].get(),
+                        "Cache-Control", "max-age=600", "Cache-Tags", "product:" + id));
+            }
+            for (int i = 0; i <= INSTANCES; i++) {
+                redissons.add(TestRedis.client(DevStack.redis()));
+            }
+            for (int i = 0; i < INSTANCES; i++) {
+                clients.add(CachingHttpClient.builder().redisson(redissons.get(i)).keyPrefix(prefix)
+                        .origin(origin.uri()).nearCache(nearCache).sweepInterval(Duration.ZERO)
+                        .redisTimeout(Duration.ofSeconds(2)).fillLockWait(Duration.ofMillis(200)).build());
+            }
+            // the invalidator's role: its own Redis connection
+            TagPurger purger = TagPurger.create(redissons.get(INSTANCES), prefix);
+            long endAt = System.nanoTime() + RUN.toNanos();
+
+            List<Future<Integer>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int writer = w;
+                writers.add(pool.submit(() -> {
+                    int purges = 0;
+                    while (System.nanoTime() < endAt) {
+                        // each writer owns half of the products, so versions and acks stay in order per product
+                        int id = writer + 2 * ThreadLocalRandom.current().nextInt(PRODUCTS / 2);
+                        long version = versions[id].incrementAndGet();          // the change at the origin
+                        purger.purgeTags(List.of("product:" + id));            // the invalidator's purge
+                        acks.get(id).add(new Ack(version, System.nanoTime())); // acknowledged
+                        purges++;
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(30)); // pacing, not synchronisation
+                    }
+                    return purges;
+                }));
+            }
+            List<Future<List<Read>>> readers = new ArrayList<>();
+            for (CachingHttpClient client : clients) {
+                for (int r = 0; r < READERS_PER_INSTANCE; r++) {
+                    readers.add(pool.submit(() -> {
+                        List<Read> reads = new ArrayList<>();
+                        while (System.nanoTime() < endAt) {
+                            int id = ThreadLocalRandom.current().nextInt(PRODUCTS);
+                            long start = System.nanoTime();
+                            CachedHttpResponse response = client.get("/products/" + id);
+                            long end = System.nanoTime();
+                            String body = response.bodyAsString();
+                            long version = Long.parseLong(body.substring(body.indexOf(':') + 1));
+                            reads.add(new Read(id, start, end, version, response.source()));
+                        }
+                        return reads;
+                    }));
+                }
+            }
+            int purges = 0;
+            for (Future<Integer> w : writers) {
+                purges += w.get(30, TimeUnit.SECONDS);
+            }
+            List<Read> reads = new ArrayList<>();
+            for (Future<List<Read>> r : readers) {
+                reads.addAll(r.get(30, TimeUnit.SECONDS));
+            }
+            List<Long> staleNanos = new ArrayList<>();
+            for (Read read : reads) {
+                // the first change the read missed, if its purge was acknowledged before the read started
+                for (Ack ack : acks.get(read.product())) {
+                    if (ack.version() > read.version() && ack.ackNanos() < read.startNanos()) {
+                        staleNanos.add(read.endNanos() - ack.ackNanos());
+                        break;
+                    }
+                }
+            }
+            for (CacheSource source : CacheSource.values()) {
+                var bySource = reads.stream().filter(r -> r.source() == source).toList();
+                if (!bySource.isEmpty()) {
+                    System.out.printf("[invariant]   %s: %d reads, mean %.2f ms%n", source, bySource.size(),
+                            bySource.stream().mapToLong(r -> r.endNanos() - r.startNanos()).average().orElse(0) / 1e6);
+                }
+            }
+            long cacheReads = reads.stream().filter(r -> r.source() != CacheSource.ORIGIN).count();
+            long localReads = reads.stream().filter(r -> r.source() == CacheSource.LOCAL).count();
+            return new Result(reads, cacheReads, localReads, purges, staleNanos);
+        } finally {
+            pool.shutdownNow();
+            clients.forEach(CachingHttpClient::close);
+            redissons.forEach(RedissonClient::shutdown);
+        }
+    }
+
+    static double percentileMillis(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1_000_000.0;
+    }
+}
