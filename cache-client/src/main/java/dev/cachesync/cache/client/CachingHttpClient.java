@@ -101,7 +101,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout));
         MeterRegistry registry = b.meterRegistry;
         this.purger = TagPurger.on(store, registry);
-        this.baseUri = b.origin;
+        // "http://host" has an empty path, which URI.resolve mishandles ("http://hostproducts/1")
+        this.baseUri = b.origin == null || !b.origin.getRawPath().isEmpty() ? b.origin : b.origin.resolve("/");
         this.origin = b.customOrigin != null ? b.customOrigin
                 : new HttpOrigin(b.httpClient != null ? b.httpClient
                         : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout);
