@@ -1,0 +1,127 @@
+package dev.cachesync.cache.manager;
+
+import dev.cachesync.cache.http.FreshnessPolicy;
+import dev.cachesync.cache.http.StoredResponse;
+import dev.cachesync.cache.purge.PurgeResult;
+import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.cache.store.CacheStore;
+import dev.cachesync.cache.store.EntryCodec;
+import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.tags.CacheTag;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.redisson.api.RMap;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The cache manager API: look at what is cached (by key prefix or by tag), one entry with its tags and
+ * freshness, figures; purge and sweep. Reads go straight to Redis, never through a near cache, so what it
+ * shows is what every instance shares.
+ */
+public final class CacheManager {
+
+    private final CacheStore store;
+    private final TagPurger purger;
+    private final RMap<String, CacheEntry> entries;
+    private final Clock clock;
+
+    private CacheManager(CacheStore store, TagPurger purger, Clock clock) {
+        this.store = store;
+        this.purger = purger;
+        this.entries = store.redisson().getMap(store.layout().entries(), EntryCodec.INSTANCE);
+        this.clock = clock;
+    }
+
+    public static CacheManager create(RedissonClient client, String keyPrefix) {
+        CacheStore store = new CacheStore(client, keyPrefix, new CacheStore.Options(false, 1, Duration.ofSeconds(10)));
+        return new CacheManager(store, TagPurger.on(store, io.micrometer.core.instrument.Metrics.globalRegistry),
+                Clock.systemUTC());
+    }
+
+    /** Entries whose key starts with {@code keyPrefix} (e.g. {@code http://catalog/products/}), lazily. */
+    public Stream<EntryView> entries(String keyPrefix) {
+        String pattern = escapeGlob(keyPrefix == null ? "" : keyPrefix) + "*";
+        Iterable<String> keys = entries.keySet(pattern, 200);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys.iterator(), Spliterator.ORDERED), false)
+                .map(this::entry).flatMap(Optional::stream);
+    }
+
+    /** Entries carrying {@code tag} (exact match). */
+    public List<EntryView> entriesByTag(String tag) {
+        String valid = new CacheTag(tag).value();
+        List<EntryView> views = new ArrayList<>();
+        for (String key : store.redisson().<String>getSet(store.layout().tagSet(valid), StringCodec.INSTANCE)
+                .readAll()) {
+            entry(key).filter(v -> v.tags().contains(valid)).ifPresent(views::add);
+        }
+        return views;
+    }
+
+    /** One entry with its tags and freshness now. */
+    public Optional<EntryView> entry(String key) {
+        CacheEntry entry = store.readRaw(key);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        List<EntryView.Variant> variants = new ArrayList<>();
+        for (StoredResponse v : entry.variants()) {
+            long age = FreshnessPolicy.currentAgeMillis(v, now);
+            long lifetime = FreshnessPolicy.freshnessLifetimeMillis(v);
+            variants.add(new EntryView.Variant(v.status(), v.varyValues(), v.tags(), age / 1000, lifetime / 1000,
+                    age < lifetime, v.fillSequence(), v.body().length, v.headers()));
+        }
+        Double score = store.expiryScore(key);
+        return Optional.of(new EntryView(key, entry.tags(), variants,
+                score == null ? null : Instant.ofEpochMilli(score.longValue())));
+    }
+
+    public StoreStats stats() {
+        var redisson = store.redisson();
+        return new StoreStats(entries.size(),
+                redisson.getScoredSortedSet(store.layout().expiryIndex(), StringCodec.INSTANCE).size(),
+                store.sequence(),
+                redisson.getMap(store.layout().fences(), StringCodec.INSTANCE).size());
+    }
+
+    public PurgeResult purge(Collection<String> tags, Collection<String> keys) {
+        return purger.purge(tags, keys);
+    }
+
+    /** Removes entries whose retention has ended (also from near caches); returns how many. */
+    public int sweepExpired() {
+        int total = 0;
+        int removed;
+        do {
+            removed = store.sweepExpired(clock.millis(), 1000);
+            total += removed;
+        } while (removed >= 1000);
+        return total;
+    }
+
+    public KeyLayout layout() {
+        return store.layout();
+    }
+
+    private static String escapeGlob(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.cachesync.cache.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisSettingsTest {
+
+    @Test
+    void defaultsWorkAgainstALocalRedis() {
+        RedisSettings s = RedisSettings.from(Map.of());
+        assertThat(s).isEqualTo(new RedisSettings("127.0.0.1", 6379, "catalog-cache:", false));
+        assertThat(s.uri()).isEqualTo("redis://127.0.0.1:6379");
+    }
+
+    @Test
+    void readsEveryVariable() {
+        RedisSettings s = RedisSettings.from(Map.of("REDIS_HOST", "cache.internal", "REDIS_PORT", "6380",
+                "REDIS_KEY_PREFIX", "orders:", "IS_ELASTICACHE", "true"));
+        assertThat(s).isEqualTo(new RedisSettings("cache.internal", 6380, "orders:", true));
+    }
+
+    @Test
+    void badPortNamesTheVariable() {
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_PORT", "sixty")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_PORT").hasMessageContaining("sixty");
+    }
+}
