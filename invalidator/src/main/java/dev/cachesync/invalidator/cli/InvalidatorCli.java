@@ -95,7 +95,8 @@ public final class InvalidatorCli {
         try (KafkaProducer<String, InvalidationCommand> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 35_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000),
                 new StringSerializer(), AvroSerdes.serde(InvalidationCommand.class, registryUrl).serializer())) {
             producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, command.getCommandId(), command))
                     .get(40, TimeUnit.SECONDS);

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -92,17 +92,6 @@ public final class InvalidatorApp implements AutoCloseable {
         return new InvalidatorApp(config);
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        InvalidatorApp app = start(InvalidatorConfig.fromEnv(System.getenv()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM from Kubernetes: finish the current batch, commit, leave the group, then exit.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "invalidator-shutdown"));
-        stopped.await();
-    }
-
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -134,7 +123,9 @@ public final class InvalidatorApp implements AutoCloseable {
             return;
         }
         log.info("invalidator stopping");
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group so that the partitions move to the other instances at once, not after the session timeout.
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         health.close();
         publisher.close();
         redisson.shutdown();

@@ -1,0 +1,404 @@
+package dev.cachesync.invalidator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cachesync.cache.client.CacheSource;
+import dev.cachesync.cache.client.CachingHttpClient;
+import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.devstack.DevStack;
+import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.RedisServer;
+import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.events.ProductEvent;
+import dev.cachesync.invalidator.runtime.InvalidatorApp;
+import dev.cachesync.invalidator.runtime.InvalidatorConfig;
+import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/** The invalidator as it runs in production, on a real broker, registry and Redis, with real cache-client instances. */
+class InvalidatorEndToEndTest {
+    private static KafkaBroker kafka;
+    private static SchemaRegistry registry;
+    private static Origin origin;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void startStack() throws IOException {
+        kafka = DevStack.kafka();
+        registry = DevStack.schemaRegistry();
+        origin = new Origin();
+    }
+
+    @AfterAll
+    static void stopOrigin() {
+        origin.close();
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        java.util.Collections.reverse(cleanup);
+        for (AutoCloseable closeable : cleanup) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void anEventDropsTheTaggedEntriesFromRedisAndFromTheNearCacheOfEveryInstance() {
+        RedisServer redis = DevStack.redis();
+        String prefix = "e2e-" + UUID.randomUUID() + ":";
+        String changed = id("shoe");
+        String untouched = id("hat");
+        origin.put(changed, "shoes", "v1");
+        origin.put(untouched, "hats", "v1");
+        startInvalidator(redis, prefix, "e2e-" + UUID.randomUUID());
+        CachingHttpClient first = client(redis, prefix);
+        CachingHttpClient second = client(redis, prefix);
+        for (CachingHttpClient client : List.of(first, second)) {
+            client.get("/products/" + changed);
+            client.get("/products/" + untouched);
+            assertThat(client.get("/products/" + changed).source()).isEqualTo(CacheSource.LOCAL);
+        }
+        assertThat(origin.requests(changed)).isEqualTo(1);
+
+        origin.put(changed, "shoes", "v2");
+        String eventId = publish(event(changed, 2, "shoes"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(first.get("/products/" + changed).bodyAsString()).contains("v2");
+            assertThat(second.get("/products/" + changed).bodyAsString()).contains("v2");
+        });
+        assertThat(applied(eventId)).isNotNull();
+        for (CachingHttpClient client : List.of(first, second)) {
+            var other = client.get("/products/" + untouched);
+            assertThat(other.source()).isEqualTo(CacheSource.LOCAL);
+            assertThat(other.bodyAsString()).contains("v1");
+        }
+        assertThat(origin.requests(untouched)).isEqualTo(1);
+    }
+
+    @Test
+    void purgesWaitForRedisAndAreAllAppliedWhenItComesBack() {
+        RedisServer redis = DevStack.stopAtExit(RedisServer.start());
+        String prefix = "outage-" + UUID.randomUUID() + ":";
+        InvalidatorApp app = startInvalidator(redis, prefix, "outage-" + UUID.randomUUID());
+        redis.stop();
+
+        List<String> products = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String product = id("outage");
+            products.add(product);
+            eventIds.add(publish(event(product, 1, "shoes")));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> retries(app) > 0);
+        redis.restart();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String eventId : eventIds) {
+                assertThat(applied(eventId)).as("applied purge for event %s", eventId).isNotNull();
+            }
+        });
+        // The purges reached the Redis that came back: each product's fence is set there.
+        RedissonClient check = redisson(redis);
+        Map<String, String> fences = check.<String, String>getMap(new KeyLayout(prefix).fences(), StringCodec.INSTANCE)
+                .readAllMap();
+        for (String product : products) {
+            assertThat(fences).containsKey("product:" + product);
+        }
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicAndTheNextEventIsStillApplied() {
+        startInvalidator(DevStack.redis(), "dlq-" + UUID.randomUUID() + ":", "dlq-" + UUID.randomUUID());
+        String poisonKey = "poison-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, poisonKey, new byte[] {0, 0, 0, 0, 42, 1}))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        String goodEvent = publish(event(id("after-poison"), 1, "shoes"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(applied(goodEvent)).isNotNull());
+        ConsumerRecord<String, byte[]> dead = deadLetter(poisonKey);
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo("undecodable");
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.PRODUCT_EVENTS);
+        assertThat(dead.value()).containsExactly(0, 0, 0, 0, 42, 1);
+    }
+
+    @Test
+    void anInvalidatorRestartedMidStreamLosesNothing() throws Exception {
+        String prefix = "restart-" + UUID.randomUUID() + ":";
+        String applicationId = "restart-" + UUID.randomUUID();
+        InvalidatorApp first = startInvalidator(DevStack.redis(), prefix, applicationId);
+        List<String> eventIds = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch tenPublished = new java.util.concurrent.CountDownLatch(10);
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < 40; i++) {
+                eventIds.add(publish(event(id("stream"), 1, "shoes")));
+                tenPublished.countDown();
+            }
+        }, "event-publisher");
+        publisher.start();
+
+        // Stop the first instance while events keep arriving, then start its replacement.
+        assertThat(tenPublished.await(30, TimeUnit.SECONDS)).isTrue();
+        first.close();
+        InvalidatorApp second = startInvalidator(DevStack.redis(), prefix, applicationId);
+        publisher.join(TimeUnit.SECONDS.toMillis(60));
+
+        assertThat(eventIds).hasSize(40);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String eventId : List.copyOf(eventIds)) {
+                assertThat(applied(eventId)).as("applied purge for event %s", eventId).isNotNull();
+            }
+        });
+        assertThat(second.state().isRunningOrRebalancing()).isTrue();
+    }
+
+    @Test
+    void theCommandLinePurgeIsAuditedAppliedAndListed() {
+        RedisServer redis = DevStack.redis();
+        String prefix = "cli-" + UUID.randomUUID() + ":";
+        String product = id("cli");
+        origin.put(product, "scarves", "v1");
+        startInvalidator(redis, prefix, "cli-" + UUID.randomUUID());
+        CachingHttpClient client = client(redis, prefix);
+        client.get("/products/" + product);
+        assertThat(client.get("/products/" + product).source()).isEqualTo(CacheSource.LOCAL);
+
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        var cli = new dev.cachesync.invalidator.cli.InvalidatorCli(kafka.bootstrapServers(), registry.url(),
+                new java.io.PrintStream(output, true, StandardCharsets.UTF_8));
+        assertThat(cli.run("purge", "--tag", "category:scarves", "--reason", "scarf prices fixed", "--by", "ops")).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.get("/products/" + product).source()).isEqualTo(CacheSource.ORIGIN));
+        output.reset();
+        cli.run("recent", "--limit", "50");
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("category:scarves");
+    }
+
+    @Test
+    void healthAndMetricsEndpointsAnswerForKubernetes() throws Exception {
+        InvalidatorApp app = startInvalidator(DevStack.redis(), "health-" + UUID.randomUUID() + ":", "health-" + UUID.randomUUID());
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + app.httpPort();
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
+        assertThat(status(http, base + "/health/live")).isEqualTo(200);
+        publish(event(id("metrics"), 1, "shoes"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body())
+                .contains("cachesync_invalidator_purges_total")
+                .contains("cachesync_invalidator_lag_seconds_bucket"));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private InvalidatorApp startInvalidator(RedisServer redis, String prefix, String applicationId) {
+        InvalidatorConfig config = InvalidatorConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SCHEMA_REGISTRY_URL", registry.url(),
+                "REDIS_HOST", redis.host(),
+                "REDIS_PORT", String.valueOf(redis.port()),
+                "REDIS_KEY_PREFIX", prefix,
+                "INVALIDATOR_APPLICATION_ID", applicationId,
+                "INVALIDATOR_HTTP_PORT", "0",
+                "INVALIDATOR_STATE_DIR", tempDir()));
+        InvalidatorApp app = InvalidatorApp.start(config);
+        cleanup.add(app);
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        return app;
+    }
+
+    private CachingHttpClient client(RedisServer redis, String prefix) {
+        CachingHttpClient client = CachingHttpClient.builder()
+                .redisson(redisson(redis))
+                .keyPrefix(prefix)
+                .origin(origin.uri())
+                .nearCache(true)
+                .build();
+        cleanup.add(client);
+        return client;
+    }
+
+    private RedissonClient redisson(RedisServer redis) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(redis.uri());
+        RedissonClient client = Redisson.create(config);
+        cleanup.add(client::shutdown);
+        return client;
+    }
+
+    private static String publish(ProductEvent event) {
+        try (KafkaProducer<String, ProductEvent> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                AvroSerdes.serde(ProductEvent.class, registry.url()).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, event.getProductId(), event)).get(30, TimeUnit.SECONDS);
+            return event.getEventId();
+        } catch (Exception e) {
+            throw new AssertionError("could not publish " + event.getEventId(), e);
+        }
+    }
+
+    private static ProductEvent event(String productId, long version, String category) {
+        return InvalidatorTopologyTest.event(productId, version, null,
+                InvalidatorTopologyTest.product(productId, category, null),
+                List.of("product:" + productId, "category:" + category));
+    }
+
+    private static Map<String, Object> producerConfig() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
+    }
+
+    /** Every InvalidationApplied record seen so far, by source event id. */
+    private static final Map<String, InvalidationApplied> appliedBySource = new ConcurrentHashMap<>();
+    private static KafkaConsumer<String, InvalidationApplied> appliedConsumer;
+
+    private static synchronized InvalidationApplied applied(String eventId) {
+        if (appliedConsumer == null) {
+            appliedConsumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "applied-reader-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), AvroSerdes.serde(InvalidationApplied.class, registry.url()).deserializer());
+            appliedConsumer.subscribe(List.of(Topics.INVALIDATIONS_APPLIED));
+        }
+        for (ConsumerRecord<String, InvalidationApplied> record : appliedConsumer.poll(Duration.ofMillis(200))) {
+            record.value().getSourceEventIds().forEach(id -> appliedBySource.put(id, record.value()));
+        }
+        return appliedBySource.get(eventId);
+    }
+
+    private static ConsumerRecord<String, byte[]> deadLetter(String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTERS));
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static double retries(InvalidatorApp app) {
+        return app.meters().get("cachesync.invalidator.purge.retries").counter().count();
+    }
+
+    private static int status(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static String id(String kind) {
+        return kind + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String tempDir() {
+        try {
+            return Files.createTempDirectory("invalidator-state").toString();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A catalog origin: /products/{id} answers the product's current body with its tags. */
+    static final class Origin implements AutoCloseable {
+        private final HttpServer server;
+        private final Map<String, String[]> products = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+        Origin() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/products/", exchange -> {
+                String id = exchange.getRequestURI().getPath().substring("/products/".length());
+                requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                String[] product = products.get(id);
+                byte[] body = product == null ? new byte[0]
+                        : ("{\"id\":\"" + id + "\",\"body\":\"" + product[1] + "\"}").getBytes(StandardCharsets.UTF_8);
+                if (product != null) {
+                    exchange.getResponseHeaders().set("Cache-Control", "public, max-age=300");
+                    exchange.getResponseHeaders().set("Cache-Tags", "product:" + id + ", category:" + product[0]);
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                }
+                exchange.sendResponseHeaders(product == null ? 404 : 200, body.length == 0 ? -1 : body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+        }
+
+        void put(String id, String category, String body) {
+            products.put(id, new String[] {category, body});
+        }
+
+        int requests(String id) {
+            return requests.getOrDefault(id, new AtomicInteger()).get();
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
