@@ -246,4 +246,35 @@ abstract class ProductStoreContract {
         List<Instant> times = outboxFor(id).stream().map(ProductChange::occurredAt).toList();
         assertThat(times).isSorted();
     }
+
+    @Test
+    void concurrentCreatesOfOneNewIdMakeOneCreatedEventAndConsecutiveVersions() throws Exception {
+        String id = newId("race");
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<WriteResult>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                long price = 100 + w;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    return store.put(id, shoe("shoes", "acme", price), WriteCondition.always(), null);
+                }));
+            }
+            go.countDown();
+            for (Future<WriteResult> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<ProductChange> events = outboxFor(id);
+        assertThat(events).extracting(ProductChange::type).containsOnlyOnce(ChangeType.CREATED);
+        assertThat(events.get(0).type()).isEqualTo(ChangeType.CREATED);
+        assertThat(events).extracting(ProductChange::version)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(store.find(id).orElseThrow().version()).isEqualTo(events.size());
+    }
 }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The HTTP API over a real Javalin server and an H2 store (the store itself is tested on both databases). */
+/** The HTTP API over a real Javalin server; H2 and PostgreSQL subclasses. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CatalogApiTest {
+abstract class CatalogApiContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final String CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=7, stale-if-error=60";
@@ -39,9 +39,11 @@ class CatalogApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private String base;
 
+    abstract TestDatabase openDatabase();
+
     @BeforeAll
     void start() {
-        db = TestDatabase.h2();
+        db = openDatabase();
         ProductStore store = ProductStore.builder(db.dataSource()).changeSink(new OutboxWriter()).build();
         app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         CatalogApi.builder(store).cacheControl(CACHE_CONTROL).maxBodyBytes(4096).build().addTo(app);
@@ -51,8 +53,12 @@ class CatalogApiTest {
 
     @AfterAll
     void stop() {
-        app.stop();
-        db.close();
+        if (app != null) {
+            app.stop();
+        }
+        if (db != null) {
+            db.close();
+        }
     }
 
     static String newId() {

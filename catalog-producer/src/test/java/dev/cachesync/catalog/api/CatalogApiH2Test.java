@@ -1,0 +1,10 @@
+package dev.cachesync.catalog.api;
+
+import dev.cachesync.catalog.testing.TestDatabase;
+
+class CatalogApiH2Test extends CatalogApiContract {
+    @Override
+    TestDatabase openDatabase() {
+        return TestDatabase.h2();
+    }
+}
