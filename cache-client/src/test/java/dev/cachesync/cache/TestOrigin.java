@@ -31,6 +31,11 @@ public final class TestOrigin implements AutoCloseable {
         }
     }
 
+    static {
+        // com.sun.net.httpserver otherwise waits on Nagle + delayed ACK (~40 ms per response)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Function<Request, Reply>> routes = new ConcurrentHashMap<>();

@@ -400,10 +400,10 @@ public final class CachingHttpClient implements AutoCloseable {
     /** Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. */
     private void storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
         List<StoredResponse> variants = new ArrayList<>();
-        if (entry != null && !CacheStrategy.varyNames(variant.headers()).isEmpty()) {
+        if (entry != null && !variant.varyNames().isEmpty()) {
             for (StoredResponse v : entry.variants()) {
                 boolean same = v == replaced || v.varyValues().equals(variant.varyValues());
-                if (!same && !CacheStrategy.varyNames(v.headers()).isEmpty()) {
+                if (!same && !v.varyNames().isEmpty()) {
                     variants.add(v);
                 }
             }
@@ -526,7 +526,7 @@ public final class CachingHttpClient implements AutoCloseable {
         StringBuilder k = new StringBuilder(request.method()).append(' ').append(key);
         List<String> names = new ArrayList<>(List.of("accept", "accept-language", "accept-encoding", "authorization"));
         if (stored != null) {
-            CacheStrategy.varyNames(stored.headers()).forEach(n -> {
+            stored.varyNames().forEach(n -> {
                 if (!names.contains(n)) {
                     names.add(n);
                 }

@@ -52,7 +52,7 @@ public final class CacheStrategy {
             return new CacheDecision(Action.FETCH, null, "nothing stored");
         }
         CacheControl requestCc = CacheControl.parse(request.headers());
-        CacheControl responseCc = CacheControl.parse(stored.headers());
+        CacheControl responseCc = stored.cacheControl();
         Action miss = stored.hasValidator() ? Action.REVALIDATE : Action.FETCH;
         if (responseCc.noCache()) {
             return new CacheDecision(miss, stored, "response no-cache");
@@ -92,7 +92,7 @@ public final class CacheStrategy {
         if (stored == null) {
             return false;
         }
-        CacheControl responseCc = CacheControl.parse(stored.headers());
+        CacheControl responseCc = stored.cacheControl();
         if (forbidsStale(responseCc)) {
             return false;
         }
@@ -153,7 +153,7 @@ public final class CacheStrategy {
 
     /** Until when the store keeps a response: freshness plus the longest stale use it may still have. */
     public long retainUntilMillis(StoredResponse stored) {
-        CacheControl cc = CacheControl.parse(stored.headers());
+        CacheControl cc = stored.cacheControl();
         long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
         long ageAtResponse = FreshnessPolicy.currentAgeMillis(stored, stored.responseTimeMillis());
         long staleUse = 0;
@@ -218,7 +218,7 @@ public final class CacheStrategy {
 
     /** Does {@code stored} match the request for every header it varies on (absent matches absent)? */
     public static boolean varyMatches(StoredResponse stored, Headers request) {
-        for (String name : varyNames(stored.headers())) {
+        for (String name : stored.varyNames()) {
             String storedValue = stored.varyValues().get(name);
             String requestValue = request.combined(name).map(CacheStrategy::normalize).orElse(null);
             if (storedValue == null ? requestValue != null : !storedValue.equals(requestValue)) {

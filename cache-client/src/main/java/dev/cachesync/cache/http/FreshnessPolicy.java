@@ -43,19 +43,22 @@ public final class FreshnessPolicy {
 
     /** current_age of RFC 9111 4.2.3. */
     public static long currentAgeMillis(StoredResponse stored, long nowMillis) {
-        Headers h = stored.headers();
-        long dateValue = parseDate(h.first("Date").orElse("")).orElse(stored.responseTimeMillis());
-        long apparentAge = Math.max(0, stored.responseTimeMillis() - dateValue);
-        long ageValue = parseSeconds(h.first("Age").orElse("")) * 1000;
-        long responseDelay = Math.max(0, stored.responseTimeMillis() - stored.requestTimeMillis());
-        long correctedAgeValue = ageValue + responseDelay;
-        long correctedInitialAge = Math.max(apparentAge, correctedAgeValue);
         long residentTime = Math.max(0, nowMillis - stored.responseTimeMillis());
-        return correctedInitialAge + residentTime;
+        return stored.correctedInitialAgeMillis() + residentTime;
+    }
+
+    /** corrected_initial_age of RFC 9111 4.2.3: the age a response had when it was received. */
+    public static long correctedInitialAgeMillis(Headers h, long requestTimeMillis, long responseTimeMillis) {
+        long dateValue = parseDate(h.first("Date").orElse("")).orElse(responseTimeMillis);
+        long apparentAge = Math.max(0, responseTimeMillis - dateValue);
+        long ageValue = parseSeconds(h.first("Age").orElse("")) * 1000;
+        long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
+        long correctedAgeValue = ageValue + responseDelay;
+        return Math.max(apparentAge, correctedAgeValue);
     }
 
     public static long freshnessLifetimeMillis(StoredResponse stored) {
-        return freshnessLifetimeMillis(stored.headers(), stored.responseTimeMillis());
+        return stored.freshnessLifetimeMillis();
     }
 
     public static boolean isFresh(StoredResponse stored, long nowMillis) {

@@ -13,21 +13,88 @@ import java.util.Set;
  * @param tags               cache tags from the tag header
  * @param fillSequence       the global purge sequence read before the origin was asked (DESIGN "Fill")
  */
-public record StoredResponse(
-        int status,
-        Headers headers,
-        byte[] body,
-        long requestTimeMillis,
-        long responseTimeMillis,
-        Map<String, String> varyValues,
-        Set<String> tags,
-        long fillSequence) {
+public final class StoredResponse {
 
-    public StoredResponse {
-        Objects.requireNonNull(headers, "headers");
-        body = body == null ? new byte[0] : body;
-        varyValues = Map.copyOf(varyValues);
-        tags = Set.copyOf(tags);
+    private final int status;
+    private final Headers headers;
+    private final byte[] body;
+    private final long requestTimeMillis;
+    private final long responseTimeMillis;
+    private final Map<String, String> varyValues;
+    private final Set<String> tags;
+    private final long fillSequence;
+    // Derived once from the headers: a hit must not re-parse Cache-Control and HTTP dates.
+    private final CacheControl cacheControl;
+    private final long freshnessLifetimeMillis;
+    private final long correctedInitialAgeMillis;
+    private final java.util.List<String> varyNames;
+
+    public StoredResponse(int status, Headers headers, byte[] body, long requestTimeMillis, long responseTimeMillis,
+                          Map<String, String> varyValues, Set<String> tags, long fillSequence) {
+        this.status = status;
+        this.headers = Objects.requireNonNull(headers, "headers");
+        this.body = body == null ? new byte[0] : body;
+        this.requestTimeMillis = requestTimeMillis;
+        this.responseTimeMillis = responseTimeMillis;
+        this.varyValues = Map.copyOf(varyValues);
+        this.tags = Set.copyOf(tags);
+        this.fillSequence = fillSequence;
+        this.cacheControl = CacheControl.parse(headers);
+        this.freshnessLifetimeMillis = FreshnessPolicy.freshnessLifetimeMillis(headers, responseTimeMillis);
+        this.correctedInitialAgeMillis = FreshnessPolicy.correctedInitialAgeMillis(headers, requestTimeMillis,
+                responseTimeMillis);
+        this.varyNames = CacheStrategy.varyNames(headers);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The stored body; callers must not modify it. */
+    public byte[] body() {
+        return body;
+    }
+
+    public long requestTimeMillis() {
+        return requestTimeMillis;
+    }
+
+    public long responseTimeMillis() {
+        return responseTimeMillis;
+    }
+
+    public Map<String, String> varyValues() {
+        return varyValues;
+    }
+
+    public Set<String> tags() {
+        return tags;
+    }
+
+    public long fillSequence() {
+        return fillSequence;
+    }
+
+    public CacheControl cacheControl() {
+        return cacheControl;
+    }
+
+    public long freshnessLifetimeMillis() {
+        return freshnessLifetimeMillis;
+    }
+
+    /** RFC 9111 4.2.3 corrected_initial_age: the age it had when it arrived. */
+    public long correctedInitialAgeMillis() {
+        return correctedInitialAgeMillis;
+    }
+
+    /** Lower-case names from its Vary header. */
+    public java.util.List<String> varyNames() {
+        return varyNames;
     }
 
     public StoredResponse withHeaders(Headers newHeaders, long newRequestTime, long newResponseTime, Set<String> newTags) {
