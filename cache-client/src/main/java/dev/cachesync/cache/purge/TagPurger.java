@@ -44,7 +44,10 @@ public final class TagPurger {
                 .register(registry);
     }
 
-    /** A purger on {@code client} for the cache under {@code keyPrefix} (e.g. {@code catalog-cache:}). */
+    /**
+     * A purger on {@code client} for the cache under {@code keyPrefix} (e.g. {@code catalog-cache:}). Create it
+     * once and reuse it: it is thread-safe and holds a Redisson map subscription.
+     */
     public static TagPurger create(RedissonClient client, String keyPrefix) {
         return create(client, keyPrefix, Metrics.globalRegistry);
     }

@@ -315,6 +315,27 @@ class CachingHttpClientTest {
         }
     }
 
+    @Test
+    void backgroundSweepRemovesExpiredEntriesFromRedisAndNearCaches() {
+        try (CachingHttpClient sweeping = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).clock(clock).sweepInterval(Duration.ofMillis(50)).build()) {
+            origin.route("/short", r -> Reply.ok("s", "Cache-Control", "max-age=1"));
+            origin.route("/long", r -> Reply.ok("l", "Cache-Control", "max-age=600"));
+            sweeping.get("/short");
+            sweeping.get("/long");
+            b.get("/short");
+            String shortKey = sweeping.resolve("/short").toString();
+            assertThat(b.store().readLocal(shortKey)).isNotNull();
+
+            clock.advance(Duration.ofSeconds(5));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> sweeping.stats().evictions() == 1);
+            assertThat(sweeping.store().readRaw(shortKey)).isNull();
+            assertThat(sweeping.store().readRaw(sweeping.resolve("/long").toString())).isNotNull();
+            await().atMost(Duration.ofSeconds(5)).until(() -> b.store().readLocal(shortKey) == null);
+        }
+    }
+
     static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
