@@ -8,11 +8,23 @@ import org.redisson.config.Config;
 
 /**
  * Redis connection settings from the environment: {@code REDIS_HOST} (default 127.0.0.1), {@code REDIS_PORT}
- * (6379), {@code REDIS_KEY_PREFIX} ({@code catalog-cache:}), {@code IS_ELASTICACHE} (true = the deployment
+ * (6379), {@code REDIS_PASSWORD} (none), {@code REDIS_KEY_PREFIX} ({@code catalog-cache:}), {@code IS_ELASTICACHE} (true = the deployment
  * forbids CONFIG commands; cachesync never sends them: it needs no keyspace notifications, so the flag only
  * documents that the setup is safe there).
  */
-public record RedisSettings(String host, int port, String keyPrefix, boolean elastiCache) {
+public record RedisSettings(String host, int port, String password, String keyPrefix, boolean elastiCache) {
+
+    /** Settings without a password. */
+    public RedisSettings(String host, int port, String keyPrefix, boolean elastiCache) {
+        this(host, port, null, keyPrefix, elastiCache);
+    }
+
+    @Override
+    public String toString() {
+        // Never log the password.
+        return "RedisSettings[" + uri() + ", prefix=" + keyPrefix + ", password=" + (password == null ? "none" : "set")
+                + ", elastiCache=" + elastiCache + "]";
+    }
 
     public static RedisSettings fromEnvironment() {
         return from(System.getenv());
@@ -35,7 +47,8 @@ public record RedisSettings(String host, int port, String keyPrefix, boolean ela
             throw new IllegalArgumentException("REDIS_KEY_PREFIX must not be blank");
         }
         boolean elastiCache = Boolean.parseBoolean(env.getOrDefault("IS_ELASTICACHE", "false").trim());
-        return new RedisSettings(host, port, prefix, elastiCache);
+        String password = env.get("REDIS_PASSWORD");
+        return new RedisSettings(host, port, password == null || password.isEmpty() ? null : password, prefix, elastiCache);
     }
 
     public String uri() {
@@ -46,7 +59,10 @@ public record RedisSettings(String host, int port, String keyPrefix, boolean ela
     public RedissonClient createRedisson() {
         Config config = new Config();
         config.setLazyInitialization(true);
-        config.useSingleServer().setAddress(uri());
+        var server = config.useSingleServer().setAddress(uri());
+        if (password != null) {
+            server.setPassword(password);
+        }
         return Redisson.create(config);
     }
 }

@@ -23,6 +23,14 @@ class RedisSettingsTest {
     }
 
     @Test
+    void aPasswordIsReadButNeverPrinted() {
+        RedisSettings s = RedisSettings.from(Map.of("REDIS_PASSWORD", "s3cret"));
+        assertThat(s.password()).isEqualTo("s3cret");
+        assertThat(s.toString()).doesNotContain("s3cret").contains("password=set");
+        assertThat(RedisSettings.from(Map.of("REDIS_PASSWORD", "")).password()).isNull();
+    }
+
+    @Test
     void badPortNamesTheVariable() {
         assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_PORT", "sixty")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_PORT").hasMessageContaining("sixty");

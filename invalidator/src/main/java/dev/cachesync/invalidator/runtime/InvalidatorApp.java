@@ -32,9 +32,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +60,9 @@ public final class InvalidatorApp implements AutoCloseable {
         if (config.createTopics()) {
             createTopics(config);
         }
-        this.redisson = Redisson.create(redissonConfig(config));
-        this.sink = new RedisInvalidationSink(redisson, config.redisKeyPrefix());
+        // Lazy: the invalidator starts even while Redis is down; purges wait and retry until it answers.
+        this.redisson = config.redis().createRedisson();
+        this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
         this.publisher = new KafkaAppliedPublisher(producerConfig(config),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
         BatchApplier applier = new BatchApplier(sink, publisher, metrics, Clock.systemUTC(),
@@ -85,7 +84,7 @@ public final class InvalidatorApp implements AutoCloseable {
         this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
         streams.start();
         log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
-                config.redisAddress(), config.redisKeyPrefix(), health.port());
+                config.redis().uri(), config.redis().keyPrefix(), health.port());
     }
 
     public static InvalidatorApp start(InvalidatorConfig config) {
@@ -152,21 +151,6 @@ public final class InvalidatorApp implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied");
-    }
-
-    static Config redissonConfig(InvalidatorConfig config) {
-        Config redis = new Config();
-        // Start even while Redis is down; purges wait and retry until it answers.
-        redis.setLazyInitialization(true);
-        var server = redis.useSingleServer()
-                .setAddress(config.redisAddress())
-                .setConnectTimeout(2000)
-                .setTimeout(2000)
-                .setRetryAttempts(1);
-        if (config.redisPassword() != null) {
-            server.setPassword(config.redisPassword());
-        }
-        return redis;
     }
 
     private static void createTopics(InvalidatorConfig config) {

@@ -4,20 +4,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.invalidator.InvalidatorTopology;
 
 /**
  * Everything the invalidator reads from its environment, with defaults that work against a local devstack.
- * Names follow the integration guide (REDIS_HOST, REDIS_PORT, REDIS_KEY_PREFIX, IS_ELASTICACHE).
+ * Redis settings are read by cache-client's {@link RedisSettings} (REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
+ * REDIS_KEY_PREFIX, IS_ELASTICACHE: the integration guide's names), so every cachesync process reads them alike.
  */
 public record InvalidatorConfig(
         String kafkaBootstrapServers,
         String schemaRegistryUrl,
-        String redisHost,
-        int redisPort,
-        String redisPassword,
-        String redisKeyPrefix,
-        boolean isElastiCache,
+        RedisSettings redis,
         String applicationId,
         int streamThreads,
         Path stateDir,
@@ -40,11 +38,7 @@ public record InvalidatorConfig(
         return new InvalidatorConfig(
                 e.text("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 e.text("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"),
-                e.text("REDIS_HOST", "127.0.0.1"),
-                e.integer("REDIS_PORT", 6379),
-                e.text("REDIS_PASSWORD", null),
-                e.text("REDIS_KEY_PREFIX", "catalog-cache:"),
-                e.bool("IS_ELASTICACHE", false),
+                RedisSettings.from(env),
                 e.text("INVALIDATOR_APPLICATION_ID", "cachesync-invalidator"),
                 e.integer("INVALIDATOR_STREAM_THREADS", 1),
                 Path.of(e.text("INVALIDATOR_STATE_DIR", System.getProperty("java.io.tmpdir") + "/cachesync-invalidator")),
@@ -56,10 +50,6 @@ public record InvalidatorConfig(
                         e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
                         100_000),
                 Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)));
-    }
-
-    public String redisAddress() {
-        return "redis://" + redisHost + ":" + redisPort;
     }
 
     /** Reads typed values; a malformed one fails start-up naming the variable. */
