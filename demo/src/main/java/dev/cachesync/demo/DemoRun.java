@@ -1,0 +1,240 @@
+package dev.cachesync.demo;
+
+import dev.cachesync.demo.orders.CachesyncOrderService;
+import dev.cachesync.demo.orders.InMemoryOrderService;
+import dev.cachesync.demo.report.ComparisonReport;
+import dev.cachesync.demo.report.MachineInfo;
+import dev.cachesync.demo.scenarios.HitMissScenario;
+import dev.cachesync.demo.scenarios.StampedeScenario;
+import dev.cachesync.demo.scenarios.UpdateScenario;
+import dev.cachesync.demo.simulation.RunResult;
+import dev.cachesync.demo.simulation.SimulatedDay;
+import dev.cachesync.demo.simulation.Workload;
+import dev.cachesync.demo.stack.CatalogSeed;
+import dev.cachesync.demo.stack.DemoStack;
+import dev.cachesync.schemas.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One run of the demo: start the stack, run the guide's three tests as scenarios, then the measured comparison.
+ * Used by {@link Demo} (its own stack) and by the test (the JVM's shared devstack).
+ */
+public final class DemoRun implements AutoCloseable {
+
+    /** What the demo measured; {@code comparison} is null with --skip-comparison. */
+    public record Results(HitMissScenario.Result hitMiss, UpdateScenario.Result update,
+                          StampedeScenario.Result stampede, Comparison comparison) {
+    }
+
+    /** Both runs of the simulated day and where the table was written. */
+    public record Comparison(RunResult baseline, RunResult cachesync, ComparisonReport report, Path file) {
+    }
+
+    private final DemoOptions options;
+    private final DemoStack.Infrastructure infrastructure;
+    private final String keyPrefix;
+    private final String command;
+    private final PrintStream out;
+    private final List<CachesyncOrderService> instances = new ArrayList<>();
+    private DemoStack stack;
+    private boolean closed;
+
+    public DemoRun(DemoOptions options, DemoStack.Infrastructure infrastructure, String keyPrefix, String command,
+                   PrintStream out) {
+        this.options = options;
+        this.infrastructure = infrastructure;
+        this.keyPrefix = keyPrefix;
+        this.command = command;
+        this.out = out;
+    }
+
+    public Results execute() throws InterruptedException, IOException {
+        out.println("cachesync demo: the Redis cache integration guide's tests, on a real stack, measured");
+        out.println();
+        out.println("Starting the stack:");
+        DemoStack created = new DemoStack(new DemoStack.Settings(infrastructure, keyPrefix, options.products(),
+                options.originLatency(), cacheControl()));
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("stopped before the stack started");
+            }
+            stack = created;
+        }
+        created.start(this::progress);
+        long t0 = System.nanoTime();
+        int count = Math.max(DemoOptions.SCENARIO_INSTANCES, options.instances());
+        for (int i = 1; i <= count; i++) {
+            CachesyncOrderService instance = new CachesyncOrderService("order-" + i, stack.redis().uri(), keyPrefix,
+                    stack.proxy().uri());
+            synchronized (this) {
+                if (closed) {
+                    instance.close();
+                    throw new IllegalStateException("the demo was stopped while starting");
+                }
+                instances.add(instance);
+            }
+        }
+        warmUp();
+        progress(count + " order-service instances", "each with its own Redisson client and near cache",
+                Duration.ofNanos(System.nanoTime() - t0));
+        out.println();
+
+        HitMissScenario.Result hitMiss = HitMissScenario.run(instances.get(0), instances.get(1), stack.proxy(),
+                CatalogSeed.productId(1));
+        hitMiss.printTo(out);
+        out.println();
+        UpdateScenario.Result update = UpdateScenario.run(instances, stack.admin(), stack.watcher(), stack.proxy(),
+                CatalogSeed.productId(1));
+        update.printTo(out);
+        out.println();
+        StampedeScenario.Result stampede = StampedeScenario.run(
+                instances.subList(0, DemoOptions.SCENARIO_INSTANCES), stack.proxy(), CatalogSeed.productId(2));
+        stampede.printTo(out);
+        out.println();
+
+        Comparison comparison = options.skipComparison() ? null : compare();
+        return new Results(hitMiss, update, stampede, comparison);
+    }
+
+    private Comparison compare() throws InterruptedException, IOException {
+        out.println("4. Performance comparison: a simulated day of orders, run twice   (guide: Performance Comparison)");
+        Workload workload = Workload.generate(new Workload.Spec(options.orders(), options.productsPerOrder(),
+                options.instances(), CatalogSeed.productIds(options.products()), options.runDuration(),
+                options.updateEvery(), options.zipfExponent(), options.seed()));
+        out.printf(Locale.ROOT, "   %,d orders, %,d product reads, %d price changes, %d instances, %d s each run%n",
+                workload.orders().size(), workload.reads(), workload.updates().size(), options.instances(),
+                options.runDuration().toSeconds());
+
+        List<InMemoryOrderService> plain = new ArrayList<>();
+        for (int i = 1; i <= options.instances(); i++) {
+            plain.add(new InMemoryOrderService("order-" + i, stack.proxy().uri()));
+        }
+        RunResult baseline = SimulatedDay.run(new SimulatedDay.Run("in-memory", plain, workload, stack.admin(),
+                stack.proxy(), options.staleBound(), 0,
+                progressLine("in-memory cache run")));
+        plain.forEach(InMemoryOrderService::close);
+
+        // A cold start for cachesync too: purge every product from Redis and the near caches.
+        List<String> tags = CatalogSeed.productIds(options.products()).stream().map(id -> "product:" + id).toList();
+        instances.get(0).client().purger().purgeTags(tags);
+        Instant from = Instant.now();
+        RunResult cachesync = SimulatedDay.run(new SimulatedDay.Run("cachesync",
+                instances.subList(0, options.instances()), workload, stack.admin(), stack.proxy(),
+                options.staleBound(), 1, progressLine("cachesync run")));
+        var purges = stack.watcher().appliedBetween(from, Instant.now());
+        cachesync = cachesync.withInvalidations(new RunResult.Invalidations(
+                purges.stream().map(p -> p.getLagMillis()).toList(),
+                purges.stream().map(p -> p.getKeysPurged()).toList()));
+
+        ComparisonReport report = new ComparisonReport(options, baseline, cachesync, command);
+        out.println();
+        out.println("   " + report.settings());
+        out.println();
+        report.table().forEach(out::println);
+        out.println();
+        report.definitions().forEach(line -> out.println(line.isEmpty() ? "" : line));
+        Path file = report.write(options.outputDir(), MachineInfo.current());
+        out.println();
+        out.println("Table written to " + file.toAbsolutePath());
+        return new Comparison(baseline, cachesync, report, file);
+    }
+
+    /**
+     * One read per instance of a product the scenarios do not use, then its purge: connections are open and the
+     * code paths loaded before anything is measured.
+     */
+    private void warmUp() {
+        String product = CatalogSeed.productId(options.products());
+        for (CachesyncOrderService instance : instances) {
+            instance.read(product);
+        }
+        new InMemoryOrderService("warm-up", stack.proxy().uri()).read(product);
+        instances.get(0).client().purger().purgeTags(List.of("product:" + product));
+    }
+
+    /** The catalog's Cache-Control: max-age from the options; a stale answer may be served while refreshing. */
+    private String cacheControl() {
+        return "public, max-age=" + options.maxAgeSeconds() + ", stale-while-revalidate=" + options.maxAgeSeconds()
+                + ", stale-if-error=300";
+    }
+
+    /** "   cachesync run: orders placed 25% 50% 75% 100%" on one line. */
+    private java.util.function.IntConsumer progressLine(String run) {
+        return percent -> {
+            if (percent == 25) {
+                out.print("   " + run + ": orders placed");
+            }
+            out.print(" " + percent + "%");
+            if (percent == 100) {
+                out.println();
+            }
+            out.flush();
+        };
+    }
+
+    private void progress(String what, String result, Duration took) {
+        out.printf(Locale.ROOT, "  %-44s %s  (%.1f s)%n", what, result, took.toMillis() / 1000.0);
+    }
+
+    /** Prints where everything is, and prints each invalidation as it is applied from now on. */
+    public void printWhereEverythingIs() {
+        String catalog = stack.catalogUri().toString();
+        String invalidator = stack.invalidatorUri().toString();
+        out.println();
+        out.println("The stack keeps running (Ctrl-C stops everything):");
+        out.println("  Catalog API            " + catalog + "products/prod-001");
+        out.println("  ... via delaying proxy " + stack.proxy().uri() + "products/prod-001   (what order services call)");
+        out.println("  Catalog health/metrics " + catalog + "health/ready  " + catalog + "metrics");
+        out.println("  Invalidator            " + invalidator + "health/live  " + invalidator + "health/ready  "
+                + invalidator + "metrics");
+        out.println("  Redis                  " + stack.redis().uri() + "   (key prefix " + keyPrefix + ")");
+        out.println("  Kafka                  " + stack.kafka().bootstrapServers() + "   (topics " + Topics.PRODUCT_EVENTS
+                + ", " + Topics.INVALIDATIONS_APPLIED + ")");
+        out.println("  Schema registry        " + stack.registry().url() + "/subjects");
+        out.println();
+        out.println("Try:");
+        out.println("  curl -i " + catalog + "products/prod-001");
+        out.println("  curl -i -X PATCH -H 'Content-Type: application/json' -d '{\"priceCents\": 2999}' "
+                + catalog + "products/prod-001");
+        out.println("  curl -s " + catalog + "categories/kitchen/products | head -c 600; echo");
+        out.println("  curl -s " + invalidator + "metrics | grep -i invalidat | head -20");
+        out.println("  redis-cli -p " + stack.redis().port() + " --scan --pattern '" + keyPrefix + "*'");
+        out.println();
+        out.println("Invalidations applied from now on:");
+        stack.watcher().onApplied(purge -> out.printf(Locale.ROOT, "  %s  tags %s, %d entr%s purged, lag %d ms%n",
+                purge.getAppliedAt(), purge.getTags(), purge.getKeysPurged(),
+                purge.getKeysPurged() == 1 ? "y" : "ies", purge.getLagMillis()));
+    }
+
+    /** Stops the order services and the stack; safe to call twice and from a shutdown hook. */
+    @Override
+    public void close() {
+        List<CachesyncOrderService> toClose;
+        DemoStack toStop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(instances);
+            toStop = stack;
+        }
+        for (CachesyncOrderService instance : toClose) {
+            try {
+                instance.close();
+            } catch (RuntimeException e) {
+                out.println("  stopping " + instance.name() + " failed: " + e);
+            }
+        }
+        if (toStop != null) {
+            toStop.close();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cachesync.demo.orders;
+
+import dev.cachesync.cache.client.CacheSource;
+import dev.cachesync.cache.client.CachedHttpResponse;
+import dev.cachesync.cache.client.CachingHttpClient;
+import dev.cachesync.cache.store.KeyLayout;
+import java.net.URI;
+import java.time.Duration;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * An order-service instance with cachesync: its own Redisson client (its own connections and near cache, as a
+ * separate process would have) and a {@link CachingHttpClient} reading the catalog: near cache, then Redis, then
+ * the catalog API.
+ */
+public final class CachesyncOrderService implements ProductReader {
+    private final String name;
+    private final RedissonClient redisson;
+    private final CachingHttpClient client;
+
+    public CachesyncOrderService(String name, String redisUri, String keyPrefix, URI catalog) {
+        this.name = name;
+        Config config = new Config();
+        // Small pools: the demo runs many instances in one JVM on a small machine.
+        config.useSingleServer().setAddress(redisUri)
+                .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16)
+                .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
+                .setTimeout(2000).setRetryAttempts(1);
+        config.setThreads(2).setNettyThreads(4);
+        this.redisson = Redisson.create(config);
+        try {
+            this.client = CachingHttpClient.builder()
+                    .redisson(redisson)
+                    .keyPrefix(keyPrefix)
+                    .origin(catalog)
+                    .nearCache(true)
+                    .requestTimeout(Duration.ofSeconds(10))
+                    .build();
+        } catch (RuntimeException e) {
+            redisson.shutdown();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ProductRead read(String productId) {
+        long started = System.nanoTime();
+        CachedHttpResponse response = client.get("products/" + productId);
+        long took = System.nanoTime() - started;
+        ProductBody body = ProductBody.parse(response.status(), response.body());
+        CacheSource source = response.source();
+        boolean hit = source == CacheSource.LOCAL || source == CacheSource.REDIS || source == CacheSource.STALE;
+        return new ProductRead(productId, response.status(), body.version(), body.priceCents(), source.name(), hit,
+                started, took);
+    }
+
+    /** Whether this instance's near cache holds the product (no network involved). */
+    public boolean nearCacheHolds(String productId) {
+        return client.store().readLocal(KeyLayout.entryKey(client.resolve("products/" + productId))) != null;
+    }
+
+    /** The cache client (its purger, stats, store). */
+    public CachingHttpClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            redisson.shutdown();
+        }
+    }
+}

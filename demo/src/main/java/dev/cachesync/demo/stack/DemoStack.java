@@ -1,0 +1,294 @@
+package dev.cachesync.demo.stack;
+
+import dev.cachesync.catalog.app.CatalogApp;
+import dev.cachesync.catalog.app.CatalogConfig;
+import dev.cachesync.devstack.DevStack;
+import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.RedisServer;
+import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.invalidator.runtime.InvalidatorApp;
+import dev.cachesync.invalidator.runtime.InvalidatorConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the demo runs, on one machine: Kafka, Redis and the schema registry (devstack), the invalidator, the
+ * catalog service (H2) with seeded products, and the delaying proxy the order services call the catalog through.
+ * {@link #close()} stops all of it, in reverse order, and is safe to call twice (it is also the Ctrl-C path).
+ */
+public final class DemoStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DemoStack.class);
+
+    /** Who owns Kafka, Redis and the registry. */
+    public enum Infrastructure {
+        /** Started here and stopped by {@link #close()}: the demo. */
+        PRIVATE,
+        /** The JVM-wide devstack instances, stopped at JVM exit: tests. */
+        SHARED
+    }
+
+    /**
+     * @param keyPrefix     Redis key prefix of the cache (the invalidator purges under it)
+     * @param products      products to seed
+     * @param originLatency latency the proxy adds to catalog calls
+     * @param cacheControl  Cache-Control of the catalog's product responses
+     */
+    public record Settings(Infrastructure infrastructure, String keyPrefix, int products, Duration originLatency,
+                           String cacheControl) {
+    }
+
+    /** Where the demo's progress lines go. */
+    public interface Progress {
+        void step(String what, String result, Duration took);
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private KafkaBroker kafka;
+    private RedisServer redis;
+    private SchemaRegistry registry;
+    private InvalidatorApp invalidator;
+    private CatalogApp catalog;
+    private DelayingProxy proxy;
+    private InvalidationWatcher watcher;
+    private CatalogAdmin admin;
+    private Path stateDir;
+    private final Settings settings;
+    private boolean closed;
+
+    /** A stack not yet started: {@link #start} starts it, {@link #close} (from any thread) stops it. */
+    public DemoStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts every part, reporting each; on failure stops what was started and rethrows. */
+    public DemoStack start(Progress progress) {
+        try {
+            startAll(settings, progress);
+            return this;
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings s, Progress progress) {
+        boolean own = s.infrastructure() == Infrastructure.PRIVATE;
+        // The registry is a child JVM and takes longest: start it while Kafka and Redis come up here.
+        long t0 = System.nanoTime();
+        CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(
+                own ? SchemaRegistry::start : DevStack::schemaRegistry);
+        try {
+            kafka = timed(progress, "Kafka broker (KRaft, in this JVM)", own ? KafkaBroker::start : DevStack::kafka,
+                    k -> k.bootstrapServers());
+            if (own) {
+                register(kafka);
+            }
+            redis = timed(progress, "Redis", own ? RedisServer::start : DevStack::redis,
+                    r -> r.uri() + " (" + r.kind() + ")");
+            if (own) {
+                register(redis);
+            }
+        } finally {
+            try {
+                registry = registryStart.join();
+                if (own) {
+                    register(registry);
+                }
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+        progress.step("Schema registry (Apicurio, Confluent API)", registry.url(),
+                Duration.ofNanos(System.nanoTime() - t0));
+
+        stateDir = tempDir();
+        Map<String, String> invalidatorEnv = new HashMap<>();
+        invalidatorEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        invalidatorEnv.put("SCHEMA_REGISTRY_URL", registry.url());
+        invalidatorEnv.put("REDIS_HOST", redis.host());
+        invalidatorEnv.put("REDIS_PORT", Integer.toString(redis.port()));
+        invalidatorEnv.put("REDIS_KEY_PREFIX", s.keyPrefix());
+        invalidatorEnv.put("INVALIDATOR_HTTP_PORT", "0");
+        invalidatorEnv.put("INVALIDATOR_STATE_DIR", stateDir.toString());
+        invalidatorEnv.put("INVALIDATOR_APPLICATION_ID", "cachesync-demo-" + UUID.randomUUID().toString().substring(0, 8));
+        invalidator = timed(progress, "Invalidator (Kafka Streams)", () -> {
+            InvalidatorApp app = register(InvalidatorApp.start(InvalidatorConfig.fromEnv(invalidatorEnv)));
+            awaitRunning(app);
+            return app;
+        }, app -> "RUNNING, health on http://127.0.0.1:" + app.httpPort() + "/health/ready");
+
+        Map<String, String> catalogEnv = new HashMap<>();
+        catalogEnv.put("PORT", "0");
+        // A database of its own per stack, so a test JVM's catalog never sees another one's rows.
+        catalogEnv.put("JDBC_URL", "jdbc:h2:mem:demo-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
+        catalogEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        catalogEnv.put("SCHEMA_REGISTRY_URL", registry.url());
+        catalogEnv.put("CACHE_CONTROL", s.cacheControl());
+        catalogEnv.put("OUTBOX_POLL_INTERVAL_MS", "100");
+        catalog = timed(progress, "Catalog service (H2, outbox relay)", () -> {
+            CatalogApp app = register(CatalogApp.start(CatalogConfig.fromEnv(catalogEnv)));
+            return app;
+        }, app -> "http://127.0.0.1:" + app.port() + "/");
+
+        watcher = register(InvalidationWatcher.start(kafka.bootstrapServers(), registry.url()));
+        admin = new CatalogAdmin(catalogUri());
+        timed(progress, "Seeding " + s.products() + " products", () -> {
+            CatalogSeed.seed(admin, s.products());
+            // Their CREATED events purge category and brand tags: let the invalidator finish before measuring.
+            try {
+                if (!watcher.awaitAllApplied(admin.latestVersions(), Duration.ofSeconds(60))) {
+                    throw new IllegalStateException("the invalidator did not apply the seed events within 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while seeding", e);
+            }
+            return s.products();
+        }, n -> CatalogSeed.categoryCount() + " categories, " + CatalogSeed.brandCount()
+                + " brands; every CREATED event applied by the invalidator");
+
+        proxy = timed(progress, "Delaying proxy in front of the catalog",
+                () -> DelayingProxy.start(catalogUri(), s.originLatency()),
+                p -> p.uri() + " (+" + s.originLatency().toMillis() + " ms per call)");
+        register(proxy);
+    }
+
+    /** Remembers a started part for {@link #close}; if the stack was closed meanwhile (Ctrl-C), stops it now. */
+    private synchronized <T extends AutoCloseable> T register(T part) {
+        if (closed) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+            throw new IllegalStateException("the demo was stopped while starting");
+        }
+        started.push(part);
+        return part;
+    }
+
+    private static <T> T timed(Progress progress, String what, Supplier<T> start,
+                               java.util.function.Function<T, String> describe) {
+        long t0 = System.nanoTime();
+        T part = start.get();
+        progress.step(what, describe.apply(part), Duration.ofNanos(System.nanoTime() - t0));
+        return part;
+    }
+
+    private static void awaitRunning(InvalidatorApp app) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (app.state() != KafkaStreams.State.RUNNING) {
+            if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("the invalidator failed to start: streams " + app.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the invalidator is not RUNNING after 60 s: streams " + app.state());
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50); // polling a start-up state; nothing to wait on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("cachesync-demo-invalidator");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a temp dir: " + e.getMessage(), e);
+        }
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public RedisServer redis() {
+        return redis;
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    public InvalidatorApp invalidator() {
+        return invalidator;
+    }
+
+    public CatalogApp catalog() {
+        return catalog;
+    }
+
+    public DelayingProxy proxy() {
+        return proxy;
+    }
+
+    public InvalidationWatcher watcher() {
+        return watcher;
+    }
+
+    public CatalogAdmin admin() {
+        return admin;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The catalog itself (no added latency): {@code http://127.0.0.1:port/}. */
+    public URI catalogUri() {
+        return URI.create("http://127.0.0.1:" + catalog.port() + "/");
+    }
+
+    public URI invalidatorUri() {
+        return URI.create("http://127.0.0.1:" + invalidator.httpPort() + "/");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (stateDir != null) {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("cannot delete {}: {}", dir, e.toString());
+        }
+    }
+}
