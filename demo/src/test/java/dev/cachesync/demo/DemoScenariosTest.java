@@ -1,0 +1,100 @@
+package dev.cachesync.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachesync.demo.scenarios.HitMissScenario;
+import dev.cachesync.demo.scenarios.StampedeScenario;
+import dev.cachesync.demo.scenarios.UpdateScenario;
+import dev.cachesync.demo.simulation.RunResult;
+import dev.cachesync.demo.stack.DemoStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo, in a small configuration, on the JVM's devstack (real Kafka, Redis, registry; the real catalog
+ * service, invalidator and cache client): the outcomes the guide's tests promise, and the comparison's verdict.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoScenariosTest {
+
+    private Path out;
+    private DemoRun run;
+    private DemoRun.Results results;
+
+    @BeforeAll
+    void runTheDemo(@TempDir Path tempDir) throws Exception {
+        out = tempDir;
+        DemoOptions small = new DemoOptions(240, 3, 4, 40, Duration.ofSeconds(6), Duration.ofMillis(1000),
+                Duration.ofMillis(5), 2, Duration.ofSeconds(1), 1.0, 7, out, false, false);
+        run = new DemoRun(small, DemoStack.Infrastructure.SHARED,
+                "demo-test-" + UUID.randomUUID().toString().substring(0, 8) + ":", "DemoScenariosTest", System.out);
+        results = run.execute();
+    }
+
+    @AfterAll
+    void stop() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    void firstReadMissesThenHitsLocallyAndOnAnotherInstanceFromRedis() {
+        HitMissScenario.Result r = results.hitMiss();
+        assertThat(r.first().read().source()).isEqualTo("ORIGIN");
+        assertThat(r.second().read().source()).isEqualTo("LOCAL");
+        assertThat(r.otherInstance().read().source()).isEqualTo("REDIS");
+        assertThat(r.otherInstance().instance()).isNotEqualTo(r.first().instance());
+        assertThat(r.catalogCalls()).isEqualTo(1);
+        assertThat(r.second().read().version()).isEqualTo(r.first().read().version());
+    }
+
+    @Test
+    void anUpdateIsPurgedAndEveryInstanceThenReadsTheFreshProduct() {
+        UpdateScenario.Result r = results.update();
+        assertThat(r.before()).hasSize(DemoOptions.SCENARIO_INSTANCES)
+                .allMatch(read -> read.read().version() == r.update().version() - 1);
+        assertThat(r.applied().record().getTags()).contains("product:" + r.productId());
+        assertThat(r.applied().record().getKeysPurged()).isGreaterThanOrEqualTo(1);
+        assertThat(r.after()).hasSize(DemoOptions.SCENARIO_INSTANCES);
+        assertThat(r.freshEverywhere()).isTrue();
+        assertThat(r.missedEveryNearCache()).isTrue();
+        assertThat(r.catalogCallsAfter()).isEqualTo(1);
+    }
+
+    @Test
+    void tenConcurrentOrdersAfterAPurgeCostOneCatalogRequest() {
+        StampedeScenario.Result r = results.stampede();
+        assertThat(r.purgedEntries()).isEqualTo(1);
+        assertThat(r.reads()).hasSize(10).extracting(read -> read.instance()).doesNotHaveDuplicates();
+        assertThat(r.catalogCalls()).isEqualTo(1);
+        assertThat(r.hits()).isEqualTo(9);
+        assertThat(r.reads()).allMatch(read -> read.read().status() == 200);
+    }
+
+    @Test
+    void cachesyncServesNoStaleReadsAndHitsMoreOftenThanPerInstanceCaches() throws Exception {
+        RunResult baseline = results.comparison().baseline();
+        RunResult cachesync = results.comparison().cachesync();
+        assertThat(baseline.reads()).isEqualTo(720);
+        assertThat(cachesync.reads()).isEqualTo(720);
+        assertThat(baseline.errors()).isZero();
+        assertThat(cachesync.errors()).isZero();
+        assertThat(cachesync.updates()).isEqualTo(baseline.updates()).isPositive();
+        assertThat(cachesync.staleReads()).isZero();
+        assertThat(cachesync.hitRate()).isGreaterThan(baseline.hitRate());
+        assertThat(cachesync.catalogCalls()).isLessThan(baseline.catalogCalls());
+        assertThat(cachesync.invalidations().count()).isPositive();
+
+        Path table = results.comparison().file();
+        assertThat(table).isEqualTo(out.resolve("comparison.md"));
+        assertThat(Files.readString(table)).contains("| Cache hit rate |", "| Stale reads", "CPUs (nproc)");
+    }
+}
