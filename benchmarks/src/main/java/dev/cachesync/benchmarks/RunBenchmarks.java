@@ -11,7 +11,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs the benchmarks and writes Markdown results (with the machine) to {@code results/}:
- * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|all}.
+ * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|all}.
  */
 public final class RunBenchmarks {
 
@@ -46,6 +46,14 @@ public final class RunBenchmarks {
                     + "warm-up, which filled every cache (so the in-memory caches never ask again within their "
                     + "30 s TTL, and serve every changed product stale).\n\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=proxy`\n";
             Files.writeString(results.resolve("proxy-load.md"), md);
+            System.out.println(md);
+        }
+        if (which.equals("invalidation") || which.equals("all")) {
+            var outcome = new InvalidationBenchmark().run();
+            String md = "# Invalidation: end-to-end latency and invalidator throughput\n\n" + Machine.describe() + "\n"
+                    + InvalidationBenchmark.toMarkdown(outcome)
+                    + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=invalidation`\n";
+            Files.writeString(results.resolve("invalidation.md"), md);
             System.out.println(md);
         }
         System.exit(0);

@@ -1,7 +1,6 @@
 package dev.cachesync.invalidator;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.header.Headers;
@@ -55,12 +54,13 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         this.context = context;
         this.pending = context.getStateStore(storeName);
         pending.bind(batch, applier);
-        Duration tick = settings.linger().isZero() ? Duration.ofMillis(1) : settings.linger();
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (batch.ageNanos(System.nanoTime()) >= settings.linger().toNanos()) {
-                pending.flush();
-            }
-        });
+        if (!settings.linger().isZero()) {
+            context.schedule(settings.linger(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (batch.ageNanos(System.nanoTime()) >= settings.linger().toNanos()) {
+                    pending.flush();
+                }
+            });
+        }
     }
 
     @Override

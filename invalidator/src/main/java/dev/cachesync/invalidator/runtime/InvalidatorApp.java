@@ -140,8 +140,10 @@ public final class InvalidatorApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // Purges should follow changes within milliseconds: do not wait for fuller fetches.
+        // Purges should follow changes within milliseconds: do not wait for fuller fetches, and do not block in
+        // poll() longer than a batch may linger: the linger punctuator only runs between two polls.
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 50);
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.batching().linger().toMillis()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return props;
     }
