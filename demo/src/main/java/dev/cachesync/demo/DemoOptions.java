@@ -14,6 +14,8 @@ import java.util.function.Function;
  * @param productsPerOrder   product reads per order
  * @param instances          order-service instances in the comparison (the scenarios use at least ten)
  * @param products           products seeded into the catalog
+ * @param categories         categories the products are spread over
+ * @param brands             brands the products are spread over (0 = no brands)
  * @param runDuration        wall time one simulated day is compressed into
  * @param updateEvery        a product price change through the catalog API this often during a run
  * @param originLatency      artificial latency added to every catalog API call by the order services
@@ -30,6 +32,8 @@ public record DemoOptions(
         int productsPerOrder,
         int instances,
         int products,
+        int categories,
+        int brands,
         Duration runDuration,
         Duration updateEvery,
         Duration originLatency,
@@ -45,7 +49,7 @@ public record DemoOptions(
     public static final int SCENARIO_INSTANCES = 10;
 
     public static DemoOptions defaults() {
-        return new DemoOptions(1000, 3, 5, 200, Duration.ofSeconds(20), Duration.ofMillis(500),
+        return new DemoOptions(1000, 3, 5, 200, 5, 5, Duration.ofSeconds(20), Duration.ofMillis(500),
                 Duration.ofMillis(20), 5, Duration.ofSeconds(1), 1.0, 42, Path.of("demo-results"), false, false);
     }
 
@@ -55,6 +59,8 @@ public record DemoOptions(
               --products-per-order N  product reads per order (default 3)
               --instances N           order-service instances in the comparison (default 5)
               --products N            products seeded into the catalog (default 200)
+              --categories N          categories they are spread over (default 5)
+              --brands N              brands they are spread over, 0 = none (default 5)
               --duration SECONDS      wall time of one simulated day (default 20)
               --update-every MS       a price change through the catalog API this often (default 500)
               --origin-latency MS     latency added to each catalog API call (default 20)
@@ -97,8 +103,8 @@ public record DemoOptions(
                     }
                     values.put(name, "true");
                 }
-                case "orders", "products-per-order", "instances", "products", "duration", "update-every",
-                        "origin-latency", "max-age", "stale-bound", "zipf", "seed", "out" -> {
+                case "orders", "products-per-order", "instances", "products", "categories", "brands", "duration",
+                        "update-every", "origin-latency", "max-age", "stale-bound", "zipf", "seed", "out" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new BadOption("--" + name + " needs a value");
@@ -119,6 +125,8 @@ public record DemoOptions(
                 number(values, "products-per-order", d.productsPerOrder(), 1, 50),
                 number(values, "instances", d.instances(), 1, 100),
                 number(values, "products", d.products(), SCENARIO_INSTANCES, 100_000),
+                number(values, "categories", d.categories(), 1, 100_000),
+                number(values, "brands", d.brands(), 0, 100_000),
                 Duration.ofMillis(number(values, "duration", (int) d.runDuration().toSeconds(), 1, 86_400) * 1000L),
                 Duration.ofMillis(number(values, "update-every", (int) d.updateEvery().toMillis(), 1, 3_600_000)),
                 Duration.ofMillis(number(values, "origin-latency", (int) d.originLatency().toMillis(), 0, 10_000)),

@@ -60,7 +60,7 @@ public final class DemoRun implements AutoCloseable {
         out.println();
         out.println("Starting the stack:");
         DemoStack created = new DemoStack(new DemoStack.Settings(infrastructure, keyPrefix, options.products(),
-                options.originLatency(), cacheControl()));
+                options.categories(), options.brands(), options.originLatency(), cacheControl()));
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("stopped before the stack started");
@@ -139,6 +139,10 @@ public final class DemoRun implements AutoCloseable {
         out.println();
         report.table().forEach(out::println);
         out.println();
+        for (String note : report.notes()) {
+            out.println(note);
+            out.println();
+        }
         report.definitions().forEach(line -> out.println(line.isEmpty() ? "" : line));
         Path file = report.write(options.outputDir(), MachineInfo.current());
         out.println();

@@ -1,7 +1,9 @@
 package dev.cachesync.demo.orders;
 
+import dev.cachesync.cache.catalog.CatalogClient;
+import dev.cachesync.cache.catalog.Product;
+import dev.cachesync.cache.catalog.ProductResult;
 import dev.cachesync.cache.client.CacheSource;
-import dev.cachesync.cache.client.CachedHttpResponse;
 import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.cache.store.KeyLayout;
 import java.net.URI;
@@ -12,13 +14,14 @@ import org.redisson.config.Config;
 
 /**
  * An order-service instance with cachesync: its own Redisson client (its own connections and near cache, as a
- * separate process would have) and a {@link CachingHttpClient} reading the catalog: near cache, then Redis, then
- * the catalog API.
+ * separate process would have) and a {@link CatalogClient} over a {@link CachingHttpClient}: near cache, then
+ * Redis, then the catalog API.
  */
 public final class CachesyncOrderService implements ProductReader {
     private final String name;
     private final RedissonClient redisson;
     private final CachingHttpClient client;
+    private final CatalogClient catalog;
 
     public CachesyncOrderService(String name, String redisUri, String keyPrefix, URI catalog) {
         this.name = name;
@@ -38,6 +41,7 @@ public final class CachesyncOrderService implements ProductReader {
                     .nearCache(true)
                     .requestTimeout(Duration.ofSeconds(10))
                     .build();
+            this.catalog = CatalogClient.builder().cachingClient(client).concurrency(1).build();
         } catch (RuntimeException e) {
             redisson.shutdown();
             throw e;
@@ -52,13 +56,16 @@ public final class CachesyncOrderService implements ProductReader {
     @Override
     public ProductRead read(String productId) {
         long started = System.nanoTime();
-        CachedHttpResponse response = client.get("products/" + productId);
+        ProductResult result = catalog.lookup(productId);
         long took = System.nanoTime() - started;
-        ProductBody body = ProductBody.parse(response.status(), response.body());
-        CacheSource source = response.source();
+        if (result.status() == ProductResult.Status.FAILED) {
+            throw new IllegalStateException(name + ": GET /products/" + productId + " failed: " + result.error());
+        }
+        CacheSource source = result.source();
         boolean hit = source == CacheSource.LOCAL || source == CacheSource.REDIS || source == CacheSource.STALE;
-        return new ProductRead(productId, response.status(), body.version(), body.priceCents(), source.name(), hit,
-                started, took);
+        Product product = result.productOrNull();
+        return new ProductRead(productId, product != null ? 200 : 404, product != null ? product.version() : -1,
+                product != null ? product.priceCents() : -1, source.name(), hit, started, took);
     }
 
     /** Whether this instance's near cache holds the product (no network involved). */
@@ -74,6 +81,7 @@ public final class CachesyncOrderService implements ProductReader {
     @Override
     public void close() {
         try {
+            catalog.close();
             client.close();
         } finally {
             redisson.shutdown();

@@ -69,6 +69,10 @@ public final class ComparisonReport {
         md.add("");
         md.addAll(table());
         md.add("");
+        for (String note : notes()) {
+            md.add(note);
+            md.add("");
+        }
         md.addAll(definitions());
         md.add("");
         md.add("Machine:");
@@ -80,13 +84,31 @@ public final class ComparisonReport {
 
     public String settings() {
         return String.format(Locale.ROOT, "Simulated day: %,d orders x %d products (Zipf popularity, s = %.2f) over %,d"
-                        + " products, spread over %d order-service instances and %d s of wall time; a price change"
+                        + " products (%d categories, %d brands), spread over %d order-service instances and %d s of wall time; a price change"
                         + " through the catalog API every %d ms (%d in all); %d ms added to every catalog API call;"
                         + " catalog Cache-Control max-age = %d s; workload seed %d (both runs replay the same orders"
                         + " and changes).",
                 options.orders(), options.productsPerOrder(), options.zipfExponent(), options.products(),
-                options.instances(), options.runDuration().toSeconds(), options.updateEvery().toMillis(),
+                options.categories(), options.brands(), options.instances(), options.runDuration().toSeconds(), options.updateEvery().toMillis(),
                 baseline.updates(), options.originLatency().toMillis(), options.maxAgeSeconds(), options.seed());
+    }
+
+    /**
+     * What the reader should know when purges remove many entries per change: otherwise the table invites the
+     * wrong conclusion about cachesync's hit rate.
+     */
+    public List<String> notes() {
+        RunResult.Invalidations purges = cachesync.invalidations();
+        if (purges.count() == 0 || purges.averageEntriesPurged() < 2) {
+            return List.of();
+        }
+        return List.of(String.format(Locale.ROOT, "Note: each product change removed %.1f cache entries on average,"
+                + " not one. Product responses carry their category: and brand: tags (Cache-Tags), and every"
+                + " change event purges the old and new category: and brand: tags, so one price change empties the"
+                + " cache of every product in the same category and brand. With %d categories and %d brands that is"
+                + " most of cachesync's misses; run with --categories %d --brands 0 to see the figures when a change"
+                + " purges only its own product.", purges.averageEntriesPurged(), options.categories(),
+                options.brands(), options.products()));
     }
 
     public List<String> definitions() {

@@ -39,15 +39,33 @@ public final class CatalogSeed {
         return ids;
     }
 
-    /** The fields of the n-th product; the same n always gives the same product. */
-    public static Map<String, Object> product(int n) {
+    /** Slug of the i-th category (0-based): electronics, kitchen, books, garden, toys, electronics-2, ... */
+    public static String categorySlug(int i) {
+        List<String> names = new ArrayList<>(CATEGORIES.keySet());
+        String base = names.get(i % names.size());
+        return i < names.size() ? base : base + "-" + (i / names.size() + 1);
+    }
+
+    /** Slug of the i-th brand (0-based): acme, globex, initech, umbrella, hooli, acme-2, ... */
+    public static String brandSlug(int i) {
+        String base = BRANDS.get(i % BRANDS.size());
+        return i < BRANDS.size() ? base : base + "-" + (i / BRANDS.size() + 1);
+    }
+
+    /**
+     * The fields of the n-th product (1-based) in a catalog of {@code categories} categories and {@code brands}
+     * brands (0 = products have no brand); the same arguments always give the same product.
+     */
+    public static Map<String, Object> product(int n, int categories, int brands) {
         Random random = new Random(n * 7919L);
-        List<String> categories = new ArrayList<>(CATEGORIES.keySet());
-        String category = categories.get((n - 1) % categories.size());
-        String brand = BRANDS.get(((n - 1) / categories.size()) % BRANDS.size());
-        String noun = CATEGORIES.get(category).get(random.nextInt(CATEGORIES.get(category).size()));
+        int c = (n - 1) % categories;
+        String category = categorySlug(c);
+        List<String> nouns = CATEGORIES.get(categorySlug(c % CATEGORIES.size()));
+        String noun = nouns.get(random.nextInt(nouns.size()));
+        String brand = brands == 0 ? null : brandSlug(((n - 1) / categories) % brands);
+        String brandName = brand == null ? "Generic" : Character.toUpperCase(brand.charAt(0)) + brand.substring(1);
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("name", Character.toUpperCase(brand.charAt(0)) + brand.substring(1) + " " + noun + " " + n);
+        fields.put("name", brandName + " " + noun + " " + n);
         fields.put("description", "Demo product " + n + " (" + category + ")");
         fields.put("priceCents", 500 + random.nextInt(49_500));
         fields.put("currency", "EUR");
@@ -58,13 +76,13 @@ public final class CatalogSeed {
     }
 
     /** PUTs {@code count} products through the catalog API (a few at a time). */
-    public static void seed(CatalogAdmin admin, int count) {
+    public static void seed(CatalogAdmin admin, int count, int categories, int brands) {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (int n = 1; n <= count; n++) {
                 int number = n;
-                writes.add(pool.submit(() -> admin.put(productId(number), product(number))));
+                writes.add(pool.submit(() -> admin.put(productId(number), product(number, categories, brands))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -77,13 +95,5 @@ public final class CatalogSeed {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    public static int categoryCount() {
-        return CATEGORIES.size();
-    }
-
-    public static int brandCount() {
-        return BRANDS.size();
     }
 }

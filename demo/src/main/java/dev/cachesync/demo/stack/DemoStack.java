@@ -44,10 +44,13 @@ public final class DemoStack implements AutoCloseable {
     /**
      * @param keyPrefix     Redis key prefix of the cache (the invalidator purges under it)
      * @param products      products to seed
+     * @param categories    categories they are spread over
+     * @param brands        brands they are spread over (0 = no brands)
      * @param originLatency latency the proxy adds to catalog calls
      * @param cacheControl  Cache-Control of the catalog's product responses
      */
-    public record Settings(Infrastructure infrastructure, String keyPrefix, int products, Duration originLatency,
+    public record Settings(Infrastructure infrastructure, String keyPrefix, int products, int categories, int brands,
+                           Duration originLatency,
                            String cacheControl) {
     }
 
@@ -148,7 +151,7 @@ public final class DemoStack implements AutoCloseable {
         watcher = register(InvalidationWatcher.start(kafka.bootstrapServers(), registry.url()));
         admin = new CatalogAdmin(catalogUri());
         timed(progress, "Seeding " + s.products() + " products", () -> {
-            CatalogSeed.seed(admin, s.products());
+            CatalogSeed.seed(admin, s.products(), s.categories(), s.brands());
             // Their CREATED events purge category and brand tags: let the invalidator finish before measuring.
             try {
                 if (!watcher.awaitAllApplied(admin.latestVersions(), Duration.ofSeconds(60))) {
@@ -159,8 +162,7 @@ public final class DemoStack implements AutoCloseable {
                 throw new IllegalStateException("interrupted while seeding", e);
             }
             return s.products();
-        }, n -> CatalogSeed.categoryCount() + " categories, " + CatalogSeed.brandCount()
-                + " brands; every CREATED event applied by the invalidator");
+        }, n -> s.categories() + " categories, " + s.brands() + " brands; every CREATED event applied by the invalidator");
 
         proxy = timed(progress, "Delaying proxy in front of the catalog",
                 () -> DelayingProxy.start(catalogUri(), s.originLatency()),
