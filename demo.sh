@@ -27,7 +27,7 @@ echo "Building the demo and what it needs (./mvnw -pl demo -am install; the firs
 # The schema registry's bundle is a tar.gz that Maven resolved with the rest; devstack runs it from there.
 classpath="demo/target/classes"
 registry_bundle=""
-IFS=':' read -r -a entries < demo/target/demo.classpath
+IFS=':' read -r -a entries < demo/target/demo.classpath || true  # the file has no final newline
 for entry in "${entries[@]}"; do
   case "$entry" in
     *.tar.gz) registry_bundle="$entry" ;;

@@ -48,7 +48,7 @@ public final class ComparisonReport {
                 : millis(r.worstAgeNanos() / 1e6));
         row(rows, "Price changes through the catalog API", r -> Integer.toString(r.updates()));
         row(rows, "Read errors", r -> Integer.toString(r.errors()));
-        row(rows, "Answered by", r -> sources(r.sources()));
+        row(rows, "Answered by (median latency)", r -> sources(r.sources(), r.sourceP50Nanos()));
         RunResult.Invalidations purges = cachesync.invalidations();
         rows.add("| Invalidation lag p50 / p99 / max (commit -> purged) | n/a (no invalidation) | "
                 + lags(purges.lagMillis()) + " |");
@@ -162,9 +162,10 @@ public final class ComparisonReport {
         return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
     }
 
-    private static String sources(Map<String, Long> sources) {
+    private static String sources(Map<String, Long> sources, Map<String, Long> p50Nanos) {
         List<String> parts = new ArrayList<>();
-        sources.forEach((source, n) -> parts.add(label(source) + " " + String.format(Locale.ROOT, "%,d", n)));
+        sources.forEach((source, n) -> parts.add(label(source) + " " + String.format(Locale.ROOT, "%,d", n)
+                + " (" + millis(p50Nanos.getOrDefault(source, 0L) / 1e6) + ")"));
         return String.join(", ", parts);
     }
 

@@ -5,6 +5,7 @@ import dev.cachesync.demo.orders.ProductReader;
 import dev.cachesync.demo.stack.CatalogAdmin;
 import dev.cachesync.demo.stack.DelayingProxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,6 +107,7 @@ public final class SimulatedDay {
         long hits = 0;
         long[] latencies = new long[reads.size()];
         Map<String, Long> sources = new TreeMap<>();
+        Map<String, List<Long>> bySource = new TreeMap<>();
         int i = 0;
         for (ProductRead read : reads) {
             latencies[i++] = read.latencyNanos();
@@ -113,7 +115,10 @@ public final class SimulatedDay {
                 hits++;
             }
             sources.merge(read.source(), 1L, Long::sum);
+            bySource.computeIfAbsent(read.source(), s -> new ArrayList<>()).add(read.latencyNanos());
         }
+        Map<String, Long> sourceP50 = new TreeMap<>();
+        bySource.forEach((source, values) -> sourceP50.put(source, Percentiles.of(values).at(50)));
         long stale = 0;
         long recent = 0;
         long worst = 0;
@@ -126,7 +131,7 @@ public final class SimulatedDay {
             worst = Math.max(worst, j.ageNanos());
         }
         return new RunResult(label, workload.orders().size(), reads.size(), errors.get(), hits,
-                proxy.requests() - callsBefore, new Percentiles(latencies), stale, recent, worst, sources,
+                proxy.requests() - callsBefore, new Percentiles(latencies), stale, recent, worst, sources, sourceP50,
                 updatesDone.get(), wall, RunResult.Invalidations.NONE);
     }
 
