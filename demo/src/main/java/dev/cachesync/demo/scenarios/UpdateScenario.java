@@ -54,8 +54,8 @@ public final class UpdateScenario {
                     ackToAppliedObserved.toMillis());
             for (Read r : after) {
                 ProductRead read = r.read();
-                out.printf("   %-8s next read: %-4s (%-30s) %s EUR, version %d  %s%n", r.instance(),
-                        read.cacheHit() ? "HIT" : "MISS", SourceNames.describe(read.source()), read.price(),
+                out.printf("   %-8s next read: %-4s %-32s %s EUR, version %d  %s%n", r.instance(),
+                        read.cacheHit() ? "HIT" : "MISS", "(" + SourceNames.describe(read.source()) + ")", read.price(),
                         read.version(), read.version() == update.version() ? "fresh" : "OLD VERSION");
             }
             out.printf("   catalog API calls for these %d reads: %d; fresh data on every instance: %s%n",
