@@ -84,12 +84,14 @@ public final class ComparisonReport {
 
     public String settings() {
         return String.format(Locale.ROOT, "Simulated day: %,d orders x %d products (Zipf popularity, s = %.2f) over %,d"
-                        + " products (%d categories, %d brands), spread over %d order-service instances and %d s of wall time; a price change"
-                        + " through the catalog API every %d ms (%d in all); %d ms added to every catalog API call;"
+                        + " products (%d categories, %d brands), spread over %d order-service instances and %d s of"
+                        + " wall time; a price change through the catalog API every %d ms (%d in all); %d ms added to"
+                        + " every catalog API call;"
                         + " catalog Cache-Control max-age = %d s; workload seed %d (both runs replay the same orders"
                         + " and changes).",
                 options.orders(), options.productsPerOrder(), options.zipfExponent(), options.products(),
-                options.categories(), options.brands(), options.instances(), options.runDuration().toSeconds(), options.updateEvery().toMillis(),
+                options.categories(), options.brands(), options.instances(), options.runDuration().toSeconds(),
+                options.updateEvery().toMillis(),
                 baseline.updates(), options.originLatency().toMillis(), options.maxAgeSeconds(), options.seed());
     }
 
