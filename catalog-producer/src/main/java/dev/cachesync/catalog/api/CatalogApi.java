@@ -134,7 +134,6 @@ public final class CatalogApi {
         }
         List<Product> products = store.findByCategory(slug, after, limit);
         Set<String> tags = new LinkedHashSet<>();
-        tags.add(ProductTags.categoryList(slug));
         tags.add(ProductTags.category(slug));
         tags.addAll(ProductTags.of(products));
         Map<String, Object> body = new LinkedHashMap<>();

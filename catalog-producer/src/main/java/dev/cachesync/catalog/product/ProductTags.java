@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
 /**
  * Cache tags of catalog content. Responses carry them in {@code Cache-Tags}; events carry every tag a change
  * touches, so purging an event's tags removes every cached response that showed the old state.
+ * <p>
+ * {@code product:{id}} marks a response showing that product; {@code category:{slug}} and {@code brand:{slug}}
+ * mark listings of a category or brand, whose membership a change can alter. A product's own page carries only
+ * its product tag: a price change then purges that page and the listings it appears in, not every product of
+ * its category and brand (which would empty the cache a little more with every change).
  */
 public final class ProductTags {
     /** The project-wide tag syntax. */
@@ -32,28 +37,21 @@ public final class ProductTags {
         return "brand:" + slug;
     }
 
-    /** Listing tag of {@code GET /categories/{slug}/products}. */
-    public static String categoryList(String slug) {
-        return "category-list:" + slug;
-    }
-
-    /** What a response showing {@code product} depends on. */
+    /** What a response showing {@code product} depends on: that product. */
     public static Set<String> of(Product product) {
-        Set<String> tags = new LinkedHashSet<>();
-        addContentTags(product, tags);
-        return tags;
+        return new LinkedHashSet<>(List.of(product(product.id())));
     }
 
     /** Tags of a response showing several products (in order, without duplicates). */
     public static Set<String> of(Collection<Product> products) {
         Set<String> tags = new LinkedHashSet<>();
-        products.forEach(p -> addContentTags(p, tags));
+        products.forEach(p -> tags.add(product(p.id())));
         return tags;
     }
 
     /**
-     * Every tag a change touches: the product, and the categories and brands of both the old and the new state
-     * (a move from shoes to boots invalidates both listings).
+     * Every tag a change touches: the product, and the category and brand listings of both the old and the new
+     * state (a move from shoes to boots invalidates both listings).
      */
     public static List<String> touchedBy(Product before, Product after) {
         if (before == null && after == null) {
@@ -63,7 +61,7 @@ public final class ProductTags {
         tags.add(product(after != null ? after.id() : before.id()));
         for (Product state : new Product[] {before, after}) {
             if (state != null) {
-                addContentTags(state, tags);
+                addListingTags(state, tags);
             }
         }
         return new ArrayList<>(tags);
@@ -73,8 +71,7 @@ public final class ProductTags {
         return tag != null && TAG.matcher(tag).matches();
     }
 
-    private static void addContentTags(Product product, Set<String> tags) {
-        tags.add(product(product.id()));
+    private static void addListingTags(Product product, Set<String> tags) {
         tags.add(category(product.categorySlug()));
         if (product.brandSlug() != null) {
             tags.add(brand(product.brandSlug()));

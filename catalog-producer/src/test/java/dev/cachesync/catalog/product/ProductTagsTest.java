@@ -14,9 +14,15 @@ class ProductTagsTest {
     }
 
     @Test
-    void aResponseIsTaggedWithProductCategoryAndBrand() {
-        assertThat(ProductTags.of(product("shoes", "acme", 1))).containsExactly("product:p1", "category:shoes", "brand:acme");
-        assertThat(ProductTags.of(product("shoes", null, 1))).containsExactly("product:p1", "category:shoes");
+    void aProductsOwnResponseIsTaggedWithTheProductOnly() {
+        assertThat(ProductTags.of(product("shoes", "acme", 1))).containsExactly("product:p1");
+    }
+
+    @Test
+    void aChangeDoesNotPurgeTheOtherProductsOfItsCategoryOrBrand() {
+        Product neighbour = new Product("p2", "n", null, 1, "EUR", 0, "shoes", "acme", 1, T);
+        assertThat(ProductTags.touchedBy(product("shoes", "acme", 1), product("shoes", "acme", 2)))
+                .doesNotContainAnyElementsOf(ProductTags.of(neighbour));
     }
 
     @Test
@@ -34,7 +40,7 @@ class ProductTagsTest {
         String longest = "a".repeat(64);
         assertThat(ProductRules.isValidId(longest)).isTrue();
         assertThat(ProductRules.isValidId(longest + "a")).isFalse();
-        assertThat(ProductTags.isValid(ProductTags.categoryList(longest))).isTrue();
+        assertThat(ProductTags.isValid(ProductTags.category(longest))).isTrue();
         assertThat(ProductTags.isValid("Category:x")).isFalse();
     }
 

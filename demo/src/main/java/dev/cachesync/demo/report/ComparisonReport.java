@@ -105,12 +105,12 @@ public final class ComparisonReport {
             return List.of();
         }
         return List.of(String.format(Locale.ROOT, "Note: each product change removed %.1f cache entries on average,"
-                + " not one. Product responses carry their category: and brand: tags (Cache-Tags), and every"
-                + " change event purges the old and new category: and brand: tags, so one price change empties the"
-                + " cache of every product in the same category and brand. With %d categories and %d brands that is"
-                + " most of cachesync's misses; run with --categories %d --brands 0 to see the figures when a change"
-                + " purges only its own product.", purges.averageEntriesPurged(), options.categories(),
-                options.brands(), options.products()));
+                + " not one. A change event purges its product and the category: and brand: listing tags of its old"
+                + " and new state; when product responses also carry those listing tags (check the catalog's"
+                + " Cache-Tags), one price change empties the cache of every product in the same category and brand."
+                + " With %d categories and %d brands that is most of cachesync's misses; run with --categories %d"
+                + " --brands 0 to see the figures when a change purges only its own product.",
+                purges.averageEntriesPurged(), options.categories(), options.brands(), options.products()));
     }
 
     public List<String> definitions() {
