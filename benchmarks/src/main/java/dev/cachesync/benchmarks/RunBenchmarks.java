@@ -11,7 +11,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs the benchmarks and writes Markdown results (with the machine) to {@code results/}:
- * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|all}.
+ * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|relay|all}.
  */
 public final class RunBenchmarks {
 
@@ -54,6 +54,13 @@ public final class RunBenchmarks {
                     + InvalidationBenchmark.toMarkdown(outcome)
                     + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=invalidation`\n";
             Files.writeString(results.resolve("invalidation.md"), md);
+            System.out.println(md);
+        }
+        if (which.equals("relay") || which.equals("all")) {
+            String md = "# Outbox relay: events/s and commit-to-Kafka latency\n\n" + Machine.describe() + "\n"
+                    + RelayBenchmark.toMarkdown(new RelayBenchmark().run())
+                    + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=relay`\n";
+            Files.writeString(results.resolve("relay.md"), md);
             System.out.println(md);
         }
         System.exit(0);
