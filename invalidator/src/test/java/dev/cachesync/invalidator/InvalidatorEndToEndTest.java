@@ -200,6 +200,30 @@ class InvalidatorEndToEndTest {
     }
 
     @Test
+    void twoInstancesShareThePartitionsAndTogetherApplyEveryEvent() {
+        String prefix = "shared-" + UUID.randomUUID() + ":";
+        String applicationId = "shared-" + UUID.randomUUID();
+        InvalidatorApp first = startInvalidator(DevStack.redis(), prefix, applicationId);
+        InvalidatorApp second = startInvalidator(DevStack.redis(), prefix, applicationId);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                first.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                        && second.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+
+        List<String> eventIds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            eventIds.add(publish(event(id("shared"), 1, "shoes")));
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String eventId : eventIds) {
+                assertThat(applied(eventId)).as("applied purge for event %s", eventId).isNotNull();
+            }
+        });
+        // Both took part: the input partitions were split between them.
+        assertThat(purges(first)).isPositive();
+        assertThat(purges(second)).isPositive();
+    }
+
+    @Test
     void theCommandLinePurgeIsAuditedAppliedAndListed() {
         RedisServer redis = DevStack.redis();
         String prefix = "cli-" + UUID.randomUUID() + ":";
@@ -335,6 +359,10 @@ class InvalidatorEndToEndTest {
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static double purges(InvalidatorApp app) {
+        return app.meters().get("cachesync.invalidator.purges").counter().count();
     }
 
     private static double retries(InvalidatorApp app) {
