@@ -32,23 +32,26 @@ public final class InvalidatorTopology {
 
     public static Topology build(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
                                  InvalidatorMetrics metrics) {
-        ByteArrayDeserializer bytesIn = new ByteArrayDeserializer();
-        ByteArraySerializer bytesOut = new ByteArraySerializer();
         Topology topology = new Topology();
-
-        topology.addSource("product-events", bytesIn, bytesIn, Topics.PRODUCT_EVENTS);
-        topology.addProcessor("invalidate-product-events", () -> new InvalidationProcessor("product-event",
-                "pending-product-invalidations", "product-event-dead-letters", decoders.get(),
-                EventDecoder::decodeProductEvent, applier, metrics, settings), "product-events");
-        topology.addStateStore(PendingInvalidations.builder("pending-product-invalidations"), "invalidate-product-events");
-        topology.addSink("product-event-dead-letters", Topics.DEAD_LETTERS, bytesOut, bytesOut, "invalidate-product-events");
-
-        topology.addSource("invalidation-commands", bytesIn, bytesIn, Topics.INVALIDATION_COMMANDS);
-        topology.addProcessor("invalidate-commands", () -> new InvalidationProcessor("command",
-                "pending-command-invalidations", "command-dead-letters", decoders.get(),
-                EventDecoder::decodeCommand, applier, metrics, settings), "invalidation-commands");
-        topology.addStateStore(PendingInvalidations.builder("pending-command-invalidations"), "invalidate-commands");
-        topology.addSink("command-dead-letters", Topics.DEAD_LETTERS, bytesOut, bytesOut, "invalidate-commands");
+        addPath(topology, "product-event", Topics.PRODUCT_EVENTS, EventDecoder::decodeProductEvent,
+                decoders, applier, metrics, settings);
+        addPath(topology, "command", Topics.INVALIDATION_COMMANDS, EventDecoder::decodeCommand,
+                decoders, applier, metrics, settings);
         return topology;
+    }
+
+    /** One sub-topology: source -> invalidate (with its pending-batch store) -> dead-letter sink. */
+    private static void addPath(Topology topology, String input, String topic, InvalidationProcessor.Decode decode,
+                                Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
+                                InvalidatorMetrics metrics, Settings settings) {
+        String source = input + "s";
+        String processor = "invalidate-" + input + "s";
+        String store = "pending-" + input + "-invalidations";
+        String deadLetters = input + "-dead-letters";
+        topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+        topology.addProcessor(processor, () -> new InvalidationProcessor(input, store, deadLetters, decoders.get(),
+                decode, applier, metrics, settings), source);
+        topology.addStateStore(PendingInvalidations.builder(store), processor);
+        topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), processor);
     }
 }
