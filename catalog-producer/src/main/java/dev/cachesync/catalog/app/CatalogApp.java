@@ -57,6 +57,7 @@ public final class CatalogApp implements AutoCloseable {
                         .topic(config.topic())
                         .pollInterval(config.relayPollInterval())
                         .batchSize(config.relayBatchSize())
+                        .sentRetention(config.outboxSentRetention())
                         .meterRegistry(meters)
                         .build()
                 : null;

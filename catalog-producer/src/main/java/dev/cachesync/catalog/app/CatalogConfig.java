@@ -25,7 +25,8 @@ public record CatalogConfig(
         Duration relayPollInterval,
         int relayBatchSize,
         Duration deliveryTimeout,
-        String eventSource) {
+        String eventSource,
+        Duration outboxSentRetention) {
 
     /** Variable name, default and meaning, in the order the README lists them. */
     public static final String[][] VARIABLES = {
@@ -45,6 +46,7 @@ public record CatalogConfig(
             {"OUTBOX_BATCH_SIZE", "500", "most rows per relay round"},
             {"KAFKA_DELIVERY_TIMEOUT_MS", "120000", "how long one send keeps retrying before the round is retried"},
             {"EVENT_SOURCE", "catalog-producer", "the source field of the events"},
+            {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
     };
 
     public static CatalogConfig fromEnv(Map<String, String> env) {
@@ -65,7 +67,8 @@ public record CatalogConfig(
                 Duration.ofMillis(r.integer("OUTBOX_POLL_INTERVAL_MS", 1, 3_600_000)),
                 r.integer("OUTBOX_BATCH_SIZE", 1, 100_000),
                 Duration.ofMillis(r.integer("KAFKA_DELIVERY_TIMEOUT_MS", 1000, Integer.MAX_VALUE)),
-                r.string("EVENT_SOURCE"));
+                r.string("EVENT_SOURCE"),
+                Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)));
     }
 
     /** Reads variables with their defaults; a bad value fails naming the variable. */

@@ -68,12 +68,16 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration maxBackoff;
     private final Duration sentRetention;
+    private final int purgeBatchSize;
     private final Clock clock;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
     private final Counter failures;
     private final Timer commitToAck;
     private final OutboxMonitor monitor;
+
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    private static final int MAX_PURGE_BATCHES = 1000;
 
     private final Object round = new Object(); // one relay round at a time per instance
     private volatile Producer<String, ProductEvent> producer; // replaced only inside a round
@@ -90,6 +94,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.maxBackoff = b.maxBackoff;
         this.sentRetention = b.sentRetention;
+        this.purgeBatchSize = b.purgeBatchSize;
         this.clock = b.clock;
         MeterRegistry meters = b.meterRegistry;
         this.published = Counter.builder("catalog.outbox.published").description("Outbox rows acknowledged by Kafka")
@@ -311,23 +316,46 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Sent rows are kept for {@code sentRetention} (for inspection), then deleted. */
+    /** Once a minute, deletes sent rows older than the retention; a failure is logged and retried next time. */
     private void purgeSentRowsNowAndThen() {
         Instant now = clock.instant();
-        if (Duration.between(lastPurge, now).compareTo(Duration.ofMinutes(1)) < 0) {
+        if (Duration.between(lastPurge, now).compareTo(PURGE_INTERVAL) < 0) {
             return;
         }
         lastPurge = now;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE sent_at < ?")) {
-            ps.setObject(1, OffsetDateTime.ofInstant(now.minus(sentRetention), ZoneOffset.UTC));
-            int deleted = ps.executeUpdate();
+        try {
+            int deleted = purgeSentRows();
             if (deleted > 0) {
                 log.debug("purged {} sent outbox rows", deleted);
             }
         } catch (SQLException e) {
             log.warn("could not purge sent outbox rows: {}", e.toString());
         }
+    }
+
+    /**
+     * Deletes rows that were sent more than {@code sentRetention} ago, in short transactions of at most
+     * {@code purgeBatchSize} rows (one huge DELETE would hold its locks and its WAL for as long as it runs), and at
+     * most {@value #MAX_PURGE_BATCHES} of them per call so the relay gets back to publishing; the rest goes next
+     * time. Unsent rows are never deleted. Returns how many rows were deleted.
+     */
+    public int purgeSentRows() throws SQLException {
+        OffsetDateTime sentBefore = OffsetDateTime.ofInstant(clock.instant().minus(sentRetention), ZoneOffset.UTC);
+        int total = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE seq IN"
+                     + " (SELECT seq FROM outbox WHERE sent_at < ? LIMIT ?)")) {
+            for (int batch = 0; batch < MAX_PURGE_BATCHES; batch++) {
+                ps.setObject(1, sentBefore);
+                ps.setInt(2, purgeBatchSize);
+                int deleted = ps.executeUpdate();
+                total += deleted;
+                if (deleted < purgeBatchSize) {
+                    break;
+                }
+            }
+        }
+        return total;
     }
 
     private Producer<String, ProductEvent> producer() {
@@ -404,6 +432,7 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration sentRetention = Duration.ofDays(1);
+        private int purgeBatchSize = 1000;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
@@ -429,8 +458,23 @@ public final class OutboxRelay implements AutoCloseable {
         /** Longest wait between retries after failures (backoff doubles from 200 ms). */
         public Builder maxBackoff(Duration maxBackoff) { this.maxBackoff = Objects.requireNonNull(maxBackoff); return this; }
 
-        /** How long sent rows are kept before the relay deletes them. */
-        public Builder sentRetention(Duration retention) { this.sentRetention = Objects.requireNonNull(retention); return this; }
+        /** How long sent rows are kept (for inspection) before the relay deletes them; default one day. */
+        public Builder sentRetention(Duration retention) {
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("sentRetention must not be negative");
+            }
+            this.sentRetention = retention;
+            return this;
+        }
+
+        /** Most sent rows one purge transaction deletes; default 1000. */
+        public Builder purgeBatchSize(int purgeBatchSize) {
+            if (purgeBatchSize <= 0) {
+                throw new IllegalArgumentException("purgeBatchSize must be > 0");
+            }
+            this.purgeBatchSize = purgeBatchSize;
+            return this;
+        }
 
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 

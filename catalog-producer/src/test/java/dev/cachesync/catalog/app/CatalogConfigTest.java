@@ -19,6 +19,15 @@ class CatalogConfigTest {
         assertThat(config.cacheControl()).isEqualTo("public, max-age=30, stale-while-revalidate=30, stale-if-error=300");
         assertThat(config.relayEnabled()).isTrue();
         assertThat(config.jdbcUser()).isNull();
+        assertThat(config.outboxSentRetention()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void outboxRetentionIsConfigurable() {
+        assertThat(CatalogConfig.fromEnv(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "90")).outboxSentRetention())
+                .isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "-1")))
+                .hasMessageContaining("OUTBOX_SENT_RETENTION_MINUTES");
     }
 
     @Test

@@ -161,6 +161,51 @@ abstract class OutboxRelayContract {
     }
 
     @Test
+    void sentRowsAreDeletedAfterTheRetentionInBoundedBatchesAndUnsentRowsNever() throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.now());
+        OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
+                        ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
+                .topic(topic).clock(clock).sentRetention(Duration.ofHours(1)).purgeBatchSize(2).build();
+        relays.add(relay);
+        store = storeWaking();
+        for (int i = 0; i < 5; i++) {
+            store.put("old" + i, product("shoes", null, i), WriteCondition.always(), null);
+        }
+        assertThat(relay.relayOnce()).isEqualTo(5);
+        clock.advance(Duration.ofHours(2));
+        store.put("fresh", product("shoes", null, 1), WriteCondition.always(), null);
+        assertThat(relay.relayOnce()).isEqualTo(1);
+        store.put("pending", product("shoes", null, 1), WriteCondition.always(), null);
+
+        assertThat(relay.purgeSentRows()).isEqualTo(5); // three statements of at most 2 rows
+        assertThat(relay.purgeSentRows()).isZero();
+        assertThat(dev.cachesync.catalog.testing.OutboxTable.changes(db.dataSource()))
+                .extracting(c -> c.productId()).containsExactly("fresh", "pending");
+        assertThat(dev.cachesync.catalog.testing.OutboxTable.unsent(db.dataSource()))
+                .extracting(c -> c.productId()).containsExactly("pending");
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(relay.purgeSentRows()).isEqualTo(1);
+        assertThat(dev.cachesync.catalog.testing.OutboxTable.changes(db.dataSource()))
+                .extracting(c -> c.productId()).containsExactly("pending");
+    }
+
+    /** A clock the test moves forward. */
+    static final class MutableClock extends java.time.Clock {
+        private volatile java.time.Instant now;
+
+        MutableClock(java.time.Instant start) { this.now = start; }
+
+        void advance(Duration d) { now = now.plus(d); }
+
+        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+
+        @Override public java.time.Instant instant() { return now; }
+    }
+
+    @Test
     void backlogMetricsFollowTheOutbox() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
