@@ -152,7 +152,10 @@ public final class CatalogApi {
         }
         ctx.header(CACHE_TAGS_HEADER, String.join(",", tags));
         if (HttpCaching.notModified(ctx.header("If-None-Match"), ctx.header("If-Modified-Since"), etag, lastModified)) {
+            // No Content-Type: a cache updates its stored response with the 304's headers (RFC 9111 4.3.4), and
+            // Javalin's default text/plain would replace the stored application/json.
             ctx.status(304);
+            ctx.res().setContentType(null);
             return;
         }
         json(ctx, 200, body);

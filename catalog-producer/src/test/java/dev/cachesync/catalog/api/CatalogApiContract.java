@@ -164,6 +164,18 @@ abstract class CatalogApiContract {
     }
 
     @Test
+    void notModifiedAnswersToAListOfTagsAndCarriesNoContentType() throws Exception {
+        String id = newId();
+        put(id, shoe("shoes", "acme", 4999));
+        HttpResponse<String> notModified = get("/products/" + id, "If-None-Match", "\"7\", W/\"1\"");
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        // A cache merges a 304's headers into its stored response: a Content-Type here would replace the JSON one.
+        assertThat(notModified.headers().firstValue("Content-Type")).isEmpty();
+        assertThat(tags(notModified)).containsExactly("product:" + id);
+        assertThat(get("/products/" + id, "If-None-Match", "\"7\", \"8\"").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void missingProductIs404TaggedSoItsCreationPurgesIt() throws Exception {
         String id = newId();
         HttpResponse<String> response = get("/products/" + id);
