@@ -74,6 +74,11 @@ public final class CatalogApi {
         app.get("/products/{id}", this::getProduct);
         app.get("/products", this::getBatch);
         app.get("/categories/{slug}/products", this::getCategory);
+        // HEAD answers like GET, headers included, without the body (Jetty drops it); Javalin would otherwise
+        // answer every HEAD with a bare 200, even for a missing product, and no validators or tags.
+        app.head("/products/{id}", this::getProduct);
+        app.head("/products", this::getBatch);
+        app.head("/categories/{slug}/products", this::getCategory);
         app.put("/products/{id}", this::putProduct);
         app.patch("/products/{id}", this::patchProduct);
         app.delete("/products/{id}", this::deleteProduct);

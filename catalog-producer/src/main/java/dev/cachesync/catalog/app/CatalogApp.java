@@ -77,6 +77,8 @@ public final class CatalogApp implements AutoCloseable {
         CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);
         http.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         http.get("/health/ready", this::ready);
+        http.head("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        http.head("/health/ready", this::ready); // else Javalin answers HEAD with a bare 200, even when not ready
         http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
         http.error(404, ctx -> {
             if (ctx.result() == null) {

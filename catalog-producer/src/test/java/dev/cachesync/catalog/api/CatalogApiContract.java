@@ -176,6 +176,25 @@ abstract class CatalogApiContract {
     }
 
     @Test
+    void headAnswersWithTheHeadersOfGetAndNoBody() throws Exception {
+        String id = newId();
+        put(id, shoe("boots", "acme", 4999));
+        for (String path : List.of("/products/" + id, "/products/" + newId(), "/products?ids=" + id + ",x",
+                "/categories/boots/products", "/products/Not_An_Id")) {
+            HttpResponse<String> get = get(path);
+            HttpResponse<String> head = send("HEAD", path, null);
+            assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode());
+            assertThat(head.body()).as(path).isEmpty();
+            for (String header : List.of("Content-Type", "Cache-Control", "ETag", "Last-Modified", "Cache-Tags")) {
+                assertThat(head.headers().firstValue(header)).as(path + " " + header)
+                        .isEqualTo(get.headers().firstValue(header));
+            }
+        }
+        HttpResponse<String> conditional = send("HEAD", "/products/" + id, null, "If-None-Match", "\"1\"");
+        assertThat(conditional.statusCode()).isEqualTo(304);
+    }
+
+    @Test
     void missingProductIs404TaggedSoItsCreationPurgesIt() throws Exception {
         String id = newId();
         HttpResponse<String> response = get("/products/" + id);

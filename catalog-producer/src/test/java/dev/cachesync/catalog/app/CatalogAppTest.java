@@ -59,6 +59,10 @@ class CatalogAppTest {
             HttpResponse<String> ready = get(base + "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"database\":\"UP\"", "\"outboxRelay\":\"UP\"");
+            HttpResponse<String> headReady = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(headReady.statusCode()).isEqualTo(200);
+            assertThat(headReady.headers().firstValue("Content-Type")).hasValue("application/json");
 
             HttpResponse<String> metrics = get(base + "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
