@@ -125,6 +125,13 @@ public final class CacheStore {
         return valid.isEmpty() ? null : new CacheEntry(valid);
     }
 
+    /** Drops this instance's near-cache copy only (no Redis call, other instances untouched). */
+    private void evictLocal(String key) {
+        if (options.nearCache()) {
+            entries.cachedKeySet().remove(key);
+        }
+    }
+
     /** Fill step 1: the purge sequence before the origin is asked. */
     public long sequence() {
         String value = await(client.<String>getBucket(layout.sequence(), StringCodec.INSTANCE).getAsync(),
@@ -133,38 +140,69 @@ public final class CacheStore {
     }
 
     /**
-     * Fill steps 3 and 4: store through Redisson, index under tags and expiry, read the fences; if a purge
-     * newer than a variant's fill sequence touched its tags or key, remove the entry again.
+     * Fill steps 3 and 4: index the key under its tags first (so a half-done fill never leaves an entry that
+     * a tag purge cannot find), then store through Redisson, index again and read the fences; if a purge
+     * newer than a variant's fill sequence touched its tags or key, the entry is not written or removed again.
+     * If Redis fails after the write was sent, this instance's near-cache copy (Redisson puts it there before
+     * Redis answers) is dropped, since no fence check vouched for it.
      */
     public FillOutcome fill(String key, CacheEntry entry, long retainUntilMillis) {
-        await(entries.fastPutAsync(key, entry), "store " + key);
         Set<String> tags = entry.tags();
         List<Object> keys = new ArrayList<>();
         keys.add(layout.fences());
         keys.add(layout.expiryIndex());
         tags.forEach(t -> keys.add(layout.tagSet(t)));
+        List<String> fields = new ArrayList<>(tags);
+        fields.add(KeyLayout.keyFenceField(key));
         List<Object> args = new ArrayList<>();
         args.add(key);
         args.add(Long.toString(retainUntilMillis));
-        List<String> fields = new ArrayList<>(tags);
-        fields.add(KeyLayout.keyFenceField(key));
         args.addAll(fields);
-        List<Object> values = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL_INDEX,
-                RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
+
+        List<Object> before = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                RedisScripts.FILL_PREPARE, RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
+        if (fenced(entry, key, fenceValues(fields, before))) {
+            log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not storing it", key);
+            return FillOutcome.DISCARDED_BY_FENCE;
+        }
+        List<Object> after;
+        try {
+            await(entries.fastPutAsync(key, entry), "store " + key);
+            after = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL_INDEX,
+                    RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
+        } catch (CacheUnavailableException e) {
+            evictLocal(key);
+            throw e;
+        }
+        if (fenced(entry, key, fenceValues(fields, after))) {
+            log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not keeping it", key);
+            try {
+                remove(List.of(key), tags);
+            } finally {
+                evictLocal(key);
+            }
+            return FillOutcome.DISCARDED_BY_FENCE;
+        }
+        return FillOutcome.STORED;
+    }
+
+    private static boolean fenced(CacheEntry entry, String key, Map<String, String> fenceValues) {
+        for (var variant : entry.variants()) {
+            if (maxFence(fenceValues, variant.tags(), key) > variant.fillSequence()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> fenceValues(List<String> fields, List<Object> values) {
         Map<String, String> fenceValues = new java.util.HashMap<>();
         for (int i = 0; i < fields.size() && i < values.size(); i++) {
             if (values.get(i) != null) {
                 fenceValues.put(fields.get(i), values.get(i).toString());
             }
         }
-        for (var variant : entry.variants()) {
-            if (maxFence(fenceValues, variant.tags(), key) > variant.fillSequence()) {
-                log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not keeping it", key);
-                remove(List.of(key), tags);
-                return FillOutcome.DISCARDED_BY_FENCE;
-            }
-        }
-        return FillOutcome.STORED;
+        return fenceValues;
     }
 
     /** Removes entries through Redisson (near caches are told), then unindexes keys that stayed absent. */

@@ -7,9 +7,23 @@ final class RedisScripts {
     }
 
     /**
-     * Fill step 3b+4, atomically: index the entry under its tags and expiry, then read the fences.
+     * Fill step 3a, before the entry is written: index the key under its tags (and in the expiry index if it
+     * is not there yet), then read the fences. Indexing first means an entry can never exist in Redis without
+     * being in its tags' sets just because a call failed half-way (such an entry could not be purged by tag).
      * KEYS[1] fences, KEYS[2] expiry index, KEYS[3..] tag sets; ARGV[1] entry key, ARGV[2] retain-until (ms),
      * ARGV[3..] fence fields. Returns the fence values of ARGV[3..] (nil when never purged).
+     */
+    static final String FILL_PREPARE = """
+            for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
+            redis.call('zadd', KEYS[2], 'NX', ARGV[2], ARGV[1])
+            if #ARGV < 3 then return {} end
+            return redis.call('hmget', KEYS[1], unpack(ARGV, 3))
+            """;
+
+    /**
+     * Fill step 3b+4, after the entry was written, atomically: index it again (a purge's clean-up may have
+     * unindexed the key between step 3a and the write, while no entry existed), set its expiry score, then
+     * read the fences. Same KEYS and ARGV as {@link #FILL_PREPARE}.
      */
     static final String FILL_INDEX = """
             for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.TestRedis;
 import dev.cachesync.cache.store.CacheStore;
+import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.devstack.DevStack;
 import java.net.URI;
 import java.time.Duration;
@@ -128,6 +129,22 @@ class TagPurgerTest {
 
         assertThat(storeB.read("/p/5")).isNull();
         assertThat(storeA.readRaw("/p/5")).isNull();
+    }
+
+    @Test
+    void aFillWhoseIndexingFailsLeavesNothingThatATagPurgeCannotFind() {
+        // the tag set cannot be written (here: a key of the wrong type; in production: a timeout half-way)
+        instanceA.getBucket(prefix + "tag:product:3", StringCodec.INSTANCE).set("not a set");
+
+        assertThatThrownBy(() -> storeA.fill("/p/3", entry("v1", 0, "product:3"), future()))
+                .isInstanceOf(CacheUnavailableException.class);
+        assertThat(storeA.readRaw("/p/3")).as("no entry written outside its tag set").isNull();
+
+        instanceA.getBucket(prefix + "tag:product:3").delete();
+        purger.purgeTags(List.of("product:3"));
+        assertThat(storeA.readRaw("/p/3")).as("nothing left behind by the half-done fill").isNull();
+        assertThat(storeA.readLocal("/p/3")).isNull();
+        assertThat(storeB.readLocal("/p/3")).isNull();
     }
 
     @Test
