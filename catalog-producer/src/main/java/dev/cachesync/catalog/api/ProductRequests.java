@@ -29,7 +29,9 @@ final class ProductRequests {
     private static final Set<String> NULLABLE = Set.of("description", "brandSlug");
     private static final String ALLOWED = String.join(", ", new TreeSet<>(ProductPatch.FIELDS));
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // Without it readTree stops after the first value: '{...} {"stock":5}' would be half-applied.
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ProductRequests() {
     }

@@ -321,6 +321,8 @@ abstract class CatalogApiContract {
             malformed JSON       | {"name":"x",                                                             | body
             not an object        | [1,2]                                                                    | body
             duplicate field      | {"name":"x","name":"y","priceCents":1,"categorySlug":"shoes"}            | body
+            two JSON values      | {"name":"x","priceCents":1,"categorySlug":"shoes"} {"stock":5}           | body
+            trailing garbage     | {"name":"x","priceCents":1,"categorySlug":"shoes"}]                      | body
             """)
     void badPutIsRejectedNamingTheField(String reason, String body, String field) throws Exception {
         String id = newId();
