@@ -204,7 +204,7 @@ public final class CatalogApi {
     /** The body, at most {@code maxBodyBytes}, read from the stream so an oversized body is never buffered whole. */
     private byte[] body(Context ctx) {
         String contentType = ctx.header("Content-Type");
-        if (contentType != null && !contentType.toLowerCase().contains("json")) {
+        if (contentType != null && !isJson(contentType)) {
             throw new ApiProblem(415, "unsupported_media_type", "Content-Type",
                     "must be application/json (or application/merge-patch+json for PATCH), was " + contentType);
         }
@@ -221,6 +221,12 @@ public final class CatalogApi {
         } catch (IOException e) {
             throw ApiProblem.badRequest("body", "could not be read: " + e.getMessage());
         }
+    }
+
+    /** {@code application/json} or a JSON-based {@code application/*+json} type, parameters ignored. */
+    static boolean isJson(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
     // ---- parameters ----

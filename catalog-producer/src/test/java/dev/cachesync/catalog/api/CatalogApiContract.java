@@ -394,16 +394,28 @@ abstract class CatalogApiContract {
         assertThat(outboxFor(id)).isEmpty();
     }
 
-    @Test
-    void nonJsonContentTypeIs415() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "text/plain", "text/json", "application/jsonp", "application/x-www-form-urlencoded", "json"})
+    void nonJsonContentTypeIs415(String contentType) throws Exception {
         String id = newId();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/products/" + id))
                 .PUT(HttpRequest.BodyPublishers.ofString(shoe("shoes", null, 1)))
-                .header("Content-Type", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", contentType).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response).at("/errors/0/field").asText()).isEqualTo("Content-Type");
         assertThat(outboxFor(id)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "application/json", "Application/JSON; charset=utf-8", "application/merge-patch+json"})
+    void jsonContentTypesAreAccepted(String contentType) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/products/" + newId()))
+                .PUT(HttpRequest.BodyPublishers.ofString(shoe("shoes", null, 1)))
+                .header("Content-Type", contentType).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     @Test
