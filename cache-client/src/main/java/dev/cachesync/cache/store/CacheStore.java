@@ -101,19 +101,31 @@ public final class CacheStore {
 
     /**
      * Reads from Redis (filling the near cache) and drops variants whose fill predates a purge of one of
-     * their tags or of the key (a fill caught between its store and its fence check, DESIGN Fill step 4).
+     * their tags or of the key (a fill caught between its store and its fence check, DESIGN Fill step 4), and
+     * entries missing from one of their tags' sets (the next purge of that tag would not find them).
+     * Redisson puts what it read into the near cache before the check runs: if the check fails or rejects the
+     * entry, this instance's copy is dropped, so the near cache only ever holds checked entries.
      */
     public CacheEntry read(String key) {
         CacheEntry entry = await(reader.getAsync(key), "read " + key);
         if (entry == null) {
             return null;
         }
-        Set<String> fields = new LinkedHashSet<>(entry.tags());
-        fields.add(KeyLayout.keyFenceField(key));
-        Map<String, String> fenceValues = await(fences.getAllAsync(fields), "read fences");
+        ReadCheck check;
+        try {
+            check = check(key, entry.tags());
+        } catch (CacheUnavailableException e) {
+            evictLocal(key);
+            throw e;
+        }
+        if (check.unindexed()) {
+            log.debug("[Cache] UNINDEXED {}: entry missing from its tag sets, removing it", key);
+            remove(List.of(key), entry.tags());
+            return null;
+        }
         List<dev.cachesync.cache.http.StoredResponse> valid = new ArrayList<>();
         for (var variant : entry.variants()) {
-            if (maxFence(fenceValues, variant.tags(), key) <= variant.fillSequence()) {
+            if (maxFence(check.fences(), variant.tags(), key) <= variant.fillSequence()) {
                 valid.add(variant);
             }
         }
@@ -123,6 +135,24 @@ public final class CacheStore {
         log.debug("[Cache] FENCED {}: entry filled before a purge, removing it", key);
         remove(List.of(key), entry.tags());
         return valid.isEmpty() ? null : new CacheEntry(valid);
+    }
+
+    private record ReadCheck(boolean unindexed, Map<String, String> fences) {
+    }
+
+    private ReadCheck check(String key, Set<String> tags) {
+        List<Object> keys = new ArrayList<>();
+        keys.add(layout.fences());
+        tags.forEach(t -> keys.add(layout.tagSet(t)));
+        List<String> fields = new ArrayList<>(tags);
+        fields.add(KeyLayout.keyFenceField(key));
+        List<Object> args = new ArrayList<>();
+        args.add(key);
+        args.addAll(fields);
+        List<Object> values = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.READ_CHECK,
+                RScript.ReturnType.LIST, keys, args.toArray()), "check " + key);
+        boolean unindexed = Long.parseLong(values.get(0).toString()) > 0;
+        return new ReadCheck(unindexed, fenceValues(fields, values.subList(1, values.size())));
     }
 
     /** Drops this instance's near-cache copy only (no Redis call, other instances untouched). */

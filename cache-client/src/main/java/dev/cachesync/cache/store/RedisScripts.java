@@ -33,6 +33,23 @@ final class RedisScripts {
             """;
 
     /**
+     * The read-side check of an entry read from Redis: its fences, and whether it is still in every one of its
+     * tags' sets (an entry missing from a set would not be found by the next purge of that tag, so it must not
+     * be served or enter a near cache). KEYS[1] fences, KEYS[2..] tag sets; ARGV[1] entry key, ARGV[2..] fence
+     * fields. Returns {number of tag sets missing the key, fence values of ARGV[2..]...}.
+     */
+    static final String READ_CHECK = """
+            local missing = 0
+            for i = 2, #KEYS do
+              if redis.call('sismember', KEYS[i], ARGV[1]) == 0 then missing = missing + 1 end
+            end
+            local result = {missing}
+            local fences = redis.call('hmget', KEYS[1], unpack(ARGV, 2))
+            for i = 1, #fences do result[i + 1] = fences[i] end
+            return result
+            """;
+
+    /**
      * Purge steps 1 and 2, atomically: next sequence, fences raised to it (never lowered), then the members
      * of the tags' sets. KEYS[1] sequence, KEYS[2] fences, KEYS[3..] tag sets; ARGV fence fields.
      * Returns {sequence, member...}.

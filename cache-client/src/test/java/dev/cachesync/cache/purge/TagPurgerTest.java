@@ -141,10 +141,38 @@ class TagPurgerTest {
         assertThat(storeA.readRaw("/p/3")).as("no entry written outside its tag set").isNull();
 
         instanceA.getBucket(prefix + "tag:product:3").delete();
+        assertThat(storeB.read("/p/3")).as("no entry outside its tag set may be served").isNull();
         purger.purgeTags(List.of("product:3"));
         assertThat(storeA.readRaw("/p/3")).as("nothing left behind by the half-done fill").isNull();
         assertThat(storeA.readLocal("/p/3")).isNull();
         assertThat(storeB.readLocal("/p/3")).isNull();
+    }
+
+    @Test
+    void readRefusesAnEntryMissingFromItsTagSets() {
+        // written by a filler that died before indexing it: the next purge of product:4 would not find it
+        storeA.entriesMap().fastPut("/p/4", entry("unindexed", storeA.sequence(), "product:4"));
+
+        assertThat(storeB.read("/p/4")).isNull();
+        assertThat(storeB.readLocal("/p/4")).as("never enters a near cache").isNull();
+        assertThat(storeA.readRaw("/p/4")).as("removed, so the next fill stores it properly").isNull();
+    }
+
+    @Test
+    void aFenceCheckThatFailsDoesNotLeaveTheEntryInTheNearCache() {
+        long t0 = storeA.sequence();
+        purger.purgeTags(List.of("product:5"));
+        storeA.entriesMap().fastPut("/p/5", entry("old", t0, "product:5")); // a filler that died before its check
+        // the fence check fails (here: fences unreadable; in production: a timeout after the entry was read)
+        instanceA.getKeys().rename(prefix + "fences", prefix + "fences-aside");
+        instanceA.getBucket(prefix + "fences", StringCodec.INSTANCE).set("unreadable");
+
+        assertThatThrownBy(() -> storeB.read("/p/5")).isInstanceOf(CacheUnavailableException.class);
+
+        instanceA.getBucket(prefix + "fences").delete();
+        instanceA.getKeys().rename(prefix + "fences-aside", prefix + "fences");
+        assertThat(storeB.readLocal("/p/5")).as("an unchecked entry would be served from the near cache").isNull();
+        assertThat(storeB.read("/p/5")).isNull();
     }
 
     @Test
