@@ -53,14 +53,28 @@ final class RedisScripts {
      * Purge steps 1 and 2, atomically: next sequence, fences raised to it (never lowered), then the members
      * of the tags' sets. KEYS[1] sequence, KEYS[2] fences, KEYS[3..] tag sets; ARGV fence fields.
      * Returns {sequence, member...}.
+     *
+     * <p>The sequence is a hybrid logical clock: max(previous + 1, Redis TIME in microseconds). A plain
+     * counter restarts at 1 when Redis loses its data (a restart without persistence, a failover to a
+     * replica that missed the last writes, a restored snapshot), and a fill that read sequence 1000 before
+     * would then pass the fence check of every purge numbered below 1000: old content stored after an
+     * acknowledged purge. Time keeps the sequence above anything read before the loss. Numbers are
+     * formatted with %.0f: Lua's tostring would round them (14 significant digits).
      */
     static final String PURGE_BEGIN = """
+            local time = redis.call('time')
+            local clock = tonumber(time[1]) * 1000000 + tonumber(time[2])
             local seq = redis.call('incr', KEYS[1])
+            if seq < clock then
+              seq = clock
+              redis.call('set', KEYS[1], string.format('%.0f', seq))
+            end
+            local seqText = string.format('%.0f', seq)
             for i = 1, #ARGV do
               local current = tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0')
-              if current < seq then redis.call('hset', KEYS[2], ARGV[i], seq) end
+              if current < seq then redis.call('hset', KEYS[2], ARGV[i], seqText) end
             end
-            local result = {tostring(seq)}
+            local result = {seqText}
             if #KEYS > 2 then
               for _, member in ipairs(redis.call('sunion', unpack(KEYS, 3))) do table.insert(result, member) end
             end

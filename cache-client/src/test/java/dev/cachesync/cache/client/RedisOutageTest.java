@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
 import dev.cachesync.cache.TestRedis;
+import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.devstack.RedisServer;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,5 +79,25 @@ class RedisOutageTest {
         // invalidation messages may have been lost while disconnected, so Redisson clears the near cache
         await().atMost(Duration.ofSeconds(30)).until(() -> client.store().readLocal(key) == null);
         assertThat(client.get("/a").source()).isEqualTo(CacheSource.ORIGIN);
+    }
+
+    @Test
+    void aFillFromBeforeRedisLostItsDataIsFencedByAPurgeAfterwards() {
+        String prefix = TestRedis.uniquePrefix("restart");
+        CacheStore store = new CacheStore(redisson, prefix, new CacheStore.Options(false, 1, Duration.ofSeconds(5)));
+        TagPurger purger = TagPurger.create(redisson, prefix);
+        purger.purgeTags(List.of("product:1"));
+        purger.purgeTags(List.of("product:2"));
+        long t0 = store.sequence(); // a fill reads the sequence, then asks the origin...
+
+        redis.stop();               // ...while Redis restarts without its data (or fails over to a lagging replica)
+        redis.restart();
+        long purged = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> purger.purgeTags(List.of("product:1")).sequence(), s -> s > 0);
+
+        assertThat(purged).as("the purge after the loss is numbered above what fills read before it").isGreaterThan(t0);
+        assertThat(store.fill("/p/1", TestRedis.entry("before the change", t0, "product:1"),
+                System.currentTimeMillis() + 60_000)).isEqualTo(CacheStore.FillOutcome.DISCARDED_BY_FENCE);
+        assertThat(store.read("/p/1")).isNull();
     }
 }

@@ -66,7 +66,7 @@ class TagPurgerTest {
         assertThat(result.tags()).containsExactly("user:1");
         assertThat(result.keysPurged()).isEqualTo(2);
         assertThat(result.purgedKeys()).containsExactlyInAnyOrder("/users/1", "/users/1/orders");
-        assertThat(result.sequence()).isEqualTo(1);
+        assertThat(result.sequence()).isPositive();
         assertThat(storeB.read("/users/1")).isNull();
         assertThat(storeB.read("/users/1/orders")).isNull();
         assertThat(storeB.read("/users/10")).isNotNull();
