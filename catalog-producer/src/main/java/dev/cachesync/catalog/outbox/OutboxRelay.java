@@ -270,17 +270,27 @@ public final class OutboxRelay implements AutoCloseable {
         Exception failure = null;
         for (PendingRow row : rows) {
             ProductChange change = row.change();
+            Future<RecordMetadata> future;
             try {
-                futures.add(p.send(new ProducerRecord<>(topic, change.productId(), ProductEvents.toAvro(change)),
+                future = p.send(new ProducerRecord<>(topic, change.productId(), ProductEvents.toAvro(change)),
                         (metadata, error) -> {
                             if (error == null) {
                                 commitToAck.record(Duration.between(change.occurredAt(), clock.instant()));
                             }
-                        }));
+                        });
             } catch (RuntimeException e) {
                 failure = e;
                 break;
             }
+            // KafkaProducer does not throw when it cannot take a record (no metadata within max.block.ms, buffer
+            // full): it returns a failed future. Going on would hand it the later rows, which may get through once
+            // the broker is back, putting version 3 of a product in the topic before its version 2.
+            Exception refused = failureIfDone(future);
+            if (refused != null) {
+                failure = refused;
+                break;
+            }
+            futures.add(future);
         }
         p.flush();
         List<PendingRow> acknowledged = new ArrayList<>(futures.size());
@@ -299,6 +309,18 @@ public final class OutboxRelay implements AutoCloseable {
             closeProducer(); // a fresh producer after a non-retriable error (e.g. fenced, out of sequence)
         }
         return new Delivery(acknowledged, failure);
+    }
+
+    private static Exception failureIfDone(Future<RecordMetadata> future) throws InterruptedException {
+        if (!future.isDone()) {
+            return null;
+        }
+        try {
+            future.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private void markSent(Connection c, List<PendingRow> rows) throws SQLException {

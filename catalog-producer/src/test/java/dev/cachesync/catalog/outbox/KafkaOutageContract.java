@@ -89,4 +89,48 @@ abstract class KafkaOutageContract {
         assertThat(events.stream().filter(e -> e.getProductId().equals("green")).map(e -> e.getAfter().getPriceCents()))
                 .containsExactly(0L, 1L, 4L, 7L, 10L);
     }
+
+    @Test
+    void aRoundStopsAtTheFirstRowKafkaRefusesSoNoLaterVersionCanOvertakeIt() throws Exception {
+        ProductEventProducer settings = ProductEventProducer.to(kafka.bootstrapServers(), registry.url())
+                .property("max.block.ms", 500);
+        java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        relay = OutboxRelay.builder(db.dataSource(), () -> countingSends(settings.create(), sends)).topic(TOPIC).build();
+        ProductStore store = ProductStore.builder(db.dataSource()).changeSink(new OutboxWriter()).build();
+        store.put("lamp", ProductDraft.builder().name("Lamp").priceCents(1).categorySlug("shoes").build(),
+                WriteCondition.always(), null);
+        store.patch("lamp", ProductPatch.builder().categorySlug("boots").build(), WriteCondition.always(), null);
+        store.patch("lamp", ProductPatch.builder().priceCents(2).build(), WriteCondition.always(), null);
+        kafka.stop(); // the relay's fresh producer has no metadata: KafkaProducer answers send() with a failed future
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(relay::relayOnce).isInstanceOf(OutboxRelay.RelayException.class);
+        assertThat(sends.get()).as("rows handed to the producer after it refused the first").isEqualTo(1);
+        assertThat(relay.stats().backlog()).isEqualTo(3);
+
+        kafka.restart();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            relay.relayOnce();
+            return relay.stats().backlog() == 0;
+        });
+        assertThat(TopicReader.readAll(kafka.bootstrapServers(), registry.url(), TOPIC))
+                .extracting(r -> r.value().getVersion()).containsExactly(1L, 2L, 3L);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static org.apache.kafka.clients.producer.Producer<String, ProductEvent> countingSends(
+            org.apache.kafka.clients.producer.Producer<String, ProductEvent> producer,
+            java.util.concurrent.atomic.AtomicInteger sends) {
+        return (org.apache.kafka.clients.producer.Producer<String, ProductEvent>) java.lang.reflect.Proxy.newProxyInstance(
+                KafkaOutageContract.class.getClassLoader(),
+                new Class<?>[] {org.apache.kafka.clients.producer.Producer.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("send")) {
+                        sends.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(producer, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
 }
