@@ -210,9 +210,13 @@ public final class CachingHttpClient implements AutoCloseable {
      * The outcome of one origin round, shared by single-flight followers.
      *
      * @param fillSequence the purge sequence read before the content was fetched (-1 when unknown)
+     * @param askedAtNanos {@link System#nanoTime()} just before the origin was asked, or {@link #NOT_ASKED}
+     *                     when the response did not come from an origin request made by this flight
      */
-    private record Flight(CachedHttpResponse response, long fillSequence) {
+    private record Flight(CachedHttpResponse response, long fillSequence, long askedAtNanos) {
     }
+
+    private static final long NOT_ASKED = Long.MIN_VALUE;
 
     private Lookup lookup(CacheRequest request, CacheEntry entry, long now) {
         if (entry == null) {
@@ -298,11 +302,13 @@ public final class CachingHttpClient implements AutoCloseable {
             long requestTime = clock.millis();
             Origin.Response response;
             long started = System.nanoTime();
+            long asked = started;
             try {
                 response = origin.send(originRequest);
             } catch (IOException | RuntimeException e) {
                 originErrors.increment();
-                return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence());
+                return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence(),
+                        NOT_ASKED);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
@@ -321,7 +327,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 }
                 revalidated.increment();
                 log.debug("[Cache] REVALIDATED {} (304)", key);
-                return new Flight(toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime), fillSequence);
+                return new Flight(toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime), fillSequence,
+                        asked);
             }
             if (CacheStrategy.isErrorStatus(response.status())
                     && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
@@ -329,13 +336,13 @@ public final class CachingHttpClient implements AutoCloseable {
                 staleServed.increment();
                 log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
                 return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
-                        candidate.fillSequence());
+                        candidate.fillSequence(), NOT_ASKED);
             }
             if (mayStore && fillSequence >= 0) {
                 maybeStore(request, key, entry, response, requestTime, responseTime, fillSequence);
             }
             return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
-                    CacheSource.ORIGIN), fillSequence);
+                    CacheSource.ORIGIN), fillSequence, asked);
         } finally {
             if (lockToken != null) {
                 try {
@@ -371,7 +378,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 redisHits.increment();
                 log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
                 StoredResponse stored = found.decision().stored();
-                return new Flight(toResponse(request, stored, CacheSource.REDIS, now), stored.fillSequence());
+                return new Flight(toResponse(request, stored, CacheSource.REDIS, now), stored.fillSequence(),
+                        NOT_ASKED);
             }
         }
         log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
@@ -466,11 +474,14 @@ public final class CachingHttpClient implements AutoCloseable {
 
     /**
      * One origin request per key at a time in this process. A follower may only take the leader's result if
-     * the leader fetched after every purge acknowledged before the follower started (leader's fill sequence
-     * >= the sequence the follower reads on joining); otherwise it asks again, so single flight never turns
-     * a read that starts after a purge into a stale read.
+     * the leader asked the origin after the follower arrived, or fetched after every purge acknowledged before
+     * the follower arrived (leader's fill sequence >= the sequence the follower reads on joining); otherwise it
+     * asks again, so single flight never turns a read that starts after a purge into a stale read. When the
+     * sequence cannot be read (Redis unreachable from here, while purges may still be acknowledged by others),
+     * only the first rule applies.
      */
     private CachedHttpResponse singleFlight(String flightKey, java.util.function.Supplier<Flight> work) {
+        long arrivedNanos = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             CompletableFuture<Flight> mine = new CompletableFuture<>();
             CompletableFuture<Flight> leader = attempt < 3 ? flights.putIfAbsent(flightKey, mine) : null;
@@ -499,7 +510,10 @@ public final class CachingHttpClient implements AutoCloseable {
             } finally {
                 flightFollowers.decrementAndGet();
             }
-            if (sequenceAtJoin < 0 || flight.fillSequence() >= sequenceAtJoin) {
+            boolean askedAfterArrival = flight.askedAtNanos() != NOT_ASKED
+                    && flight.askedAtNanos() - arrivedNanos >= 0;
+            boolean fetchedAfterKnownPurges = sequenceAtJoin >= 0 && flight.fillSequence() >= sequenceAtJoin;
+            if (askedAfterArrival || fetchedAfterKnownPurges) {
                 return flight.response();
             }
             log.debug("[Cache] leader of {} fetched before a purge this caller must see, asking again", flightKey);

@@ -11,6 +11,10 @@ import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.devstack.RedisServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,5 +103,37 @@ class RedisOutageTest {
         assertThat(store.fill("/p/1", TestRedis.entry("before the change", t0, "product:1"),
                 System.currentTimeMillis() + 60_000)).isEqualTo(CacheStore.FillOutcome.DISCARDED_BY_FENCE);
         assertThat(store.read("/p/1")).isNull();
+    }
+
+    @Test
+    void whileRedisIsUnreachableAReadThatStartsAfterAChangeDoesNotTakeAnOlderInFlightResponse() throws Exception {
+        AtomicInteger version = new AtomicInteger(1);
+        CountDownLatch firstRequestMayAnswer = new CountDownLatch(1);
+        origin.route("/slow", r -> {
+            String body = "v" + version.get();
+            if (body.equals("v1")) {
+                awaitQuietly(firstRequestMayAnswer);
+            }
+            return Reply.ok(body, "Cache-Control", "max-age=600");
+        });
+        redis.stop(); // this instance cannot read the purge sequence; a purge elsewhere may still be acknowledged
+
+        CompletableFuture<CachedHttpResponse> early = CompletableFuture.supplyAsync(() -> client.get("/slow"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.hits("/slow") == 1);
+        version.set(2); // the change is made (and purged) while the early request is still at the origin
+        CompletableFuture<CachedHttpResponse> late = CompletableFuture.supplyAsync(() -> client.get("/slow"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.singleFlightFollowers() == 1);
+        firstRequestMayAnswer.countDown();
+
+        assertThat(early.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("v1");
+        assertThat(late.get(10, TimeUnit.SECONDS).bodyAsString()).as("started after the change").isEqualTo("v2");
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
