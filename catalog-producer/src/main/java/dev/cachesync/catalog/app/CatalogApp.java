@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatalogApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatalogApp.class);
+    /** How long a stop waits for in-flight HTTP requests. */
+    private static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final HikariDataSource dataSource;
     private final OutboxRelay relay;
@@ -72,6 +74,9 @@ public final class CatalogApp implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             // Cache-Tags of a large listing can exceed Jetty's default 8 KiB of response headers.
             cfg.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setResponseHeaderSize(64 * 1024));
+            // Without a stop timeout Jetty closes the connections of in-flight requests at stop: a write could
+            // commit and its client still get a broken connection instead of the answer.
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis()));
             cfg.requestLogger.http(this::recordRequest);
         });
         CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);

@@ -79,6 +79,44 @@ class CatalogAppTest {
         assertThatThrownBy(() -> get(base + "/health/live")).isInstanceOf(ConnectException.class);
     }
 
+    @Test
+    void closeLetsAnInFlightRequestFinishAndAnswer() throws Exception {
+        CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
+                "PORT", "0", "OUTBOX_RELAY_ENABLED", "false",
+                "JDBC_URL", "jdbc:h2:mem:app_" + UUID.randomUUID().toString().replace("-", "")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1")));
+        int port = app.port();
+        byte[] body = "{\"name\":\"Lamp\",\"priceCents\":2500,\"categorySlug\":\"lighting\"}"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.concurrent.CompletableFuture<Void> closed;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PUT /products/late-1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body, 0, 10);
+            out.flush();
+            // The handler is now waiting for the rest of the body: the request is in flight.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().values().stream()
+                    .anyMatch(stack -> java.util.Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("putProduct"))));
+            closed = java.util.concurrent.CompletableFuture.runAsync(app::close);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port)); // the server is stopping
+            out.write(body, 10, body.length - 10);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(response).startsWith("HTTP/1.1 201").contains("\"version\":1");
+        }
+        closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }
