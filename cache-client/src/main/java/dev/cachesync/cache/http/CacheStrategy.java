@@ -98,12 +98,14 @@ public final class CacheStrategy {
         }
         long staleness = FreshnessPolicy.currentAgeMillis(stored, nowMillis)
                 - FreshnessPolicy.freshnessLifetimeMillis(stored);
-        if (staleness <= 0) {
-            return true; // still fresh (e.g. a no-cache response whose revalidation failed): not stale at all
-        }
         long allowed = Math.max(responseCc.staleIfError().orElse(-1),
                 CacheControl.parse(request.headers()).staleIfError().orElse(-1));
-        return allowed >= 0 && staleness <= allowed * 1000;
+        if (staleness <= 0 && !responseCc.noCache()) {
+            return true; // still fresh (e.g. the request asked for revalidation): not stale at all
+        }
+        // A response no-cache MUST NOT be reused without a successful validation (RFC 9111 5.2.2.4), fresh or
+        // not: only an explicit stale-if-error permits it when the origin fails.
+        return allowed >= 0 && Math.max(0, staleness) <= allowed * 1000;
     }
 
     /** An origin outcome that triggers stale-if-error. */

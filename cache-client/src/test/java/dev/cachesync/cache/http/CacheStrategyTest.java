@@ -173,6 +173,12 @@ class CacheStrategyTest {
                         stored("Cache-Control", "max-age=60"), 100, true),
                 new StaleIfErrorCase("must-revalidate forbids", get(),
                         stored("Cache-Control", "max-age=60, stale-if-error=300, must-revalidate"), 100, false),
+                new StaleIfErrorCase("fresh response, request asked for revalidation", get("Cache-Control", "no-cache"),
+                        stored("Cache-Control", "max-age=60"), 10, true),
+                new StaleIfErrorCase("response no-cache is never reused unvalidated, even fresh", get(),
+                        stored("Cache-Control", "no-cache, max-age=60", "ETag", "\"v\""), 10, false),
+                new StaleIfErrorCase("response no-cache with an explicit stale-if-error", get(),
+                        stored("Cache-Control", "no-cache, max-age=60, stale-if-error=30", "ETag", "\"v\""), 10, true),
                 new StaleIfErrorCase("nothing stored", get(), null, 0, false));
     }
 
