@@ -126,8 +126,9 @@ public final class CatalogApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("products", found.values());
         body.put("missing", missing);
-        cacheable(ctx, HttpCaching.listEtag("ids=" + String.join(",", ids), found.values()),
-                latest(found.values()), tags, body);
+        // No Last-Modified on lists: a product leaving the list (deleted, moved) does not make the newest remaining
+        // one newer, so If-Modified-Since would answer 304 to a list that changed. The ETag covers ids and versions.
+        cacheable(ctx, HttpCaching.listEtag("ids=" + String.join(",", ids), found.values()), null, tags, body);
     }
 
     private void getCategory(Context ctx) {
@@ -146,7 +147,7 @@ public final class CatalogApi {
         body.put("products", products);
         body.put("next", products.size() == limit ? products.get(products.size() - 1).id() : null);
         cacheable(ctx, HttpCaching.listEtag("category=" + slug + "&after=" + after + "&limit=" + limit, products),
-                latest(products), tags, body);
+                null, tags, body); // no Last-Modified, see getBatch
     }
 
     private void cacheable(Context ctx, String etag, Instant lastModified, Collection<String> tags, Object body) {
@@ -285,10 +286,6 @@ public final class CatalogApi {
         }
         var m = TRACE_PARENT.matcher(traceparent.trim());
         return m.matches() ? m.group(1) : null;
-    }
-
-    private static Instant latest(Collection<Product> products) {
-        return products.stream().map(Product::updatedAt).max(Instant::compareTo).orElse(null);
     }
 
     // ---- output ----

@@ -252,6 +252,45 @@ abstract class CatalogApiContract {
     }
 
     @Test
+    void aListingThatLostAProductIsNotAnsweredNotModifiedByDate() throws Exception {
+        String category = "cat-" + newId();
+        String stays = "a-" + newId();
+        String leaves = "b-" + newId();
+        String deleted = "c-" + newId();
+        put(stays, shoe(category, null, 1));
+        put(leaves, shoe(category, null, 1));
+        put(deleted, shoe(category, null, 1));
+        String listing = "/categories/" + category + "/products";
+        String batch = "/products?ids=" + stays + "," + deleted;
+        HttpResponse<String> listed = get(listing);
+        HttpResponse<String> batched = get(batch);
+        // A date far enough ahead that no timing can make the test pass by accident.
+        String later = HttpCaching.httpDate(Instant.now().plusSeconds(3600));
+
+        put(leaves, shoe("elsewhere", null, 1));
+        send("DELETE", "/products/" + deleted, null);
+
+        // The newest remaining product is no newer than before: a Last-Modified from it would answer 304.
+        for (String dateHeader : java.util.Arrays.asList(
+                listed.headers().firstValue("Last-Modified").orElse(null), later)) {
+            if (dateHeader == null) {
+                continue;
+            }
+            HttpResponse<String> relisted = get(listing, "If-Modified-Since", dateHeader);
+            assertThat(relisted.statusCode()).isEqualTo(200);
+            assertThat(json(relisted).get("products").findValuesAsText("id")).containsExactly(stays);
+            HttpResponse<String> rebatched = get(batch, "If-Modified-Since", dateHeader);
+            assertThat(rebatched.statusCode()).isEqualTo(200);
+            assertThat(json(rebatched).get("missing").get(0).asText()).isEqualTo(deleted);
+            assertThat(json(rebatched).get("products").findValuesAsText("id")).containsExactly(stays);
+        }
+        assertThat(listed.headers().firstValue("Last-Modified")).isEmpty();
+        assertThat(batched.headers().firstValue("Last-Modified")).isEmpty();
+        assertThat(get(listing, "If-None-Match", listed.headers().firstValue("ETag").orElseThrow()).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void patchChangesGivenFieldsAndNullClearsOptionalOnes() throws Exception {
         String id = newId();
         put(id, shoe("shoes", "acme", 100));
