@@ -45,6 +45,8 @@ public final class ProductRules {
         if (draft.description() != null && draft.description().length() > MAX_DESCRIPTION_LENGTH) {
             errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION_LENGTH + " characters"));
         }
+        checkText("name", draft.name(), false, errors);
+        checkText("description", draft.description(), true, errors);
         if (draft.priceCents() < 0) {
             errors.add(new FieldError("priceCents", "must be >= 0, was " + draft.priceCents()));
         }
@@ -59,6 +61,30 @@ public final class ProductRules {
         }
         if (draft.brandSlug() != null && !isValidId(draft.brandSlug())) {
             errors.add(new FieldError("brandSlug", describeBadId(draft.brandSlug())));
+        }
+    }
+
+    /**
+     * PostgreSQL cannot store NUL in text (the write failed as a database error, 503) and a lone UTF-16 surrogate
+     * would be stored as '?'; other control characters have no place in a name. Line breaks and tabs are fine in
+     * a description.
+     */
+    private static void checkText(String field, String value, boolean multiline, List<FieldError> errors) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
+                errors.add(new FieldError(field, String.format("must not contain control character U+%04X (at %d)", (int) c, i)));
+                return;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                errors.add(new FieldError(field, "must be valid Unicode (lone surrogate at " + i + ")"));
+                return;
+            }
         }
     }
 

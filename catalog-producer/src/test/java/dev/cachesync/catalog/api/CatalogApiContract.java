@@ -360,6 +360,10 @@ abstract class CatalogApiContract {
             malformed JSON       | {"name":"x",                                                             | body
             not an object        | [1,2]                                                                    | body
             duplicate field      | {"name":"x","name":"y","priceCents":1,"categorySlug":"shoes"}            | body
+            NUL in name          | {"name":"x\\u0000y","priceCents":1,"categorySlug":"shoes"}              | name
+            NUL in description   | {"name":"x","description":"a\\u0000","priceCents":1,"categorySlug":"shoes"} | description
+            control char in name | {"name":"x\\u0007","priceCents":1,"categorySlug":"shoes"}                | name
+            lone surrogate       | {"name":"x\\ud800","priceCents":1,"categorySlug":"shoes"}                | name
             two JSON values      | {"name":"x","priceCents":1,"categorySlug":"shoes"} {"stock":5}           | body
             trailing garbage     | {"name":"x","priceCents":1,"categorySlug":"shoes"}]                      | body
             """)
@@ -373,6 +377,16 @@ abstract class CatalogApiContract {
         assertThat(error.get("message").asText()).contains(field);
         assertThat(get("/products/" + id).statusCode()).isEqualTo(404);
         assertThat(outboxFor(id)).isEmpty();
+    }
+
+    @Test
+    void aDescriptionMayHaveLineBreaksTabsAndAstralCharacters() throws Exception {
+        String id = newId();
+        HttpResponse<String> created = put(id,
+                "{\"name\":\"Boot \\ud83e\\udd7e\",\"description\":\"warm\\n\\tdry\",\"priceCents\":1,\"categorySlug\":\"shoes\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(get("/products/" + id)).get("description").asText()).isEqualTo("warm\n\tdry");
+        assertThat(json(get("/products/" + id)).get("name").asText()).isEqualTo("Boot \ud83e\udd7e");
     }
 
     @Test
