@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The highest product version purged, per product, for the products seen most recently (bounded, in memory).
- * Forgetting is safe: an event for a forgotten product is purged again, which costs a purge, never correctness.
+ * The highest product version purged, per product, for the products seen most recently (bounded, in memory), so
+ * that the same change delivered again costs nothing. Forgetting is safe: an event for a forgotten product is
+ * purged again, which costs a purge, never correctness.
  */
 public final class AppliedVersions {
     private final Map<String, Long> versions;

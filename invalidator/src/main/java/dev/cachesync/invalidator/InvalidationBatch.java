@@ -10,11 +10,13 @@ import java.util.Set;
 
 /**
  * Invalidations coalesced into one purge of the union of their tags and keys. Pure bookkeeping, no I/O:
- * a duplicate event or a product version older than one already batched or applied adds nothing.
+ * a duplicate (the same event again, or the same product version again) adds nothing. A version older than one
+ * already seen is still purged: it may be the change that moved the product out of a category, whose listing a
+ * later version's tags do not name (the relay can, rarely, deliver version 3 before a retried version 2).
  */
 public final class InvalidationBatch {
     /** Why {@link #add} did not take an invalidation. */
-    public enum Outcome { ADDED, DUPLICATE, STALE_VERSION }
+    public enum Outcome { ADDED, DUPLICATE, OUT_OF_ORDER }
 
     private final AppliedVersions applied;
     private final Set<String> tags = new LinkedHashSet<>();
@@ -33,14 +35,18 @@ public final class InvalidationBatch {
         if (sourceIdSet.contains(invalidation.sourceId())) {
             return Outcome.DUPLICATE;
         }
+        Outcome outcome = Outcome.ADDED;
         if (invalidation.isProductChange()) {
             long known = Math.max(applied.get(invalidation.productId()),
                     versions.getOrDefault(invalidation.productId(), 0L));
-            if (invalidation.version() <= known) {
-                // The purge for a later version removes everything cached before it, this change included.
-                return known == invalidation.version() ? Outcome.DUPLICATE : Outcome.STALE_VERSION;
+            if (invalidation.version() == known) {
+                return Outcome.DUPLICATE; // versions strictly increase per product: the same version is the same change
             }
-            versions.put(invalidation.productId(), invalidation.version());
+            if (invalidation.version() < known) {
+                outcome = Outcome.OUT_OF_ORDER;
+            } else {
+                versions.put(invalidation.productId(), invalidation.version());
+            }
         }
         if (isEmpty()) {
             openedAtNanos = nowNanos;
@@ -52,7 +58,7 @@ public final class InvalidationBatch {
         if (oldestOccurredAt == null || invalidation.occurredAt().isBefore(oldestOccurredAt)) {
             oldestOccurredAt = invalidation.occurredAt();
         }
-        return Outcome.ADDED;
+        return outcome;
     }
 
     public boolean isEmpty() {

@@ -25,11 +25,25 @@ class InvalidationBatchTest {
     }
 
     @Test
-    void duplicatesAndOlderVersionsAddNothing() {
+    void duplicatesAddNothing() {
         assertThat(batch.add(change("e1", "p1", 2, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
         assertThat(batch.add(change("e1", "p1", 2, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
-        assertThat(batch.add(change("e0", "p1", 1, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.STALE_VERSION);
+        assertThat(batch.add(change("e1-resent", "p1", 2, T0, "product:p1"), 0)).isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
         assertThat(batch.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anOlderVersionArrivingLateIsStillPurgedForTheListingItLeft() {
+        batch.add(change("v3", "p1", 3, T0, "product:p1", "category:boots"), 0);
+        assertThat(batch.add(change("v2", "p1", 2, T0, "product:p1", "category:shoes", "category:boots"), 0))
+                .isEqualTo(InvalidationBatch.Outcome.OUT_OF_ORDER);
+        assertThat(batch.tags()).contains("category:shoes");
+        batch.markApplied();
+
+        assertThat(batch.add(change("v1", "p1", 1, T0, "product:p1", "category:hats"), 0))
+                .isEqualTo(InvalidationBatch.Outcome.OUT_OF_ORDER);
+        assertThat(batch.tags()).contains("category:hats");
+        assertThat(applied.get("p1")).isEqualTo(3);
     }
 
     @Test

@@ -140,13 +140,23 @@ class InvalidatorTopologyTest {
     }
 
     @Test
-    void aDuplicateOrOlderVersionCostsNoPurge() {
+    void aDuplicateEventCostsNoPurge() {
         ProductEvent v3 = event("p7", 3, null, product("p7", "shoes", null), List.of("product:p7"));
         events.pipeInput("p7", v3);
         events.pipeInput("p7", v3);
-        events.pipeInput("p7", event("p7", 2, null, product("p7", "shoes", null), List.of("product:p7")));
 
         assertThat(sink.tagPurges).hasSize(1);
+    }
+
+    @Test
+    void aMoveDeliveredAfterALaterVersionStillPurgesTheCategoryItLeft() {
+        events.pipeInput("p9", event("p9", 3, product("p9", "boots", null), product("p9", "boots", null),
+                List.of("product:p9", "category:boots")));
+        events.pipeInput("p9", event("p9", 2, product("p9", "shoes", null), product("p9", "boots", null),
+                List.of("product:p9", "category:shoes", "category:boots")));
+
+        assertThat(sink.tagPurges).hasSize(2);
+        assertThat(sink.tagPurges.get(1)).contains("category:shoes");
     }
 
     @Test
