@@ -23,13 +23,11 @@ import dev.cachesync.catalog.product.WriteCondition;
 import dev.cachesync.catalog.publish.ProductEventProducer;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.devstack.TopicContents;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -141,22 +139,8 @@ final class RelayBenchmark {
     }
 
     private List<ConsumerRecord<String, ProductEvent>> readAll(String topic) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, ProductEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            List<ConsumerRecord<String, ProductEvent>> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return TopicContents.readAll(kafka.bootstrapServers(), topic, new StringDeserializer(),
+                AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer());
     }
 
     private static long percentile(List<Long> sorted, int percentile) {
