@@ -71,6 +71,34 @@ class RedisOutageTest {
     }
 
     @Test
+    void aRedisThatStopsAnsweringMeansOriginAnswersAndNoException() throws Exception {
+        assertThat(client.get("/a").source()).isEqualTo(CacheSource.ORIGIN);
+
+        // CLIENT PAUSE: Redis keeps its connections open but answers nothing for 3 s (a slow, not a dead, Redis).
+        pause(redis, 3_000);
+        CachedHttpResponse b = client.get("/b");
+        assertThat(b.source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(b.bodyAsString()).isEqualTo("body/b");
+        assertThat(client.stats().redisErrors()).isPositive();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            client.get("/c");
+            return client.get("/c").fromCache();
+        });
+    }
+
+    /** Sends CLIENT PAUSE over a raw connection, so no client of the cache is involved. */
+    private static void pause(RedisServer redis, int millis) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(redis.host(), redis.port())) {
+            socket.getOutputStream().write(("CLIENT PAUSE " + millis + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] reply = new byte[5];
+            assertThat(socket.getInputStream().readNBytes(reply, 0, 3)).isEqualTo(3);
+            assertThat(new String(reply, 0, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("+OK");
+        }
+    }
+
+    @Test
     void reconnectClearsTheNearCache() {
         client.get("/a");
         assertThat(client.get("/a").source()).isEqualTo(CacheSource.LOCAL);
