@@ -367,10 +367,12 @@ public final class CachingHttpClient implements AutoCloseable {
     private Flight awaitOtherInstance(CacheRequest request, String key) {
         lockWaits.increment();
         long deadline = System.nanoTime() + fillLockWait.toNanos();
-        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(2);
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
         while (System.nanoTime() < deadline) {
             LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
-            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(25));
+            // Capped low: a waiter should see the fill within a few ms of it, and the wait itself is bounded by
+            // fillLockWait, so the polling of one hot key stays a short burst.
+            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(5));
             CacheEntry entry = store.read(key);
             long now = clock.millis();
             Lookup found = lookup(request, entry, now);
