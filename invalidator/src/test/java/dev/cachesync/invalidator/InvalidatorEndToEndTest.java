@@ -261,6 +261,23 @@ class InvalidatorEndToEndTest {
                 .contains("cachesync_invalidator_lag_seconds_bucket"));
     }
 
+    @Test
+    void aHangingRedisMakesTheInstanceNotReadyButStillLive() throws Exception {
+        RedisServer redis = DevStack.stopAtExit(RedisServer.start());
+        InvalidatorApp app = startInvalidator(redis, "hang-" + UUID.randomUUID() + ":", "hang-" + UUID.randomUUID());
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + app.httpPort();
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
+
+        // Redis keeps its connections but answers nothing for 10 s.
+        try (java.net.Socket socket = new java.net.Socket(redis.host(), redis.port())) {
+            socket.getOutputStream().write("CLIENT PAUSE 10000\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("+OK");
+        }
+        assertThat(status(http, base + "/health/ready")).isEqualTo(503);
+        assertThat(status(http, base + "/health/live")).isEqualTo(200);
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
 
     private InvalidatorApp startInvalidator(RedisServer redis, String prefix, String applicationId) {

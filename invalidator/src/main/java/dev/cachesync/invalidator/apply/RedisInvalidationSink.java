@@ -1,6 +1,10 @@
 package dev.cachesync.invalidator.apply;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.cachesync.cache.purge.PurgeResult;
 import dev.cachesync.cache.purge.TagPurger;
@@ -8,6 +12,7 @@ import org.redisson.api.RedissonClient;
 
 /** Purges through cache-client, which owns the Redis key layout and the purge algorithm. */
 public final class RedisInvalidationSink implements InvalidationSink {
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private final RedissonClient redisson;
     private final TagPurger purger;
 
@@ -22,12 +27,17 @@ public final class RedisInvalidationSink implements InvalidationSink {
         return new Purged(result.sequence(), result.keysPurged());
     }
 
+    /** Bounded: a Redis that hangs makes the readiness probe answer "not ready" quickly, not hang with it. */
     @Override
     public boolean isAvailable() {
         try {
-            redisson.getBucket("cachesync:health-probe").isExists();
+            redisson.getBucket("cachesync:health-probe").isExistsAsync().toCompletableFuture()
+                    .get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             return false;
         }
     }

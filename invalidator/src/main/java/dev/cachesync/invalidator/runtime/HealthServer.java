@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -17,6 +19,7 @@ final class HealthServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ExecutorService executor;
 
     HealthServer(int port, Supplier<Status> live, Supplier<Status> ready, PrometheusMeterRegistry metrics) {
         try {
@@ -24,6 +27,14 @@ final class HealthServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on port " + port + " (INVALIDATOR_HTTP_PORT): " + e.getMessage(), e);
         }
+        // Own threads: a slow readiness check (Redis hanging) must never hold up the liveness probe, or
+        // Kubernetes would restart an invalidator that is only waiting for Redis.
+        executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "invalidator-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
         server.createContext("/health/live", exchange -> probe(exchange, live.get()));
         server.createContext("/health/ready", exchange -> probe(exchange, ready.get()));
         server.createContext("/metrics", exchange ->
@@ -53,5 +64,6 @@ final class HealthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
