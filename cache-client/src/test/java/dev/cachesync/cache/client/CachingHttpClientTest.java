@@ -132,7 +132,10 @@ class CachingHttpClientTest {
         assertThat(revalidated.source()).isEqualTo(CacheSource.REVALIDATED);
         assertThat(revalidated.bodyAsString()).isEqualTo("body-v1");
         assertThat(origin.lastRequest("/e").headers().first("If-None-Match")).contains("\"v1\"");
-        // the 304's max-age=60 now applies to the stored entry, for every instance
+        // the 304's max-age=60 now applies to the stored entry, for every instance, once b's write has
+        // invalidated a's near-cache copy (pub/sub; until then a reads its own old copy and revalidates too)
+        String key = a.resolve("/e").toString();
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.store().readLocal(key) == null);
         assertThat(a.get("/e").source()).isIn(CacheSource.REDIS, CacheSource.LOCAL);
         assertThat(origin.hits("/e")).isEqualTo(2);
     }
