@@ -34,14 +34,44 @@ public final class CacheStrategy {
     private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
             "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer");
 
+    /** Default of {@link #maxEntryLifetimeMillis()}: 24 hours. */
+    public static final long DEFAULT_MAX_ENTRY_LIFETIME_MILLIS = 24 * 60 * 60 * 1000L;
+
     private final long staleRetentionMillis;
+    private final long maxEntryLifetimeMillis;
 
     /**
      * @param staleRetentionMillis how long a stale response that has a validator is kept for revalidation
      *                             beyond its freshness and stale-* windows
      */
     public CacheStrategy(long staleRetentionMillis) {
+        this(staleRetentionMillis, DEFAULT_MAX_ENTRY_LIFETIME_MILLIS);
+    }
+
+    /**
+     * @param maxEntryLifetimeMillis hard cap on how long after its fill (response time) a stored response may be
+     *                               served at all, fresh or stale; the store keeps nothing longer. It bounds how
+     *                               long purge fences must be kept (see {@code CacheStore.pruneFences}).
+     */
+    public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis) {
+        if (maxEntryLifetimeMillis <= 0) {
+            throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetimeMillis
+                    + " ms");
+        }
         this.staleRetentionMillis = Math.max(0, staleRetentionMillis);
+        this.maxEntryLifetimeMillis = maxEntryLifetimeMillis;
+    }
+
+    public long maxEntryLifetimeMillis() {
+        return maxEntryLifetimeMillis;
+    }
+
+    /**
+     * The one place the lifetime cap is decided: a response filled more than {@code maxEntryLifetime} ago is
+     * never served (not fresh, not stale-while-revalidate, stale-if-error or max-stale) and not retained.
+     */
+    public boolean pastLifetimeCap(StoredResponse stored, long nowMillis) {
+        return nowMillis - stored.responseTimeMillis() > maxEntryLifetimeMillis;
     }
 
     public CacheDecision decide(CacheRequest request, StoredResponse stored, long nowMillis) {
@@ -54,6 +84,9 @@ public final class CacheStrategy {
         CacheControl requestCc = CacheControl.parse(request.headers());
         CacheControl responseCc = stored.cacheControl();
         Action miss = stored.hasValidator() ? Action.REVALIDATE : Action.FETCH;
+        if (pastLifetimeCap(stored, nowMillis)) {
+            return new CacheDecision(miss, stored, "older than maxEntryLifetime");
+        }
         if (responseCc.noCache()) {
             return new CacheDecision(miss, stored, "response no-cache");
         }
@@ -89,7 +122,7 @@ public final class CacheStrategy {
 
     /** May {@code stored} answer {@code request} because the origin failed (5xx, timeout, unreachable)? */
     public boolean mayServeStaleOnError(CacheRequest request, StoredResponse stored, long nowMillis) {
-        if (stored == null) {
+        if (stored == null || pastLifetimeCap(stored, nowMillis)) {
             return false;
         }
         CacheControl responseCc = stored.cacheControl();
@@ -153,7 +186,10 @@ public final class CacheStrategy {
         return Storability.no("no explicit freshness and no validator");
     }
 
-    /** Until when the store keeps a response: freshness plus the longest stale use it may still have. */
+    /**
+     * Until when the store keeps a response: freshness plus the longest stale use it may still have, never beyond
+     * its fill time plus {@code maxEntryLifetime}.
+     */
     public long retainUntilMillis(StoredResponse stored) {
         CacheControl cc = stored.cacheControl();
         long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
@@ -165,7 +201,8 @@ public final class CacheStrategy {
         if (stored.hasValidator()) {
             staleUse = Math.max(staleUse, staleRetentionMillis);
         }
-        return stored.responseTimeMillis() + Math.max(0, lifetime - ageAtResponse) + staleUse;
+        long retain = stored.responseTimeMillis() + Math.max(0, lifetime - ageAtResponse) + staleUse;
+        return Math.min(retain, stored.responseTimeMillis() + maxEntryLifetimeMillis);
     }
 
     /** Headers to add to the origin request to revalidate {@code stored}. */

@@ -253,6 +253,38 @@ class CacheStrategyTest {
     }
 
     @Test
+    void nothingIsServedPastMaxEntryLifetimeFreshOrStale() {
+        CacheStrategy capped = new CacheStrategy(60_000, 3_600_000); // one hour
+        StoredResponse generous = stored("Cache-Control",
+                "max-age=86400, stale-while-revalidate=86400, stale-if-error=86400", "ETag", "\"v1\"");
+        long withinCap = T0 + 3_600_000;
+        long pastCap = withinCap + 1;
+
+        assertThat(capped.decide(get(), generous, withinCap).action()).isEqualTo(Action.SERVE);
+        assertThat(capped.decide(get(), generous, pastCap).action()).isEqualTo(Action.REVALIDATE);
+        StoredResponse stale = stored("Cache-Control", "max-age=1, stale-while-revalidate=86400");
+        assertThat(capped.decide(get(), stale, withinCap).action())
+                .isEqualTo(Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND);
+        assertThat(capped.decide(get(), stale, pastCap).action()).isEqualTo(Action.FETCH);
+        StoredResponse plain = stored("Cache-Control", "max-age=1");
+        assertThat(capped.decide(get("Cache-Control", "max-stale"), plain, withinCap).action())
+                .isEqualTo(Action.SERVE_STALE);
+        assertThat(capped.decide(get("Cache-Control", "max-stale"), plain, pastCap).action()).isEqualTo(Action.FETCH);
+        assertThat(capped.mayServeStaleOnError(get(), generous, withinCap)).isTrue();
+        assertThat(capped.mayServeStaleOnError(get("Cache-Control", "stale-if-error=86400"), generous, pastCap))
+                .isFalse();
+    }
+
+    @Test
+    void retentionNeverExceedsMaxEntryLifetime() {
+        CacheStrategy capped = new CacheStrategy(600_000, 3_600_000);
+        assertThat(capped.retainUntilMillis(stored("Cache-Control", "max-age=86400, stale-if-error=86400")))
+                .isEqualTo(T0 + 3_600_000);
+        assertThat(capped.retainUntilMillis(stored("Cache-Control", "max-age=60", "ETag", "\"x\"")))
+                .as("shorter retentions are unchanged").isEqualTo(T0 + 660_000);
+    }
+
+    @Test
     void cacheControlParsing() {
         CacheControl cc = CacheControl.parse(Headers.of("Cache-Control", "public, max-age=\"30\", no-cache=\"a, b\"",
                 "cache-control", "s-maxage=abc, stale-if-error=5"));
