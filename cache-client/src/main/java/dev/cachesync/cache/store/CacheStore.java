@@ -38,15 +38,39 @@ public final class CacheStore {
      * @param nearCacheMaxEntries near-cache bound (LRU). Redisson 4.7 bounds local caches by entry count only,
      *                            not bytes; with {@code maxEntryBytes} the memory bound is the product.
      * @param operationTimeout    longest wait for one Redis operation
+     * @param maxEntryLifetime    the cap on how long after its fill an entry may be served (the clients'
+     *                            {@code maxEntryLifetime}); fences older than twice this are pruned
      */
-    public record Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout) {
+    public record Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout,
+                          Duration maxEntryLifetime) {
         public Options {
             if (nearCacheMaxEntries <= 0) {
                 throw new IllegalArgumentException("nearCacheMaxEntries must be > 0, was " + nearCacheMaxEntries);
             }
             Objects.requireNonNull(operationTimeout, "operationTimeout");
+            if (maxEntryLifetime == null || maxEntryLifetime.isNegative() || maxEntryLifetime.isZero()) {
+                throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetime);
+            }
+        }
+
+        /** With the default {@link #DEFAULT_MAX_ENTRY_LIFETIME}. */
+        public Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout) {
+            this(nearCache, nearCacheMaxEntries, operationTimeout, DEFAULT_MAX_ENTRY_LIFETIME);
+        }
+
+        /**
+         * How old a fence may get before it is pruned: twice {@code maxEntryLifetime}. A fill refused by a
+         * pruned fence started before that purge, so more than the horizon ago; the margin of one lifetime
+         * covers its origin request and lock wait (seconds) and clock skew between instances, so such a fill's
+         * entry is already past the cap when the floor starts refusing it (see {@link #pruneFences}).
+         */
+        public Duration fenceHorizon() {
+            return maxEntryLifetime.multipliedBy(2);
         }
     }
+
+    /** Default cap on how long after its fill an entry may be served: 24 hours. */
+    public static final Duration DEFAULT_MAX_ENTRY_LIFETIME = Duration.ofHours(24);
 
     /** Outcome of a fill. */
     public enum FillOutcome { STORED, DISCARDED_BY_FENCE }
@@ -144,8 +168,7 @@ public final class CacheStore {
         List<Object> keys = new ArrayList<>();
         keys.add(layout.fences());
         tags.forEach(t -> keys.add(layout.tagSet(t)));
-        List<String> fields = new ArrayList<>(tags);
-        fields.add(KeyLayout.keyFenceField(key));
+        List<String> fields = fenceFields(key, tags);
         List<Object> args = new ArrayList<>();
         args.add(key);
         args.addAll(fields);
@@ -182,8 +205,7 @@ public final class CacheStore {
         keys.add(layout.fences());
         keys.add(layout.expiryIndex());
         tags.forEach(t -> keys.add(layout.tagSet(t)));
-        List<String> fields = new ArrayList<>(tags);
-        fields.add(KeyLayout.keyFenceField(key));
+        List<String> fields = fenceFields(key, tags);
         List<Object> args = new ArrayList<>();
         args.add(key);
         args.add(Long.toString(retainUntilMillis));
@@ -214,6 +236,14 @@ public final class CacheStore {
             return FillOutcome.DISCARDED_BY_FENCE;
         }
         return FillOutcome.STORED;
+    }
+
+    /** The fences that apply to an entry: its tags', its key's, and the floor left by pruned fences. */
+    private static List<String> fenceFields(String key, Set<String> tags) {
+        List<String> fields = new ArrayList<>(tags);
+        fields.add(KeyLayout.keyFenceField(key));
+        fields.add(KeyLayout.PRUNED_FENCE_FLOOR_FIELD);
+        return fields;
     }
 
     private static boolean fenced(CacheEntry entry, String key, Map<String, String> fenceValues) {
@@ -300,6 +330,53 @@ public final class CacheStore {
         return (int) removed;
     }
 
+    /**
+     * Drops the fences older than {@link Options#fenceHorizon()} (by Redis TIME, the clock of the sequence),
+     * {@code batchSize} fields per script call so a large hash never blocks Redis; returns how many it dropped.
+     *
+     * <p>Why it is safe: each call raises the floor field to the highest value it dropped, atomically, and every
+     * fill and read checks the floor like a fence on every tag and key. So whatever a dropped fence would have
+     * refused (a variant whose fill sequence is below it) is still refused. Why it costs nothing: a variant below
+     * the floor was filled before a purge older than the horizon, i.e. more than {@code 2 x maxEntryLifetime}
+     * ago, so it is past the lifetime cap and would not be served anyway; a fill that read its sequence before
+     * such a purge would have had to wait for its origin longer than the horizon.
+     */
+    public int pruneFences(int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batchSize must be > 0, was " + batchSize);
+        }
+        long horizonMicros = options.fenceHorizon().toNanos() / 1000;
+        String cursor = "0";
+        int removed = 0;
+        do {
+            List<Object> step = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                    RedisScripts.PRUNE_FENCES, RScript.ReturnType.LIST, List.of(layout.fences()), cursor,
+                    Long.toString(horizonMicros), Integer.toString(batchSize), KeyLayout.PRUNED_FENCE_FLOOR_FIELD),
+                    "prune fences");
+            cursor = step.get(0).toString();
+            removed += Integer.parseInt(step.get(1).toString());
+        } while (!cursor.equals("0"));
+        if (removed > 0) {
+            log.debug("[Cache] PRUNED {} fences older than {}", removed, options.fenceHorizon());
+        }
+        return removed;
+    }
+
+    /** The floor left by pruned fences (0 when none was pruned): fills and entries below it are refused. */
+    public long prunedFenceFloor() {
+        return parse(await(fences.getAsync(KeyLayout.PRUNED_FENCE_FLOOR_FIELD), "read fences"));
+    }
+
+    /** How many tags and keys have a fence now (the floor field not counted). */
+    public long fenceCount() {
+        long size = await(fences.sizeAsync(), "read fences");
+        return prunedFenceFloor() > 0 ? size - 1 : size;
+    }
+
+    public Options options() {
+        return options;
+    }
+
     /** A short cross-instance fill lock; true when this caller holds it. */
     public boolean tryLock(String key, String token, Duration ttl) {
         return await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).setIfAbsentAsync(token, ttl),
@@ -326,7 +403,8 @@ public final class CacheStore {
     }
 
     private static long maxFence(Map<String, String> fenceValues, Set<String> tags, String key) {
-        long max = parse(fenceValues.get(KeyLayout.keyFenceField(key)));
+        long max = Math.max(parse(fenceValues.get(KeyLayout.keyFenceField(key))),
+                parse(fenceValues.get(KeyLayout.PRUNED_FENCE_FLOOR_FIELD)));
         for (String tag : tags) {
             max = Math.max(max, parse(fenceValues.get(tag)));
         }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * {prefix}tag:{tag}      set of entry keys carrying the tag
  * {prefix}expiry         sorted set: entry key scored by the time it may leave the store (epoch ms)
  * {prefix}sequence       the global purge sequence (INCR)
- * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges
+ * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges;
+ *                        "pruned below" -> the highest fence value pruned so far (a fence on every entry)
  * {prefix}lock:{key}     short fill lock, so instances do not stampede the origin
  * </pre>
  */
@@ -59,6 +60,13 @@ public final class KeyLayout {
     public static String keyFenceField(String entryKey) {
         return "key " + entryKey;
     }
+
+    /**
+     * The fence field that stands for every pruned fence: the highest value pruned so far. It fences every tag
+     * and key at once, so dropping a fence never lets through a fill that the dropped fence would have stopped.
+     * A space cannot occur in a tag and it does not start with "key ", so it collides with no other field.
+     */
+    public static final String PRUNED_FENCE_FLOOR_FIELD = "pruned below";
 
     public String fillLock(String entryKey) {
         return prefix + "lock:" + entryKey;

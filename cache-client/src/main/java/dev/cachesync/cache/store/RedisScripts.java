@@ -97,4 +97,31 @@ final class RedisScripts {
             end
             return cleaned
             """;
+
+    /**
+     * One bounded step of fence pruning: HSCAN from ARGV[1] (cursor) with COUNT ARGV[3], delete the fences
+     * whose value is below Redis TIME (µs, the clock of the sequence) minus ARGV[2] (the horizon in µs), and
+     * raise the floor field ARGV[4] to the highest value deleted, in the same atomic step, so every fill or
+     * read the deleted fences would have refused is refused by the floor instead. KEYS[1] fences.
+     * Returns {next cursor ("0" when done), fences deleted}.
+     */
+    static final String PRUNE_FENCES = """
+            local time = redis.call('time')
+            local cutoff = tonumber(time[1]) * 1000000 + tonumber(time[2]) - tonumber(ARGV[2])
+            local scan = redis.call('hscan', KEYS[1], ARGV[1], 'COUNT', ARGV[3])
+            local fields = scan[2]
+            local floor = tonumber(redis.call('hget', KEYS[1], ARGV[4]) or '0') or 0
+            local raised = floor
+            local removed = 0
+            for i = 1, #fields, 2 do
+              local value = tonumber(fields[i + 1])
+              if fields[i] ~= ARGV[4] and value ~= nil and value < cutoff then
+                if value > raised then raised = value end
+                redis.call('hdel', KEYS[1], fields[i])
+                removed = removed + 1
+              end
+            end
+            if raised > floor then redis.call('hset', KEYS[1], ARGV[4], string.format('%.0f', raised)) end
+            return {scan[1], removed}
+            """;
 }
