@@ -75,6 +75,12 @@ public final class CachingHttpClient implements AutoCloseable {
     private final Duration fillLockWait;
     private final Duration fillLockTtl;
     private final long redisRetryAfterNanos;
+    /**
+     * Fences live for two lifetimes, so a pass over the hash every tenth of a lifetime is plenty; it keeps many
+     * instances with a short sweepInterval from each scanning a large hash every few seconds.
+     */
+    private final long fencePruneEveryNanos;
+    private volatile long nextFencePruneNanos = System.nanoTime();
     private final ExecutorService background;
     private final ScheduledExecutorService sweeper;
     private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();
@@ -98,7 +104,7 @@ public final class CachingHttpClient implements AutoCloseable {
 
     private CachingHttpClient(Builder b) {
         this.store = new CacheStore(b.redisson, b.keyPrefix,
-                new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout));
+                new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout, b.maxEntryLifetime));
         MeterRegistry registry = b.meterRegistry;
         this.purger = TagPurger.on(store, registry);
         // "http://host" has an empty path, which URI.resolve mishandles ("http://hostproducts/1")
@@ -106,13 +112,14 @@ public final class CachingHttpClient implements AutoCloseable {
         this.origin = b.customOrigin != null ? b.customOrigin
                 : new HttpOrigin(b.httpClient != null ? b.httpClient
                         : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout);
-        this.strategy = new CacheStrategy(b.staleRetention.toMillis());
+        this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis());
         this.clock = b.clock;
         this.tagHeader = b.tagHeader;
         this.maxEntryBytes = b.maxEntryBytes;
         this.fillLockWait = b.fillLockWait;
         this.fillLockTtl = b.fillLockTtl;
         this.redisRetryAfterNanos = b.redisRetryAfter.toNanos();
+        this.fencePruneEveryNanos = b.maxEntryLifetime.toNanos() / 10;
         this.background = Executors.newCachedThreadPool(daemon("cache-revalidate"));
         String prefixTag = b.keyPrefix;
         this.localHits = counter(registry, "cache.hits", "tier", "local", prefixTag);
@@ -554,11 +561,19 @@ public final class CachingHttpClient implements AutoCloseable {
         return k.toString();
     }
 
-    /** Removes expired entries now (the client also does this every {@code sweepInterval}). */
+    /**
+     * Removes expired entries now (the client also does this every {@code sweepInterval}, then prunes old
+     * fences, see {@link #pruneFences()}).
+     */
     public int sweepExpired() {
         int removed = store.sweepExpired(clock.millis(), SWEEP_BATCH);
         evictions.increment(removed);
         return removed;
+    }
+
+    /** Drops purge fences older than twice {@code maxEntryLifetime} (see {@link CacheStore#pruneFences}). */
+    public int pruneFences() {
+        return store.pruneFences(SWEEP_BATCH);
     }
 
     private void sweepQuietly() {
@@ -570,6 +585,10 @@ public final class CachingHttpClient implements AutoCloseable {
             do {
                 removed = sweepExpired();
             } while (removed >= SWEEP_BATCH);
+            if (System.nanoTime() - nextFencePruneNanos >= 0) {
+                store.pruneFences(SWEEP_BATCH);
+                nextFencePruneNanos = System.nanoTime() + fencePruneEveryNanos;
+            }
         } catch (CacheUnavailableException e) {
             redisFailed(e);
         } catch (RuntimeException e) {
@@ -663,6 +682,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration fillLockTtl = Duration.ofSeconds(5);
         private Duration staleRetention = Duration.ofMinutes(5);
         private Duration sweepInterval = Duration.ofSeconds(30);
+        private Duration maxEntryLifetime = CacheStore.DEFAULT_MAX_ENTRY_LIFETIME;
 
         private Builder() {
         }
@@ -769,7 +789,21 @@ public final class CachingHttpClient implements AutoCloseable {
             return this;
         }
 
-        /** How often expired entries are swept from Redis and near caches; zero disables. */
+        /**
+         * Hard cap on how long after its fill a response may be served from the cache, fresh or stale (including
+         * stale-while-revalidate, stale-if-error and max-stale); default 24 h. Redis keeps no entry longer, and
+         * purge fences older than twice this are pruned by the sweep. Use the same value on every instance and in
+         * the cache manager: a shorter one elsewhere costs hits (entries refused early), never correctness.
+         */
+        public Builder maxEntryLifetime(Duration lifetime) {
+            this.maxEntryLifetime = positive(lifetime, "maxEntryLifetime");
+            return this;
+        }
+
+        /**
+         * How often expired entries are swept from Redis and near caches, and fences older than twice
+         * {@code maxEntryLifetime} pruned; zero disables.
+         */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
             return this;

@@ -44,7 +44,13 @@ public final class CacheManager {
     }
 
     public static CacheManager create(RedissonClient client, String keyPrefix) {
-        CacheStore store = new CacheStore(client, keyPrefix, new CacheStore.Options(false, 1, Duration.ofSeconds(10)));
+        return create(client, keyPrefix, CacheStore.DEFAULT_MAX_ENTRY_LIFETIME);
+    }
+
+    /** With the clients' {@code maxEntryLifetime} when it is not the default (it sets the fence horizon). */
+    public static CacheManager create(RedissonClient client, String keyPrefix, Duration maxEntryLifetime) {
+        CacheStore store = new CacheStore(client, keyPrefix,
+                new CacheStore.Options(false, 1, Duration.ofSeconds(10), maxEntryLifetime));
         return new CacheManager(store, TagPurger.on(store, io.micrometer.core.instrument.Metrics.globalRegistry),
                 Clock.systemUTC());
     }
@@ -92,14 +98,17 @@ public final class CacheManager {
         return new StoreStats(entries.size(),
                 redisson.getScoredSortedSet(store.layout().expiryIndex(), StringCodec.INSTANCE).size(),
                 store.sequence(),
-                redisson.getMap(store.layout().fences(), StringCodec.INSTANCE).size());
+                store.fenceCount());
     }
 
     public PurgeResult purge(Collection<String> tags, Collection<String> keys) {
         return purger.purge(tags, keys);
     }
 
-    /** Removes entries whose retention has ended (also from near caches); returns how many. */
+    /**
+     * Removes entries whose retention has ended (also from near caches), then prunes fences older than twice
+     * {@code maxEntryLifetime}; returns how many entries it removed.
+     */
     public int sweepExpired() {
         int total = 0;
         int removed;
@@ -107,6 +116,7 @@ public final class CacheManager {
             removed = store.sweepExpired(clock.millis(), 1000);
             total += removed;
         } while (removed >= 1000);
+        store.pruneFences(1000);
         return total;
     }
 

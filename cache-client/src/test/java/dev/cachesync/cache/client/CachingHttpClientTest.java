@@ -339,6 +339,63 @@ class CachingHttpClientTest {
         }
     }
 
+    @Test
+    void anEntryPastMaxEntryLifetimeIsNotServedEvenWithGenerousStaleIfError() {
+        AtomicInteger calls = new AtomicInteger();
+        origin.route("/capped", r -> {
+            calls.incrementAndGet();
+            return Reply.ok("v" + calls.get(), "Cache-Control", "max-age=10, stale-if-error=86400");
+        });
+        origin.route("/fresh-for-a-day", r -> {
+            calls.incrementAndGet();
+            return Reply.ok("day", "Cache-Control", "max-age=86400");
+        });
+        try (CachingHttpClient capped = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).clock(clock).sweepInterval(Duration.ZERO)
+                .maxEntryLifetime(Duration.ofMinutes(1)).build()) {
+            capped.get("/capped");
+            capped.get("/fresh-for-a-day");
+            assertThat(capped.store().expiryScore(capped.resolve("/fresh-for-a-day").toString()))
+                    .as("retained at most maxEntryLifetime").isLessThanOrEqualTo(clock.millis() + 60_000.0);
+
+            clock.advance(Duration.ofSeconds(61));
+            assertThat(capped.get("/fresh-for-a-day").source()).as("fresh by max-age, but past the cap")
+                    .isEqualTo(CacheSource.ORIGIN);
+            assertThat(calls.get()).isEqualTo(3);
+            origin.stop();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> capped.get("/capped"))
+                    .isInstanceOf(OriginUnavailableException.class);
+        }
+    }
+
+    @Test
+    void staleIfErrorStillServesWithinMaxEntryLifetime() {
+        origin.route("/capped", r -> Reply.ok("kept", "Cache-Control", "max-age=10, stale-if-error=86400"));
+        try (CachingHttpClient capped = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).clock(clock).sweepInterval(Duration.ZERO)
+                .maxEntryLifetime(Duration.ofMinutes(1)).build()) {
+            capped.get("/capped");
+            clock.advance(Duration.ofSeconds(59));
+            origin.stop();
+            CachedHttpResponse stale = capped.get("/capped");
+            assertThat(stale.source()).isEqualTo(CacheSource.STALE);
+            assertThat(stale.bodyAsString()).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void backgroundSweepPrunesFencesOlderThanTheHorizon() {
+        try (CachingHttpClient sweeping = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).clock(clock).sweepInterval(Duration.ofMillis(50))
+                .maxEntryLifetime(Duration.ofMillis(200)).build()) {
+            long purged = sweeping.purger().purgeTags(List.of("product:1", "product:2")).sequence();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> sweeping.store().fenceCount() == 0);
+            assertThat(sweeping.store().prunedFenceFloor()).as("raised by pruning this purge's fences")
+                    .isEqualTo(purged);
+        }
+    }
+
     static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
