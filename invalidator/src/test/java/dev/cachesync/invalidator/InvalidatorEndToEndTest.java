@@ -110,9 +110,12 @@ class InvalidatorEndToEndTest {
             assertThat(second.get("/products/" + changed).bodyAsString()).contains("v2");
         });
         assertThat(applied(eventId)).isNotNull();
+        // The other product's entry was not purged: still served from the cache, never fetched again. (LOCAL
+        // or REDIS: Redisson clears a near cache whenever its invalidation channel is (re)subscribed, which
+        // costs a Redis read, never freshness.)
         for (CachingHttpClient client : List.of(first, second)) {
             var other = client.get("/products/" + untouched);
-            assertThat(other.source()).isEqualTo(CacheSource.LOCAL);
+            assertThat(other.source()).isIn(CacheSource.LOCAL, CacheSource.REDIS);
             assertThat(other.bodyAsString()).contains("v1");
         }
         assertThat(origin.requests(untouched)).isEqualTo(1);
