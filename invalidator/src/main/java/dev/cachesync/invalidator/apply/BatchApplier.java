@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -52,11 +53,14 @@ public final class BatchApplier {
         if (batch.isEmpty()) {
             return;
         }
+        // The batch does not change while it is applied: copy its tags and keys once, not on every attempt.
+        Set<String> tags = batch.tags();
+        Set<String> keys = batch.keys();
         Duration backoff = firstBackoff;
         for (int attempt = 1; ; attempt++) {
             try {
-                InvalidationSink.Purged purged = sink.purge(batch.tags(), batch.keys());
-                announce(batch, purged);
+                InvalidationSink.Purged purged = sink.purge(tags, keys);
+                announce(batch, tags, keys, purged);
                 batch.markApplied();
                 if (attempt > 1) {
                     log.info("purge applied after {} attempts", attempt);
@@ -69,14 +73,15 @@ public final class BatchApplier {
                             + batch.size() + " invalidations; they will be applied on the next start", e);
                 }
                 log.warn("purge of {} tags / {} keys failed (attempt {}), retrying in {} ms: {}",
-                        batch.tags().size(), batch.keys().size(), attempt, backoff.toMillis(), e.toString());
+                        tags.size(), keys.size(), attempt, backoff.toMillis(), e.toString());
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+                Duration doubled = backoff.multipliedBy(2);
+                backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
             }
         }
     }
 
-    private void announce(InvalidationBatch batch, InvalidationSink.Purged purged) {
+    private void announce(InvalidationBatch batch, Set<String> tags, Set<String> keys, InvalidationSink.Purged purged) {
         Instant now = clock.instant();
         Duration lag = Duration.between(batch.oldestOccurredAt(), now);
         metrics.purged(purged.keysPurged(), batch.size(), lag);
@@ -84,8 +89,8 @@ public final class BatchApplier {
                 .setPurgeId(UUID.randomUUID().toString())
                 .setAppliedAt(now)
                 .setSequence(purged.sequence())
-                .setTags(new ArrayList<>(batch.tags()))
-                .setKeys(new ArrayList<>(batch.keys()))
+                .setTags(new ArrayList<>(tags))
+                .setKeys(new ArrayList<>(keys))
                 .setKeysPurged(purged.keysPurged())
                 .setSourceEventIds(batch.sourceIds())
                 .setLagMillis(Math.max(0, lag.toMillis()))
