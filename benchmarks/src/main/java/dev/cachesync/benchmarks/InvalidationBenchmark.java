@@ -18,6 +18,8 @@ import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
@@ -69,8 +71,9 @@ final class InvalidationBenchmark {
     private String endToEndLatency(KafkaBroker kafka, RedisServer redis, SchemaRegistry registry) throws Exception {
         String prefix = "bench-e2e:";
         List<AutoCloseable> resources = new ArrayList<>();
+        ApiKeys.MintedKey writer = ApiKeys.mint("bench-writer", Scopes.WRITE);
         try (CatalogApp catalog = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
-                "PORT", "0",
+                "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "CATALOG_AUTH_API_KEYS", writer.entry(),
                 "JDBC_URL", Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:bench-" + UUID.randomUUID()),
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registry.url(),
@@ -79,7 +82,7 @@ final class InvalidationBenchmark {
             URI base = URI.create("http://127.0.0.1:" + catalog.port());
             HttpClient http = HttpClient.newHttpClient();
             send(http, HttpRequest.newBuilder(base.resolve("/products/bench-1"))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench\",\"priceCents\":100,\"categorySlug\":\"bench\"}")));
             List<CachingHttpClient> instances = new ArrayList<>();
             for (int i = 0; i < INSTANCES; i++) {
@@ -100,7 +103,7 @@ final class InvalidationBenchmark {
                     client.get("/products/bench-1"); // every instance holds the current body in its near cache
                 }
                 send(http, HttpRequest.newBuilder(base.resolve("/products/bench-1"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
                 long committed = System.nanoTime();
                 String expected = "\"priceCents\":" + price;

@@ -15,7 +15,9 @@ import dev.cachesync.demo.stack.DemoStack;
 import dev.cachesync.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,6 +185,23 @@ public final class DemoRun implements AutoCloseable {
         };
     }
 
+    /**
+     * Writes the catalog's write key (minted for this run) to a file readable by its owner only, so that the curl
+     * examples can use it without the key appearing on the console or in the log.
+     */
+    private Path writeAdminKey() {
+        Path file = options.outputDir().resolve("catalog-admin.key").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, stack.catalogAdminKey());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot write the catalog key to " + file + ": " + e, e);
+        }
+        return file;
+    }
+
     private void progress(String what, String result, Duration took) {
         out.printf(Locale.ROOT, "  %-44s %s  (%.1f s)%n", what, result, took.toMillis() / 1000.0);
     }
@@ -190,12 +209,14 @@ public final class DemoRun implements AutoCloseable {
     /** Prints where everything is, and prints each invalidation as it is applied from now on. */
     public void printWhereEverythingIs() {
         String catalog = stack.catalogUri().toString();
+        String management = stack.catalogManagementUri().toString();
         String invalidator = stack.invalidatorUri().toString();
+        Path keyFile = writeAdminKey();
         out.println();
         out.println("The stack keeps running (Ctrl-C stops everything):");
         out.println("  Catalog API            " + catalog + "products/prod-001");
         out.println("  ... via delaying proxy " + stack.proxy().uri() + "products/prod-001   (what order services call)");
-        out.println("  Catalog health/metrics " + catalog + "health/ready  " + catalog + "metrics");
+        out.println("  Catalog health/metrics " + management + "health/ready  " + management + "metrics");
         out.println("  Invalidator            " + invalidator + "health/live  " + invalidator + "health/ready  "
                 + invalidator + "metrics");
         out.println("  Redis                  " + stack.redis().uri() + "   (key prefix " + keyPrefix + ")");
@@ -205,8 +226,8 @@ public final class DemoRun implements AutoCloseable {
         out.println();
         out.println("Try:");
         out.println("  curl -i " + catalog + "products/prod-001");
-        out.println("  curl -i -X PATCH -H 'Content-Type: application/json' -d '{\"priceCents\": 2999}' "
-                + catalog + "products/prod-001");
+        out.println("  curl -i -X PATCH -H \"Authorization: Bearer $(cat " + keyFile + ")\" "
+                + "-H 'Content-Type: application/json' -d '{\"priceCents\": 2999}' " + catalog + "products/prod-001");
         out.println("  curl -s " + catalog + "categories/kitchen/products | head -c 600; echo");
         out.println("  curl -s " + invalidator + "metrics | grep -i invalidat | head -20");
         out.println("  redis-cli -p " + stack.redis().port() + " --scan --pattern '" + keyPrefix + "*'");

@@ -4,12 +4,12 @@ import dev.cachesync.catalog.product.FieldError;
 import java.util.List;
 
 /** A request the API refuses with {@code status}; the JSON body names the field at fault. */
-final class ApiProblem extends RuntimeException {
+public final class ApiProblem extends RuntimeException {
     private final int status;
     private final String code;
     private final List<FieldError> errors;
 
-    ApiProblem(int status, String code, String field, String message) {
+    public ApiProblem(int status, String code, String field, String message) {
         super(field + ": " + message);
         this.status = status;
         this.code = code;

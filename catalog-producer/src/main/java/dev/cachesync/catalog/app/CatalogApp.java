@@ -2,6 +2,7 @@ package dev.cachesync.catalog.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cachesync.catalog.api.CatalogApi;
+import dev.cachesync.catalog.auth.CatalogAuth;
 import dev.cachesync.catalog.outbox.OutboxRelay;
 import dev.cachesync.catalog.outbox.OutboxWriter;
 import dev.cachesync.catalog.product.ProductStore;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole catalog service: database (migrated), store with outbox, outbox relay, HTTP API, health and metrics.
+ * The whole catalog service: database (migrated), store with outbox, outbox relay, HTTP API with authentication,
+ * and health and metrics on a separate management port (which the network policy opens to monitoring only).
  *
  * <pre>{@code
  * try (CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(System.getenv()))) { ... }
@@ -38,6 +40,8 @@ public final class CatalogApp implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final OutboxRelay relay;
     private final Javalin http;
+    private final Javalin management;
+    private final CatalogAuth auth;
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gcMetrics;
     private volatile boolean stopping;
@@ -69,6 +73,7 @@ public final class CatalogApp implements AutoCloseable {
                 .afterCommit(relay != null ? relay::wakeUp : () -> { })
                 .build();
 
+        auth = CatalogAuth.of(config.auth());
         http = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.prefer405over404 = true;
@@ -79,17 +84,26 @@ public final class CatalogApp implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis()));
             cfg.requestLogger.http(this::recordRequest);
         });
+        auth.addTo(http);
         CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);
-        http.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        http.get("/health/ready", this::ready);
-        http.head("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        http.head("/health/ready", this::ready); // else Javalin answers HEAD with a bare 200, even when not ready
-        http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-        http.error(404, ctx -> {
-            if (ctx.result() == null) {
-                ctx.json(Map.of("status", 404, "error", "not_found", "message", "no route " + ctx.method() + " " + ctx.path()));
-            }
+        http.error(404, CatalogApp::noRoute);
+
+        management = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis()));
         });
+        management.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        management.get("/health/ready", this::ready);
+        management.head("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+        management.head("/health/ready", this::ready); // else Javalin answers HEAD with a bare 200, even when not ready
+        management.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
+        management.error(404, CatalogApp::noRoute);
+    }
+
+    private static void noRoute(Context ctx) {
+        if (ctx.result() == null) {
+            ctx.json(Map.of("status", 404, "error", "not_found", "message", "no route " + ctx.method() + " " + ctx.path()));
+        }
     }
 
     /** Opens the database, starts the relay and the HTTP server; fails fast (and cleans up) on bad settings. */
@@ -99,19 +113,29 @@ public final class CatalogApp implements AutoCloseable {
             if (app.relay != null) {
                 app.relay.start();
             }
+            app.management.start(config.managementPort());
             app.http.start(config.port());
         } catch (RuntimeException e) {
             app.close();
             throw e;
         }
-        log.info("catalog-producer listening on port {} (database {}, Kafka {}, relay {})", app.port(),
-                config.jdbcUrl().replaceAll("password=[^&;]*", "password=***"), config.kafkaBootstrapServers(),
-                app.relay != null ? "on" : "off");
+        log.info("catalog-producer listening on port {}, health and metrics on port {} ({})", app.port(),
+                app.managementPort(), config);
+        if (app.auth.disabled()) {
+            log.warn("AUTHENTICATION IS DISABLED (CATALOG_AUTH_DISABLED=true): anyone who reaches port {} can change "
+                    + "and delete every product. For local use only; never deploy this.", app.port());
+        }
         return app;
     }
 
+    /** The API's port. */
     public int port() {
         return http.port();
+    }
+
+    /** The port of {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
+    public int managementPort() {
+        return management.port();
     }
 
     public PrometheusMeterRegistry meters() {
@@ -170,6 +194,11 @@ public final class CatalogApp implements AutoCloseable {
             http.stop();
         } catch (RuntimeException e) {
             log.warn("stopping HTTP server", e);
+        }
+        try {
+            management.stop();
+        } catch (RuntimeException e) {
+            log.warn("stopping management HTTP server", e);
         }
         if (relay != null) {
             relay.close(Duration.ofSeconds(10));

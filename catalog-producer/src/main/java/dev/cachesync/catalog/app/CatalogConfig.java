@@ -1,9 +1,11 @@
 package dev.cachesync.catalog.app;
 
 import dev.cachesync.catalog.api.CatalogApi;
+import dev.cachesync.catalog.auth.AuthSettings;
 import dev.cachesync.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Settings of the catalog service, from environment variables; every default works against a local stack
@@ -26,11 +28,14 @@ public record CatalogConfig(
         int relayBatchSize,
         Duration deliveryTimeout,
         String eventSource,
-        Duration outboxSentRetention) {
+        Duration outboxSentRetention,
+        int managementPort,
+        AuthSettings auth) {
 
     /** Variable name, default and meaning, in the order the README lists them. */
-    public static final String[][] VARIABLES = {
+    public static final String[][] VARIABLES = Stream.concat(Stream.of(new String[][] {
             {"PORT", "8081", "HTTP port (0 picks a free one)"},
+            {"CATALOG_MANAGEMENT_PORT", "9081", "port of /health/* and /metrics (0 picks a free one)"},
             {"JDBC_URL", Database.DEFAULT_H2_URL, "catalog database; PostgreSQL in production"},
             {"JDBC_USER", "", "database user (or in the URL)"},
             {"JDBC_PASSWORD", "", "database password (or in the URL)"},
@@ -47,7 +52,7 @@ public record CatalogConfig(
             {"KAFKA_DELIVERY_TIMEOUT_MS", "120000", "how long one send keeps retrying before the round is retried"},
             {"EVENT_SOURCE", "catalog-producer", "the source field of the events"},
             {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
-    };
+    }), Stream.of(AuthSettings.VARIABLES)).toArray(String[][]::new);
 
     public static CatalogConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -68,7 +73,27 @@ public record CatalogConfig(
                 r.integer("OUTBOX_BATCH_SIZE", 1, 100_000),
                 Duration.ofMillis(r.integer("KAFKA_DELIVERY_TIMEOUT_MS", 1000, Integer.MAX_VALUE)),
                 r.string("EVENT_SOURCE"),
-                Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)));
+                Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)),
+                managementPort(r),
+                AuthSettings.fromEnv(env));
+    }
+
+    private static int managementPort(Reader r) {
+        int port = r.integer("CATALOG_MANAGEMENT_PORT", 0, 65535);
+        if (port != 0 && port == r.integer("PORT", 0, 65535)) {
+            throw new IllegalArgumentException("CATALOG_MANAGEMENT_PORT must differ from PORT (" + port
+                    + "): health and metrics are served apart from the API");
+        }
+        return port;
+    }
+
+    /** Without the database password, so that logging a configuration never leaks it. */
+    @Override
+    public String toString() {
+        return "CatalogConfig[port=" + port + ", managementPort=" + managementPort + ", jdbcUrl="
+                + Database.redact(jdbcUrl) + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "***")
+                + ", kafka=" + kafkaBootstrapServers + ", registry=" + schemaRegistryUrl + ", topic=" + topic
+                + ", relay=" + relayEnabled + ", auth=" + auth + "]";
     }
 
     /** Reads variables with their defaults; a bad value fails naming the variable. */

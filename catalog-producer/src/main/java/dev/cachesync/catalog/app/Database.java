@@ -13,6 +13,11 @@ public final class Database {
     private Database() {
     }
 
+    /** {@code jdbcUrl} without the value of a {@code password} parameter, for logs. */
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
     /** A pool on {@code jdbcUrl} (user and password may be null), after running the Flyway migrations. */
     public static HikariDataSource open(String jdbcUrl, String user, String password, int maxPoolSize) {
         HikariConfig config = new HikariConfig();

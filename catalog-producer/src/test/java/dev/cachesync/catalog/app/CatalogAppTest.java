@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.catalog.testing.TopicReader;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
@@ -26,13 +28,14 @@ class CatalogAppTest {
     private final KafkaBroker kafka = DevStack.kafka();
     private final SchemaRegistry registry = DevStack.schemaRegistry();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiKeys.MintedKey writer = ApiKeys.mint("test-writer", Scopes.WRITE);
 
     @Test
     void servesTheApiPublishesEventsAndReportsHealthAndMetrics() throws Exception {
         String topic = "catalog.product-events.app-" + UUID.randomUUID();
         kafka.createTopic(topic, 3);
         CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
-                "PORT", "0",
+                "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "CATALOG_AUTH_API_KEYS", writer.entry(),
                 "JDBC_URL", "jdbc:h2:mem:app_" + UUID.randomUUID().toString().replace("-", "")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
@@ -40,11 +43,13 @@ class CatalogAppTest {
                 "PRODUCT_EVENTS_TOPIC", topic,
                 "CACHE_CONTROL", "public, max-age=3")));
         String base = "http://127.0.0.1:" + app.port();
+        String management = "http://127.0.0.1:" + app.managementPort();
         try {
             HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/products/lamp-1"))
                     .PUT(HttpRequest.BodyPublishers.ofString(
                             "{\"name\":\"Lamp\",\"priceCents\":2500,\"categorySlug\":\"lighting\",\"brandSlug\":\"lumo\"}"))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(put.statusCode()).isEqualTo(201);
             assertThat(get(base + "/products/lamp-1").headers().firstValue("Cache-Control")).hasValue("public, max-age=3");
 
@@ -55,16 +60,16 @@ class CatalogAppTest {
             assertThat(records.get(0).value().getTags()).containsExactly("product:lamp-1", "category:lighting", "brand:lumo");
             assertThat(records.get(0).value().getSource()).isEqualTo("catalog-producer");
 
-            assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
-            HttpResponse<String> ready = get(base + "/health/ready");
+            assertThat(get(management + "/health/live").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(management + "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"database\":\"UP\"", "\"outboxRelay\":\"UP\"");
-            HttpResponse<String> headReady = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+            HttpResponse<String> headReady = http.send(HttpRequest.newBuilder(URI.create(management + "/health/ready"))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(headReady.statusCode()).isEqualTo(200);
             assertThat(headReady.headers().firstValue("Content-Type")).hasValue("application/json");
 
-            HttpResponse<String> metrics = get(base + "/metrics");
+            HttpResponse<String> metrics = get(management + "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains(
                     "catalog_outbox_backlog ",
@@ -76,13 +81,15 @@ class CatalogAppTest {
         } finally {
             app.close();
         }
-        assertThatThrownBy(() -> get(base + "/health/live")).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> get(base + "/products/lamp-1")).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> get(management + "/health/live")).isInstanceOf(ConnectException.class);
     }
 
     @Test
     void closeLetsAnInFlightRequestFinishAndAnswer() throws Exception {
         CatalogApp app = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
-                "PORT", "0", "OUTBOX_RELAY_ENABLED", "false",
+                "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "OUTBOX_RELAY_ENABLED", "false",
+                "CATALOG_AUTH_API_KEYS", writer.entry(),
                 "JDBC_URL", "jdbc:h2:mem:app_" + UUID.randomUUID().toString().replace("-", "")
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1")));
         int port = app.port();
@@ -92,6 +99,7 @@ class CatalogAppTest {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             java.io.OutputStream out = socket.getOutputStream();
             out.write(("PUT /products/late-1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + writer.key() + "\r\n"
                     + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(body, 0, 10);

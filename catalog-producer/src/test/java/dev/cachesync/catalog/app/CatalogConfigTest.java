@@ -3,14 +3,27 @@ package dev.cachesync.catalog.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.AuthSettings;
+import dev.cachesync.catalog.auth.Scopes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CatalogConfigTest {
+    private static final String KEYS = ApiKeys.mint("writer", Scopes.WRITE).entry();
+
+    /** {@code env} plus the one setting without which the service refuses to start: an API key. */
+    private static Map<String, String> withAuth(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("CATALOG_AUTH_API_KEYS", KEYS);
+        return all;
+    }
+
     @Test
     void defaultsWorkAgainstALocalStack() {
-        CatalogConfig config = CatalogConfig.fromEnv(Map.of());
+        CatalogConfig config = CatalogConfig.fromEnv(withAuth(Map.of()));
         assertThat(config.port()).isEqualTo(8081);
         assertThat(config.jdbcUrl()).startsWith("jdbc:h2:mem:").contains("MODE=PostgreSQL");
         assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:9092");
@@ -24,18 +37,18 @@ class CatalogConfigTest {
 
     @Test
     void outboxRetentionIsConfigurable() {
-        assertThat(CatalogConfig.fromEnv(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "90")).outboxSentRetention())
+        assertThat(CatalogConfig.fromEnv(withAuth(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "90"))).outboxSentRetention())
                 .isEqualTo(Duration.ofMinutes(90));
-        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "-1")))
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("OUTBOX_SENT_RETENTION_MINUTES", "-1"))))
                 .hasMessageContaining("OUTBOX_SENT_RETENTION_MINUTES");
     }
 
     @Test
     void variablesOverrideDefaults() {
-        CatalogConfig config = CatalogConfig.fromEnv(Map.of(
+        CatalogConfig config = CatalogConfig.fromEnv(withAuth(Map.of(
                 "PORT", "9000", "JDBC_URL", "jdbc:postgresql://db/catalog", "JDBC_USER", "catalog",
                 "CACHE_CONTROL", "public, max-age=5", "OUTBOX_RELAY_ENABLED", "false",
-                "OUTBOX_POLL_INTERVAL_MS", "250", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"));
+                "OUTBOX_POLL_INTERVAL_MS", "250", "KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092")));
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db/catalog");
         assertThat(config.jdbcUser()).isEqualTo("catalog");
@@ -47,11 +60,66 @@ class CatalogConfigTest {
 
     @Test
     void badValuesFailNamingTheVariable() {
-        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("PORT", "http")))
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("PORT", "http"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PORT");
-        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("OUTBOX_BATCH_SIZE", "0")))
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("OUTBOX_BATCH_SIZE", "0"))))
                 .hasMessageContaining("OUTBOX_BATCH_SIZE");
-        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("OUTBOX_RELAY_ENABLED", "maybe")))
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("OUTBOX_RELAY_ENABLED", "maybe"))))
                 .hasMessageContaining("OUTBOX_RELAY_ENABLED");
+    }
+
+    @Test
+    void withoutAuthenticationSettingsTheServiceRefusesToStart() {
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CATALOG_AUTH_JWKS_URL").hasMessageContaining("CATALOG_AUTH_API_KEYS")
+                .hasMessageContaining("CATALOG_AUTH_DISABLED=true");
+        assertThat(CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_DISABLED", "true")).auth().disabled()).isTrue();
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_DISABLED", "true", "CATALOG_AUTH_API_KEYS", KEYS)))
+                .hasMessageContaining("CATALOG_AUTH_DISABLED");
+    }
+
+    @Test
+    void jwtSettingsMustBeComplete() {
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_JWKS_URL", "https://idp/jwks",
+                "CATALOG_AUTH_JWT_AUDIENCE", "catalog"))).hasMessageContaining("CATALOG_AUTH_JWT_ISSUER");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_JWKS_URL", "https://idp/jwks",
+                "CATALOG_AUTH_JWT_ISSUER", "https://idp/"))).hasMessageContaining("CATALOG_AUTH_JWT_AUDIENCE");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_JWT_ISSUER", "https://idp/",
+                "CATALOG_AUTH_JWT_AUDIENCE", "catalog"))).hasMessageContaining("CATALOG_AUTH_JWKS_URL");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_JWT_PUBLIC_KEY", "not a key",
+                "CATALOG_AUTH_JWT_ISSUER", "https://idp/", "CATALOG_AUTH_JWT_AUDIENCE", "catalog")))
+                .hasMessageContaining("CATALOG_AUTH_JWT_PUBLIC_KEY");
+        AuthSettings auth = CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_JWKS_URL", "https://idp/jwks",
+                "CATALOG_AUTH_JWT_ISSUER", "https://idp/", "CATALOG_AUTH_JWT_AUDIENCE", "catalog",
+                "CATALOG_AUTH_READS", "authenticated")).auth();
+        assertThat(auth.jwt().clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(auth.reads()).isEqualTo(AuthSettings.Reads.AUTHENTICATED);
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("CATALOG_AUTH_READS", "sometimes"))))
+                .hasMessageContaining("CATALOG_AUTH_READS");
+    }
+
+    @Test
+    void badApiKeyEntriesFailNamingTheVariableButNotEchoingTheEntry() {
+        String pastedKey = ApiKeys.mint("oops", Scopes.WRITE).key();
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_API_KEYS", "ops " + pastedKey + " catalog:write")))
+                .hasMessageContaining("CATALOG_AUTH_API_KEYS entry 1").hasMessageContaining("SHA-256")
+                .message().doesNotContain(pastedKey);
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_API_KEYS", KEYS + ";" + KEYS)))
+                .hasMessageContaining("entry 2").hasMessageContaining("twice");
+    }
+
+    @Test
+    void theManagementPortDiffersFromTheApiPort() {
+        assertThat(CatalogConfig.fromEnv(withAuth(Map.of())).managementPort()).isEqualTo(9081);
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("PORT", "9000", "CATALOG_MANAGEMENT_PORT", "9000"))))
+                .hasMessageContaining("CATALOG_MANAGEMENT_PORT");
+    }
+
+    @Test
+    void theConfigurationPrintsNoPassword() {
+        CatalogConfig config = CatalogConfig.fromEnv(withAuth(Map.of("JDBC_PASSWORD", "s3cret-pw",
+                "JDBC_URL", "jdbc:postgresql://db/catalog?user=catalog&password=url-s3cret")));
+        assertThat(config.toString()).contains("jdbc:postgresql://db/catalog").doesNotContain("s3cret");
     }
 }

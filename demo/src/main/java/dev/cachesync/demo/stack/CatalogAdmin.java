@@ -13,12 +13,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes to the catalog API directly (not through the delaying proxy: these are the catalog team's edits, not
- * order-service reads) and remembers the latest acknowledged version of every product it wrote.
+ * order-service reads) and remembers the latest acknowledged version of every product it wrote. Authenticates
+ * with an API key that has the write scope.
  */
 public final class CatalogAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI catalog;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Long> latestVersions = new ConcurrentHashMap<>();
@@ -32,8 +34,9 @@ public final class CatalogAdmin {
                                Duration took) {
     }
 
-    public CatalogAdmin(URI catalog) {
+    public CatalogAdmin(URI catalog, String apiKey) {
         this.catalog = catalog;
+        this.apiKey = apiKey;
     }
 
     public URI uri() {
@@ -61,6 +64,7 @@ public final class CatalogAdmin {
             HttpRequest request = HttpRequest.newBuilder(catalog.resolve("/products/" + productId))
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + apiKey)
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(fields)))
                     .build();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

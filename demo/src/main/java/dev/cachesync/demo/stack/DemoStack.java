@@ -2,6 +2,8 @@ package dev.cachesync.demo.stack;
 
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.RedisServer;
@@ -68,6 +70,8 @@ public final class DemoStack implements AutoCloseable {
     private DelayingProxy proxy;
     private InvalidationWatcher watcher;
     private CatalogAdmin admin;
+    /** The catalog team's key, minted for this stack: it exists in this process only. */
+    private final ApiKeys.MintedKey adminKey = ApiKeys.mint("demo-catalog-admin", Scopes.WRITE);
     private Path stateDir;
     private final Settings settings;
     private boolean closed;
@@ -136,6 +140,8 @@ public final class DemoStack implements AutoCloseable {
 
         Map<String, String> catalogEnv = new HashMap<>();
         catalogEnv.put("PORT", "0");
+        catalogEnv.put("CATALOG_MANAGEMENT_PORT", "0");
+        catalogEnv.put("CATALOG_AUTH_API_KEYS", adminKey.entry());
         // A database of its own per stack, so a test JVM's catalog never sees another one's rows.
         catalogEnv.put("JDBC_URL", "jdbc:h2:mem:demo-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                 + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
@@ -149,7 +155,7 @@ public final class DemoStack implements AutoCloseable {
         }, app -> "http://127.0.0.1:" + app.port() + "/");
 
         watcher = register(InvalidationWatcher.start(kafka.bootstrapServers(), registry.url()));
-        admin = new CatalogAdmin(catalogUri());
+        admin = new CatalogAdmin(catalogUri(), adminKey.key());
         timed(progress, "Seeding " + s.products() + " products", () -> {
             CatalogSeed.seed(admin, s.products(), s.categories(), s.brands());
             // Their CREATED events purge category and brand tags: let the invalidator finish before measuring.
@@ -261,6 +267,16 @@ public final class DemoStack implements AutoCloseable {
     /** The catalog itself (no added latency): {@code http://127.0.0.1:port/}. */
     public URI catalogUri() {
         return URI.create("http://127.0.0.1:" + catalog.port() + "/");
+    }
+
+    /** The catalog's health and metrics: {@code http://127.0.0.1:managementPort/}. */
+    public URI catalogManagementUri() {
+        return URI.create("http://127.0.0.1:" + catalog.managementPort() + "/");
+    }
+
+    /** The bearer key that may write to the catalog (for the curl examples of {@code --keep-running}). */
+    public String catalogAdminKey() {
+        return adminKey.key();
     }
 
     public URI invalidatorUri() {

@@ -30,6 +30,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
@@ -40,7 +42,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kubernetes manifests, the compose file and the Dockerfiles are kept true to the code: every probe names an
  * endpoint the running service answers, every variable they set is one the service reads, every main class
- * exists, and the invalidator never has more replicas than input partitions.
+ * exists, and the invalidator never has more replicas than input partitions. And they are locked down: every
+ * credential comes from a Secret, containers run as non-root on a read-only root filesystem, and
+ * NetworkPolicies admit only the callers of each port.
  */
 class DeployManifestsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -52,6 +56,9 @@ class DeployManifestsTest {
             "invalidator", Set.copyOf(InvalidatorConfig.VARIABLES),
             "catalog", Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]).collect(Collectors.toSet()));
     private static final YAMLMapper YAML = new YAMLMapper();
+    /** A variable holding a credential, by name (every service's, and the Kafka/Redis/registry ones). */
+    private static final Pattern CREDENTIAL = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|JAAS_CONFIG|USER_INFO|API_KEYS)");
+    private static final String MONITORING_NAMESPACE = "monitoring";
 
     private static List<JsonNode> k8s;
 
@@ -142,14 +149,28 @@ class DeployManifestsTest {
         var kafka = DevStack.kafka();
         var registry = DevStack.schemaRegistry();
         var redis = DevStack.redis();
-        Map<String, Set<String>> probes = new HashMap<>();
+        record Probe(String service, String portName, String path) {
+        }
+        List<Probe> probes = new ArrayList<>();
         for (JsonNode deployment : kinds("Deployment")) {
             JsonNode container = deployment.at("/spec/template/spec/containers/0");
-            probes.computeIfAbsent(service(deployment), s -> new HashSet<>()).addAll(List.of(
-                    container.at("/livenessProbe/httpGet/path").asText(),
-                    container.at("/readinessProbe/httpGet/path").asText()));
-            probes.get(service(deployment)).add(deployment.at("/spec/template/metadata/annotations/prometheus.io~1path").asText());
+            for (String probe : List.of("/livenessProbe/httpGet", "/readinessProbe/httpGet")) {
+                probes.add(new Probe(service(deployment), container.at(probe + "/port").asText(),
+                        container.at(probe + "/path").asText()));
+            }
+            JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
+            probes.add(new Probe(service(deployment),
+                    portName(container, annotations.path("prometheus.io/port").asInt()), annotations.path("prometheus.io/path").asText()));
         }
+        // The ports the manifests name are the ports the services are told to listen on.
+        JsonNode catalogContainer = named("Deployment", "cachesync-catalog").at("/spec/template/spec/containers/0");
+        JsonNode catalogConfig = named("ConfigMap", "cachesync-catalog").path("data");
+        assertThat(portName(catalogContainer, catalogConfig.path("PORT").asInt())).isEqualTo("http");
+        assertThat(portName(catalogContainer, catalogConfig.path("CATALOG_MANAGEMENT_PORT").asInt())).isEqualTo("management");
+        assertThat(portName(named("Deployment", "cachesync-invalidator").at("/spec/template/spec/containers/0"),
+                named("ConfigMap", "cachesync-invalidator").at("/data/INVALIDATOR_HTTP_PORT").asInt())).isEqualTo("management");
+        assertThat(probes).as("health and metrics are served on the management port").allMatch(p -> p.portName().equals("management"));
+
         HttpClient http = HttpClient.newHttpClient();
         try (InvalidatorApp invalidator = InvalidatorApp.start(InvalidatorConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url(),
@@ -159,20 +180,156 @@ class DeployManifestsTest {
                 "INVALIDATOR_HTTP_PORT", "0",
                 "INVALIDATOR_STATE_DIR", Files.createTempDirectory("manifest-test").toString())));
              CatalogApp catalog = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
-                     "PORT", "0", "JDBC_URL", Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:manifest-" + UUID.randomUUID()),
+                     "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0",
+                     "CATALOG_AUTH_API_KEYS", ApiKeys.mint("manifest-test", Scopes.WRITE).entry(),
+                     "JDBC_URL", Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:manifest-" + UUID.randomUUID()),
                      "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url())))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> invalidator.state() == KafkaStreams.State.RUNNING);
-            Map<String, Integer> ports = Map.of("invalidator", invalidator.httpPort(), "catalog", catalog.port());
-            for (var entry : probes.entrySet()) {
-                for (String path : entry.getValue()) {
-                    String url = "http://127.0.0.1:" + ports.get(entry.getKey()) + path;
-                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                            http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                                    HttpResponse.BodyHandlers.discarding()).statusCode())
-                            .as("GET %s (%s)", url, entry.getKey()).isEqualTo(200));
+            Map<String, Integer> managementPorts = Map.of("invalidator", invalidator.httpPort(), "catalog", catalog.managementPort());
+            for (Probe probe : probes) {
+                String url = "http://127.0.0.1:" + managementPorts.get(probe.service()) + probe.path();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                        http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .as("GET %s (%s)", url, probe.service()).isEqualTo(200));
+            }
+        }
+    }
+
+    @Test
+    void everyCredentialComesFromASecretAndNoneIsInTheRepository() {
+        for (JsonNode configMap : kinds("ConfigMap")) {
+            assertThat(fieldNames(configMap.path("data"))).as("credentials in ConfigMap %s", name(configMap))
+                    .noneMatch(v -> CREDENTIAL.matcher(v).matches());
+        }
+        assertThat(kinds("Secret")).as("Secrets with values in deploy/k8s (create them from your secret store)")
+                .allMatch(secret -> secret.path("data").isEmpty() && secret.path("stringData").isEmpty());
+        for (JsonNode deployment : kinds("Deployment")) {
+            for (JsonNode container : deployment.at("/spec/template/spec/containers")) {
+                for (JsonNode env : container.path("env")) {
+                    if (CREDENTIAL.matcher(env.path("name").asText()).matches()) {
+                        assertThat(env.has("value")).as("%s of %s as a literal", env.path("name").asText(), name(deployment)).isFalse();
+                        assertThat(env.at("/valueFrom/secretKeyRef/name").asText())
+                                .as("%s of %s from a Secret", env.path("name").asText(), name(deployment)).isNotBlank();
+                    }
                 }
             }
         }
+        // The services that have credentials get them: the catalog its database password and its API keys.
+        JsonNode catalog = named("Deployment", "cachesync-catalog").at("/spec/template/spec");
+        assertThat(catalog.at("/containers/0/env").findValuesAsText("name")).contains("JDBC_PASSWORD");
+        String keysFile = named("ConfigMap", "cachesync-catalog").at("/data/CATALOG_AUTH_API_KEYS_FILE").asText();
+        assertThat(volumeAt(catalog, keysFile).at("/secret/secretName").asText()).as("volume holding %s", keysFile).isNotBlank();
+        assertThat(named("Deployment", "cachesync-invalidator").at("/spec/template/spec/containers/0/env")
+                .findValuesAsText("name")).contains("REDIS_PASSWORD");
+    }
+
+    @Test
+    void containersRunAsNonRootOnAReadOnlyRootFilesystemWithEmptyDirsWhereTheyWrite() {
+        for (JsonNode deployment : kinds("Deployment")) {
+            JsonNode pod = deployment.at("/spec/template/spec");
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as("runAsNonRoot of %s", name(deployment)).isTrue();
+            assertThat(pod.at("/securityContext/runAsUser").asInt()).as("runAsUser of %s", name(deployment)).isPositive();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as("service account token in %s", name(deployment)).isFalse();
+            for (JsonNode container : pod.path("containers")) {
+                JsonNode security = container.path("securityContext");
+                assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as("read-only root of %s", name(deployment)).isTrue();
+                assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as("privilege escalation in %s", name(deployment)).isFalse();
+                assertThat(security.at("/capabilities/drop").toString()).as("capabilities of %s", name(deployment)).contains("\"ALL\"");
+                assertThat(volumeAt(pod, "/tmp").has("emptyDir")).as("/tmp of %s", name(deployment)).isTrue();
+            }
+        }
+        String stateDir = named("ConfigMap", "cachesync-invalidator").at("/data/INVALIDATOR_STATE_DIR").asText();
+        assertThat(volumeAt(named("Deployment", "cachesync-invalidator").at("/spec/template/spec"), stateDir).has("emptyDir"))
+                .as("the invalidator's state dir %s", stateDir).isTrue();
+    }
+
+    @Test
+    void networkPoliciesAdmitOnlyTheCallersOfEachPort() {
+        List<JsonNode> policies = kinds("NetworkPolicy");
+        for (JsonNode deployment : kinds("Deployment")) {
+            JsonNode labels = deployment.at("/spec/template/metadata/labels");
+            List<JsonNode> selecting = policies.stream().filter(p -> selects(p.at("/spec/podSelector"), labels)).toList();
+            assertThat(selecting).as("NetworkPolicies selecting %s", name(deployment)).hasSize(1);
+            JsonNode policy = selecting.get(0);
+            assertThat(policy.at("/spec/policyTypes").toString()).contains("\"Ingress\"");
+            for (JsonNode rule : policy.at("/spec/ingress")) {
+                assertThat(rule.path("from").isEmpty()).as("a rule of %s open to everyone", name(policy)).isFalse();
+                assertThat(rule.path("ports").isEmpty()).as("a rule of %s open on every port", name(policy)).isFalse();
+                for (JsonNode port : rule.path("ports")) {
+                    for (JsonNode from : rule.path("from")) {
+                        if (port.path("port").asText().equals("management")) {
+                            assertThat(from.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText())
+                                    .as("who reaches the management port of %s", name(deployment)).isEqualTo(MONITORING_NAMESPACE);
+                        } else {
+                            assertThat(from.at("/podSelector/matchLabels").toString())
+                                    .as("who reaches port %s of %s", port.path("port").asText(), name(deployment))
+                                    .isEqualTo("{\"cachesync.dev/catalog-client\":\"true\"}");
+                        }
+                    }
+                }
+            }
+        }
+        JsonNode redis = named("NetworkPolicy", "cachesync-redis");
+        assertThat(redis.at("/spec/ingress")).hasSize(1);
+        JsonNode redisClients = redis.at("/spec/ingress/0/from/0/podSelector");
+        assertThat(redis.at("/spec/ingress/0/from")).hasSize(1);
+        assertThat(redisClients.path("matchLabels")).hasSize(1);
+        assertThat(selects(redisClients, named("Deployment", "cachesync-invalidator").at("/spec/template/metadata/labels")))
+                .as("the invalidator reaches Redis").isTrue();
+        assertThat(selects(redisClients, named("Deployment", "cachesync-catalog").at("/spec/template/metadata/labels")))
+                .as("the catalog reaches Redis").isFalse();
+    }
+
+    @Test
+    void theComposeFileWritesNoCredentialAndLocksTheServicesDown() throws IOException {
+        JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
+        for (JsonNode service : compose.path("services")) {
+            service.path("environment").fields().forEachRemaining(env -> {
+                if (CREDENTIAL.matcher(env.getKey()).matches()) {
+                    assertThat(env.getValue().asText()).as("compose %s", env.getKey()).matches("\\$\\{[A-Z_]+:\\?[^}]*}");
+                }
+            });
+        }
+        for (String name : List.of("invalidator", "catalog")) {
+            JsonNode service = compose.at("/services/" + name);
+            assertThat(service.path("read_only").asBoolean()).as("read_only of %s", name).isTrue();
+            assertThat(service.path("user").asText()).as("user of %s", name).isNotBlank().isNotEqualTo("0").isNotEqualTo("root");
+            assertThat(service.path("cap_drop").toString()).as("cap_drop of %s", name).contains("\"ALL\"");
+            assertThat(service.path("tmpfs").toString()).as("tmpfs of %s", name).contains("/tmp");
+        }
+        assertThat(compose.at("/services/catalog/environment/CATALOG_AUTH_API_KEYS").isMissingNode()).isFalse();
+        String managementPort = compose.at("/services/catalog/environment/CATALOG_MANAGEMENT_PORT").asText();
+        assertThat(compose.at("/services/catalog/ports").toString()).contains("\"127.0.0.1:" + managementPort + ":" + managementPort + "\"");
+    }
+
+    private static boolean selects(JsonNode selector, JsonNode labels) {
+        var matches = new boolean[] {true};
+        selector.path("matchLabels").fields().forEachRemaining(l -> matches[0] &= l.getValue().asText().equals(labels.path(l.getKey()).asText()));
+        return matches[0];
+    }
+
+    /** The volume mounted at {@code path} in the pod's first container. */
+    private static JsonNode volumeAt(JsonNode pod, String path) {
+        for (JsonNode mount : pod.at("/containers/0/volumeMounts")) {
+            if (path.equals(mount.path("mountPath").asText()) || path.startsWith(mount.path("mountPath").asText() + "/")) {
+                for (JsonNode volume : pod.path("volumes")) {
+                    if (volume.path("name").asText().equals(mount.path("name").asText())) {
+                        return volume;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("nothing is mounted at " + path);
+    }
+
+    private static String portName(JsonNode container, int port) {
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("containerPort").asInt() == port) {
+                return p.path("name").asText();
+            }
+        }
+        throw new AssertionError("no container port " + port);
     }
 
     private static List<JsonNode> kinds(String kind) {
