@@ -44,13 +44,13 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
     };
 
     public static AuthSettings fromEnv(Map<String, String> env) {
-        Reads reads = switch (value(env, "CATALOG_AUTH_READS", "public").toLowerCase()) {
+        Reads reads = switch (value(env, "CATALOG_AUTH_READS").toLowerCase()) {
             case "public" -> Reads.PUBLIC;
             case "authenticated" -> Reads.AUTHENTICATED;
             default -> throw new IllegalArgumentException("CATALOG_AUTH_READS must be public or authenticated, was '"
-                    + value(env, "CATALOG_AUTH_READS", "") + "'");
+                    + value(env, "CATALOG_AUTH_READS") + "'");
         };
-        String disabledValue = value(env, "CATALOG_AUTH_DISABLED", "false").toLowerCase();
+        String disabledValue = value(env, "CATALOG_AUTH_DISABLED").toLowerCase();
         if (!disabledValue.matches("true|false")) {
             throw new IllegalArgumentException("CATALOG_AUTH_DISABLED must be true or false, was '" + disabledValue + "'");
         }
@@ -72,10 +72,10 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
     }
 
     private static Jwt jwt(Map<String, String> env) {
-        String jwksUrl = value(env, "CATALOG_AUTH_JWKS_URL", "");
-        String publicKey = value(env, "CATALOG_AUTH_JWT_PUBLIC_KEY", "");
-        String issuer = value(env, "CATALOG_AUTH_JWT_ISSUER", "");
-        String audience = value(env, "CATALOG_AUTH_JWT_AUDIENCE", "");
+        String jwksUrl = value(env, "CATALOG_AUTH_JWKS_URL");
+        String publicKey = value(env, "CATALOG_AUTH_JWT_PUBLIC_KEY");
+        String issuer = value(env, "CATALOG_AUTH_JWT_ISSUER");
+        String audience = value(env, "CATALOG_AUTH_JWT_AUDIENCE");
         if (jwksUrl.isEmpty() && publicKey.isEmpty()) {
             if (!issuer.isEmpty() || !audience.isEmpty()) {
                 throw new IllegalArgumentException("CATALOG_AUTH_JWT_ISSUER/AUDIENCE are set but neither "
@@ -99,7 +99,7 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
                 throw new IllegalArgumentException("CATALOG_AUTH_JWKS_URL must be an https (or http) URL, was '" + jwksUrl + "'");
             }
         }
-        String skew = value(env, "CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS", "30");
+        String skew = value(env, "CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS");
         int seconds;
         try {
             seconds = Integer.parseInt(skew);
@@ -122,8 +122,8 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
     }
 
     private static ApiKeys apiKeys(Map<String, String> env) {
-        String inline = value(env, "CATALOG_AUTH_API_KEYS", "");
-        String file = value(env, "CATALOG_AUTH_API_KEYS_FILE", "");
+        String inline = value(env, "CATALOG_AUTH_API_KEYS");
+        String file = value(env, "CATALOG_AUTH_API_KEYS_FILE");
         if (!inline.isEmpty() && !file.isEmpty()) {
             throw new IllegalArgumentException("set CATALOG_AUTH_API_KEYS or CATALOG_AUTH_API_KEYS_FILE, not both");
         }
@@ -140,9 +140,18 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         return null;
     }
 
-    private static String value(Map<String, String> env, String name, String fallback) {
+    /** The variable's value, or its default from {@link #VARIABLES}. */
+    private static String value(Map<String, String> env, String name) {
         String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
+        if (value != null && !value.isBlank()) {
+            return value.trim();
+        }
+        for (String[] v : VARIABLES) {
+            if (v[0].equals(name)) {
+                return v[1];
+            }
+        }
+        throw new IllegalStateException("no default for " + name);
     }
 
     @Override

@@ -228,6 +228,26 @@ class CatalogAuthTest {
         }
     }
 
+    @Test
+    void anUnreachableJwksIs503RetryNot401() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (CatalogApp withoutKeys = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
+                "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "OUTBOX_RELAY_ENABLED", "false", "JDBC_URL", h2Url(),
+                "CATALOG_AUTH_JWKS_URL", "http://127.0.0.1:" + closedPort + "/jwks.json",
+                "CATALOG_AUTH_JWT_ISSUER", TestIssuer.ISSUER,
+                "CATALOG_AUTH_JWT_AUDIENCE", TestIssuer.AUDIENCE)))) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + withoutKeys.port() + "/products/" + newId()))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + issuer.token("alice", Scopes.WRITE))
+                    .PUT(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("authentication_unavailable");
+        }
+    }
+
     private static String h2Url() {
         return "jdbc:h2:mem:auth_" + UUID.randomUUID().toString().replace("-", "")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
