@@ -12,5 +12,6 @@ WORKDIR /app
 COPY --from=build /src/catalog-producer/target/lib/ lib/
 COPY --from=build /src/catalog-producer/target/catalog-producer-*.jar lib/
 USER 10001
-EXPOSE 8081
+# 8081: the API; 9081: health and metrics (CATALOG_MANAGEMENT_PORT), for monitoring only.
+EXPOSE 8081 9081
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "dev.cachesync.catalog.app.CatalogProducerMain"]

@@ -104,7 +104,14 @@ final class JwtVerifier {
         } catch (BadJOSEException | JOSEException e) {
             throw new InvalidToken(e.getMessage());
         }
-        return new Principal("jwt:" + claims.getSubject(), scopes(claims));
+        return new Principal("jwt:" + printable(claims.getSubject()), scopes(claims));
+    }
+
+    /** The subject as it goes into log lines: no line breaks or control characters (log forging), at most 128 chars. */
+    private static String printable(String subject) {
+        String clean = subject.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 128 ? clean.substring(0, 128) + "..." : clean;
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) {
