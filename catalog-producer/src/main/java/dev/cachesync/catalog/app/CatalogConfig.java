@@ -75,7 +75,7 @@ public record CatalogConfig(
                 r.string("EVENT_SOURCE"),
                 Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)),
                 managementPort(r),
-                AuthSettings.fromEnv(env));
+                AuthSettings.from(r::raw));
     }
 
     private static int managementPort(Reader r) {

@@ -5,7 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * How the catalog API authenticates, from environment variables. There is no silent default: a service
@@ -43,19 +43,23 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
             {"CATALOG_AUTH_DISABLED", "false", "true turns authentication off: local use only"},
     };
 
-    public static AuthSettings fromEnv(Map<String, String> env) {
-        Reads reads = switch (value(env, "CATALOG_AUTH_READS").toLowerCase()) {
+    /**
+     * Reads the settings; {@code variables} gives each variable's value with its default from {@link #VARIABLES}
+     * applied ({@code CatalogConfig.fromEnv} passes its reader, which knows these defaults).
+     */
+    public static AuthSettings from(UnaryOperator<String> variables) {
+        Reads reads = switch (variables.apply("CATALOG_AUTH_READS").toLowerCase()) {
             case "public" -> Reads.PUBLIC;
             case "authenticated" -> Reads.AUTHENTICATED;
             default -> throw new IllegalArgumentException("CATALOG_AUTH_READS must be public or authenticated, was '"
-                    + value(env, "CATALOG_AUTH_READS") + "'");
+                    + variables.apply("CATALOG_AUTH_READS") + "'");
         };
-        String disabledValue = value(env, "CATALOG_AUTH_DISABLED").toLowerCase();
+        String disabledValue = variables.apply("CATALOG_AUTH_DISABLED").toLowerCase();
         if (!disabledValue.matches("true|false")) {
             throw new IllegalArgumentException("CATALOG_AUTH_DISABLED must be true or false, was '" + disabledValue + "'");
         }
-        Jwt jwt = jwt(env);
-        ApiKeys keys = apiKeys(env);
+        Jwt jwt = jwt(variables);
+        ApiKeys keys = apiKeys(variables);
         if (disabledValue.equals("true")) {
             if (jwt != null || keys != null || reads == Reads.AUTHENTICATED) {
                 throw new IllegalArgumentException("CATALOG_AUTH_DISABLED=true contradicts the other CATALOG_AUTH_ settings; "
@@ -71,11 +75,11 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         return new AuthSettings(reads, jwt, keys, false);
     }
 
-    private static Jwt jwt(Map<String, String> env) {
-        String jwksUrl = value(env, "CATALOG_AUTH_JWKS_URL");
-        String publicKey = value(env, "CATALOG_AUTH_JWT_PUBLIC_KEY");
-        String issuer = value(env, "CATALOG_AUTH_JWT_ISSUER");
-        String audience = value(env, "CATALOG_AUTH_JWT_AUDIENCE");
+    private static Jwt jwt(UnaryOperator<String> variables) {
+        String jwksUrl = variables.apply("CATALOG_AUTH_JWKS_URL");
+        String publicKey = variables.apply("CATALOG_AUTH_JWT_PUBLIC_KEY");
+        String issuer = variables.apply("CATALOG_AUTH_JWT_ISSUER");
+        String audience = variables.apply("CATALOG_AUTH_JWT_AUDIENCE");
         if (jwksUrl.isEmpty() && publicKey.isEmpty()) {
             if (!issuer.isEmpty() || !audience.isEmpty()) {
                 throw new IllegalArgumentException("CATALOG_AUTH_JWT_ISSUER/AUDIENCE are set but neither "
@@ -99,7 +103,7 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
                 throw new IllegalArgumentException("CATALOG_AUTH_JWKS_URL must be an https (or http) URL, was '" + jwksUrl + "'");
             }
         }
-        String skew = value(env, "CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS");
+        String skew = variables.apply("CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS");
         int seconds;
         try {
             seconds = Integer.parseInt(skew);
@@ -121,9 +125,9 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         return jwt;
     }
 
-    private static ApiKeys apiKeys(Map<String, String> env) {
-        String inline = value(env, "CATALOG_AUTH_API_KEYS");
-        String file = value(env, "CATALOG_AUTH_API_KEYS_FILE");
+    private static ApiKeys apiKeys(UnaryOperator<String> variables) {
+        String inline = variables.apply("CATALOG_AUTH_API_KEYS");
+        String file = variables.apply("CATALOG_AUTH_API_KEYS_FILE");
         if (!inline.isEmpty() && !file.isEmpty()) {
             throw new IllegalArgumentException("set CATALOG_AUTH_API_KEYS or CATALOG_AUTH_API_KEYS_FILE, not both");
         }
@@ -138,20 +142,6 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
             }
         }
         return null;
-    }
-
-    /** The variable's value, or its default from {@link #VARIABLES}. */
-    private static String value(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value != null && !value.isBlank()) {
-            return value.trim();
-        }
-        for (String[] v : VARIABLES) {
-            if (v[0].equals(name)) {
-                return v[1];
-            }
-        }
-        throw new IllegalStateException("no default for " + name);
     }
 
     @Override

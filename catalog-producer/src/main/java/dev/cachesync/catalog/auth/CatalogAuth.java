@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * scope. Every write is logged with its principal and status; a credential is never logged.
  *
  * <pre>{@code
- * CatalogAuth.of(AuthSettings.fromEnv(System.getenv())).addTo(javalin); // before the API's routes answer
+ * CatalogAuth.of(CatalogConfig.fromEnv(System.getenv()).auth()).addTo(javalin); // before the API's routes answer
  * }</pre>
  */
 public final class CatalogAuth {
