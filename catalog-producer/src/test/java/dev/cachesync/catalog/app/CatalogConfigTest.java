@@ -110,6 +110,19 @@ class CatalogConfigTest {
     }
 
     @Test
+    void apiKeysComeFromAFileSuchAsAMountedSecret(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ApiKeys.MintedKey key = ApiKeys.mint("from-file", Scopes.WRITE);
+        java.nio.file.Path file = dir.resolve("keys");
+        java.nio.file.Files.writeString(file, "# mounted from the Secret\n" + key.entry() + "\n");
+        AuthSettings auth = CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_API_KEYS_FILE", file.toString())).auth();
+        assertThat(auth.apiKeys().authenticate(key.key())).map(p -> p.name()).hasValue("api-key:from-file");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_API_KEYS_FILE", dir.resolve("absent").toString())))
+                .hasMessageContaining("CATALOG_AUTH_API_KEYS_FILE");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_API_KEYS_FILE", file.toString(),
+                "CATALOG_AUTH_API_KEYS", KEYS))).hasMessageContaining("not both");
+    }
+
+    @Test
     void theManagementPortDiffersFromTheApiPort() {
         assertThat(CatalogConfig.fromEnv(withAuth(Map.of())).managementPort()).isEqualTo(9081);
         assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("PORT", "9000", "CATALOG_MANAGEMENT_PORT", "9000"))))

@@ -229,6 +229,28 @@ class CatalogAuthTest {
     }
 
     @Test
+    void authenticationOffIsExplicitLoudAndStillLogsWrites() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try (CatalogApp open = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
+                "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "OUTBOX_RELAY_ENABLED", "false", "JDBC_URL", h2Url(),
+                "CATALOG_AUTH_DISABLED", "true")))) {
+            String id = newId();
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + "/products/" + id))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            assertThat(logs.list).anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().contains("AUTHENTICATION IS DISABLED"));
+            assertThat(logs.list).anyMatch(e -> e.getFormattedMessage()
+                    .contains("write PUT /products/" + id + " -> 201 by anonymous (authentication disabled)"));
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    @Test
     void anUnreachableJwksIs503RetryNot401() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
