@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * Settings of the catalog service, from environment variables; every default works against a local stack
- * (devstack or docker-compose: Kafka on 9092, the registry on 8080, embedded H2).
+ * (devstack or docker-compose: Kafka on 9092, the registry on 8080, embedded H2) except authentication, which
+ * has none on purpose ({@link AuthSettings}).
  */
 public record CatalogConfig(
         int port,
