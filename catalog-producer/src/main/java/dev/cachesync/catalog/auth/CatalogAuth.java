@@ -49,9 +49,12 @@ public final class CatalogAuth {
         return settings.disabled();
     }
 
-    /** Checks every request on {@code app} before its handler runs, and logs every write after it answered. */
+    /**
+     * Checks every request that matches a route of {@code app} before its handler runs (a request for no route
+     * gets its 404 or 405 either way), and logs every write after it answered.
+     */
     public void addTo(Javalin app) {
-        app.before(this::authorize);
+        app.beforeMatched(this::authorize);
         app.after(this::logWrite);
     }
 

@@ -95,6 +95,9 @@ class CatalogAuthTest {
             assertThat(send(method, "/products/" + id, null).statusCode()).as(method).isEqualTo(401);
         }
         assertThat(put(id, "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(401);
+        // A request for no route answers as before, authenticated or not.
+        assertThat(send("POST", "/products/" + id, null).statusCode()).isEqualTo(405);
+        assertThat(send("DELETE", "/nowhere", null).statusCode()).isEqualTo(404);
     }
 
     @Test
