@@ -11,7 +11,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs the benchmarks and writes Markdown results (with the machine) to {@code results/}:
- * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|relay|all}.
+ * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|relay|auth|all}.
  */
 public final class RunBenchmarks {
 
@@ -61,6 +61,16 @@ public final class RunBenchmarks {
                     + RelayBenchmark.toMarkdown(new RelayBenchmark().run())
                     + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=relay`\n";
             Files.writeString(results.resolve("relay.md"), md);
+            System.out.println(md);
+        }
+        if (which.equals("auth") || which.equals("all")) {
+            String md = "# What authentication costs a catalog write\n\n" + Machine.describe() + "\n"
+                    + "Sequential PATCHes over HTTP/1.1 keep-alive, each committing a version and its outbox row (H2, relay "
+                    + "off), " + AuthOverheadBenchmark.WARMUP + " warm-up writes per mode, then " + AuthOverheadBenchmark.ROUNDS
+                    + " rounds of " + AuthOverheadBenchmark.PER_ROUND + " writes per mode taking turns.\n\n"
+                    + AuthOverheadBenchmark.toMarkdown(new AuthOverheadBenchmark().run())
+                    + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=auth`\n";
+            Files.writeString(results.resolve("auth-overhead.md"), md);
             System.out.println(md);
         }
         System.exit(0);
