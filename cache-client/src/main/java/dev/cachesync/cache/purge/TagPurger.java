@@ -86,7 +86,7 @@ public final class TagPurger {
         Set<String> targets = new LinkedHashSet<>(start.taggedKeys());
         targets.addAll(explicitKeys);
         // 3 + 4: remove through Redisson (near caches invalidated), then unindex keys that stayed absent.
-        long removed = store.remove(targets, validTags);
+        long removed = store.remove(targets, start.keysByTag());
         purges.increment();
         purgedEntries.increment(removed);
         log.debug("[Cache] PURGE seq={} tags={} keys={} removed={}", start.sequence(), validTags, explicitKeys.size(),
