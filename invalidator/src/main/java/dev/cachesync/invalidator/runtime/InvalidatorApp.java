@@ -12,12 +12,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.ProductEvent;
+import dev.cachesync.invalidator.DecodeRetries;
 import dev.cachesync.invalidator.EventDecoder;
+import dev.cachesync.invalidator.UnappliedInvalidations;
 import dev.cachesync.invalidator.InvalidatorMetrics;
 import dev.cachesync.invalidator.InvalidatorTopology;
 import dev.cachesync.invalidator.apply.BatchApplier;
 import dev.cachesync.invalidator.apply.InvalidationSink;
 import dev.cachesync.invalidator.apply.KafkaAppliedPublisher;
+import dev.cachesync.invalidator.apply.KafkaDeadLetterPublisher;
+import dev.cachesync.invalidator.apply.RetryPolicy;
 import dev.cachesync.invalidator.apply.RedisInvalidationSink;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
@@ -48,38 +52,53 @@ public final class InvalidatorApp implements AutoCloseable {
     private final RedissonClient redisson;
     private final InvalidationSink sink;
     private final KafkaAppliedPublisher publisher;
+    private final KafkaDeadLetterPublisher deadLetters;
     private final PrometheusMeterRegistry meters;
     private final KafkaStreams streams;
     private final HealthServer health;
+    private final UnappliedInvalidations unapplied = UnappliedInvalidations.systemClock();
+    private final ThreadReplacements replacements = new ThreadReplacements();
 
     private InvalidatorApp(InvalidatorConfig config) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
+        metrics.watch(unapplied);
         if (config.createTopics()) {
             createTopics(config);
         }
         // Lazy: the invalidator starts even while Redis is down; purges wait and retry until it answers.
         this.redisson = config.redis().createRedisson();
         this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
-        this.publisher = new KafkaAppliedPublisher(producerConfig(config),
+        this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
-        BatchApplier applier = new BatchApplier(sink, publisher, metrics, Clock.systemUTC(),
-                Duration.ofMillis(50), Duration.ofSeconds(2), running::get);
+        this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
+        BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
+                RetryPolicy.defaults(), running::get);
         var topology = InvalidatorTopology.build(config.batching(),
                 () -> new EventDecoder(
                         AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
                         AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer()),
-                applier::apply, metrics);
+                applier::apply, metrics,
+                new DecodeRetries(config.unknownSchemaWindow(), DecodeRetries.DEFAULT_BACKOFF, running::get, System::nanoTime),
+                unapplied);
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
             if (!running.get()) {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
-            // Uncommitted records are read again by the new thread: nothing is lost.
-            log.error("stream thread failed, replacing it", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            // Uncommitted records are read again by the new thread: nothing is lost. Backing off first keeps a
+            // failure that repeats at once from replacing threads (and rebalancing the group) in a tight loop.
+            Duration delay = replacements.delayFor(System.nanoTime());
+            log.error("stream thread failed, replacing it in {} ms", delay.toMillis(), error);
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return running.get() ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
+                    : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
         streams.start();
@@ -109,11 +128,19 @@ public final class InvalidatorApp implements AutoCloseable {
         return new HealthServer.Status(ok, "streams " + state);
     }
 
+    /**
+     * Ready when Streams runs, Redis answers, and no invalidation has waited longer than
+     * {@link InvalidatorConfig#stuckAfter()} (Redis refusing purges, the registry down, a purge that keeps failing).
+     */
     HealthServer.Status readiness() {
         KafkaStreams.State state = streams.state();
         boolean redisUp = sink.isAvailable();
-        return new HealthServer.Status(state == KafkaStreams.State.RUNNING && redisUp,
-                "streams " + state + ", redis " + (redisUp ? "answering" : "not answering"));
+        Duration oldest = unapplied.oldestAge();
+        boolean stuck = oldest.compareTo(config.stuckAfter()) > 0;
+        return new HealthServer.Status(state == KafkaStreams.State.RUNNING && redisUp && !stuck,
+                "streams " + state + ", redis " + (redisUp ? "answering" : "not answering")
+                        + ", oldest unapplied invalidation " + oldest.toMillis() + " ms old"
+                        + (stuck ? " (stuck: over " + config.stuckAfter().toMillis() + " ms)" : ""));
     }
 
     @Override
@@ -127,6 +154,7 @@ public final class InvalidatorApp implements AutoCloseable {
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         health.close();
         publisher.close();
+        deadLetters.close();
         redisson.shutdown();
         log.info("invalidator stopped");
     }
@@ -148,11 +176,11 @@ public final class InvalidatorApp implements AutoCloseable {
         return props;
     }
 
-    private static Map<String, Object> producerConfig(InvalidatorConfig config) {
+    private static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied");
+                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix);
     }
 
     private static void createTopics(InvalidatorConfig config) {
