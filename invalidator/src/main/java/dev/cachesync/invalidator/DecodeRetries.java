@@ -52,8 +52,9 @@ public final class DecodeRetries {
      * @param retried      told of every failed attempt that will be retried, with its cause
      * @throws EventDecoder.TransientDecodeException when the application stops while the record still fails
      */
-    EventDecoder.Decoded decode(String recordId, Supplier<EventDecoder.Decoded> attempt, LongConsumer waitingSince,
-                                java.util.function.Consumer<EventDecoder.TransientDecodeException> retried) {
+    public EventDecoder.Decoded decode(String recordId, Supplier<EventDecoder.Decoded> attempt,
+                                       LongConsumer waitingSince,
+                                       java.util.function.Consumer<EventDecoder.TransientDecodeException> retried) {
         Duration pause = Duration.ZERO;
         while (true) {
             try {

@@ -59,6 +59,12 @@ public final class InvalidatorMetrics {
                 .register(registry);
     }
 
+    /** A heal of Redis data loss re-applied {@code invalidations} from Kafka. */
+    public void healed(int invalidations) {
+        registry.counter("cachesync.invalidator.heals").increment();
+        registry.counter("cachesync.invalidator.healed.invalidations").increment(invalidations);
+    }
+
     /** A purge attempt that failed, by class (transient or deterministic). */
     public void retry(dev.cachesync.invalidator.apply.PurgeFailures.Kind kind) {
         Counter.builder("cachesync.invalidator.purge.retries").description("purge attempts that failed, by class")

@@ -110,4 +110,20 @@ public final class TagPurger {
         }
         return purge(List.of(), keys);
     }
+
+    /**
+     * For a purger fed from a log (the invalidator): records that the purges of {@code source} (an input
+     * partition) up to {@code offset} are applied, unless Redis holds less than {@code expectedAtLeast}, i.e.
+     * lost acknowledged purges (restored from an older snapshot, failed over to a lagging replica). Returns what
+     * Redis held before (-1 when nothing); below {@code expectedAtLeast} means nothing was written and the caller
+     * must re-apply from there.
+     */
+    public long recordApplied(String source, long offset, long expectedAtLeast) {
+        return store.recordApplied(source, offset, expectedAtLeast);
+    }
+
+    /** The applied offsets Redis holds, by source. */
+    public java.util.Map<String, Long> appliedOffsets() {
+        return store.appliedOffsets();
+    }
 }

@@ -394,6 +394,26 @@ public final class CacheStore {
         return new PurgeStart(Long.parseLong(sequence), keysByTag);
     }
 
+    /**
+     * See {@link RedisScripts#RECORD_APPLIED}: raises the applied offset of {@code source} to {@code offset} unless
+     * Redis holds less than {@code expectedAtLeast} (data lost); returns what it held before (-1 when nothing).
+     */
+    public long recordApplied(String source, long offset, long expectedAtLeast) {
+        Object previous = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.RECORD_APPLIED,
+                RScript.ReturnType.LONG, List.of(layout.appliedOffsets()), source, Long.toString(offset),
+                Long.toString(expectedAtLeast)), "record applied offset");
+        return ((Number) previous).longValue();
+    }
+
+    /** The applied offsets recorded, by source. */
+    public Map<String, Long> appliedOffsets() {
+        Map<String, String> raw = await(client.<String, String>getMap(layout.appliedOffsets(), StringCodec.INSTANCE)
+                .readAllMapAsync(), "read applied offsets");
+        Map<String, Long> offsets = new java.util.HashMap<>();
+        raw.forEach((source, offset) -> offsets.put(source, Long.parseLong(offset)));
+        return offsets;
+    }
+
     private static List<List<String>> chunks(Collection<String> values, int size) {
         return chunks(values, size, false);
     }

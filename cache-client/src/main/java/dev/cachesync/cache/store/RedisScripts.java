@@ -129,6 +129,22 @@ final class RedisScripts {
             """;
 
     /**
+     * Records, after a purge was acknowledged, the highest input offset it covered, unless Redis lost data: when
+     * the recorded offset is below what this writer knows was recorded before (ARGV[3]), Redis was restored from
+     * an older snapshot or failed over to a replica that missed writes, and the purges in between may be gone.
+     * Then nothing is written and the caller re-applies them first. Written after the purge's own calls, so any
+     * snapshot or replica that holds the offset holds the purge (Redis persists and replicates a prefix of its
+     * writes). KEYS[1] applied offsets; ARGV[1] field, ARGV[2] offset, ARGV[3] offset expected at least (-1: none).
+     * Returns the offset recorded before (-1 when none).
+     */
+    static final String RECORD_APPLIED = """
+            local current = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '-1')
+            if current < tonumber(ARGV[3]) then return current end
+            if tonumber(ARGV[2]) > current then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) end
+            return current
+            """;
+
+    /**
      * One bounded step of fence pruning: HSCAN from ARGV[1] (cursor) with COUNT ARGV[3], delete the fences
      * whose value is below Redis TIME (µs, the clock of the sequence) minus ARGV[2] (the horizon in µs), and
      * raise the floor field ARGV[4] to the highest value deleted, in the same atomic step, so every fill or

@@ -43,9 +43,17 @@ public final class BatchApplier {
     private final Clock clock;
     private final RetryPolicy retry;
     private final BooleanSupplier running;
+    private final AppliedLedger ledger;
 
     public BatchApplier(InvalidationSink sink, AppliedPublisher publisher, DeadLetterPublisher deadLetters,
                         InvalidatorMetrics metrics, Clock clock, RetryPolicy retry, BooleanSupplier running) {
+        this(sink, publisher, deadLetters, metrics, clock, retry, running, AppliedLedger.NONE);
+    }
+
+    /** @param ledger told of each batch once applied, before its offsets can be committed */
+    public BatchApplier(InvalidationSink sink, AppliedPublisher publisher, DeadLetterPublisher deadLetters,
+                        InvalidatorMetrics metrics, Clock clock, RetryPolicy retry, BooleanSupplier running,
+                        AppliedLedger ledger) {
         this.sink = sink;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -53,6 +61,7 @@ public final class BatchApplier {
         this.clock = clock;
         this.retry = retry;
         this.running = running;
+        this.ledger = ledger;
     }
 
     /** Thrown when the application stops while a purge still fails; the batch's offsets stay uncommitted. */
@@ -67,7 +76,9 @@ public final class BatchApplier {
             return;
         }
         Set<String> deadLettered = new HashSet<>();
-        applyPart(batch.members(), deadLettered);
+        List<InvalidationBatch.Member> members = batch.members();
+        applyPart(members, deadLettered);
+        ledger.applied(members);
         batch.markApplied(deadLettered);
     }
 

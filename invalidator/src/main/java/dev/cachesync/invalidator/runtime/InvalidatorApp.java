@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.cachesync.events.InvalidationApplied;
@@ -22,6 +25,8 @@ import dev.cachesync.invalidator.apply.InvalidationSink;
 import dev.cachesync.invalidator.apply.KafkaAppliedPublisher;
 import dev.cachesync.invalidator.apply.KafkaDeadLetterPublisher;
 import dev.cachesync.invalidator.apply.RetryPolicy;
+import dev.cachesync.invalidator.heal.Reapplier;
+import dev.cachesync.invalidator.heal.RedisHealer;
 import dev.cachesync.invalidator.apply.RedisInvalidationSink;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
@@ -31,6 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -58,6 +64,13 @@ public final class InvalidatorApp implements AutoCloseable {
     private final HealthServer health;
     private final UnappliedInvalidations unapplied = UnappliedInvalidations.systemClock();
     private final ThreadReplacements replacements = new ThreadReplacements();
+    private final Admin admin;
+    private final RedisHealer healer;
+    private final ScheduledExecutorService healChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "invalidator-heal-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private InvalidatorApp(InvalidatorConfig config) {
         this.config = config;
@@ -74,14 +87,20 @@ public final class InvalidatorApp implements AutoCloseable {
         this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
         this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
-        BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
+        Supplier<EventDecoder> decoders = () -> new EventDecoder(
+                AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
+                AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer());
+        DecodeRetries decodeRetries = new DecodeRetries(config.unknownSchemaWindow(), DecodeRetries.DEFAULT_BACKOFF,
+                running::get, System::nanoTime);
+        // Re-applying after a Redis data loss goes through an applier that records no offsets: the healer does.
+        BatchApplier reapplier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
                 RetryPolicy.defaults(), running::get);
-        var topology = InvalidatorTopology.build(config.batching(),
-                () -> new EventDecoder(
-                        AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
-                        AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer()),
-                applier::apply, metrics,
-                new DecodeRetries(config.unknownSchemaWindow(), DecodeRetries.DEFAULT_BACKOFF, running::get, System::nanoTime),
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
+        this.healer = new RedisHealer(sink, new Reapplier(consumerConfig(config), decoders, decodeRetries, reapplier,
+                config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics);
+        BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
+                RetryPolicy.defaults(), running::get, healer);
+        var topology = InvalidatorTopology.build(config.batching(), decoders, applier::apply, metrics, decodeRetries,
                 unapplied);
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
@@ -102,6 +121,9 @@ public final class InvalidatorApp implements AutoCloseable {
         });
         this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
         streams.start();
+        // On start and then periodically: did Redis lose acknowledged purges (older snapshot, failover)?
+        healChecks.scheduleWithFixedDelay(this::checkForRedisDataLoss, 0, config.healCheckInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
                 config.redis().uri(), config.redis().keyPrefix(), health.port());
     }
@@ -143,6 +165,35 @@ public final class InvalidatorApp implements AutoCloseable {
                         + (stuck ? " (stuck: over " + config.stuckAfter().toMillis() + " ms)" : ""));
     }
 
+    private void checkForRedisDataLoss() {
+        try {
+            healer.healIfBehind();
+        } catch (RuntimeException e) {
+            // Redis or Kafka not answering: the purges wait for them anyway; the next check tries again.
+            log.debug("heal check skipped: {}", e.toString());
+        }
+    }
+
+    /** The group's committed offsets of the input topics, by "topic-partition". */
+    private Map<String, Long> committedOffsets() {
+        try {
+            Map<String, Long> offsets = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).forEach((tp, offset) -> {
+                        if (offset != null && (tp.topic().equals(Topics.PRODUCT_EVENTS)
+                                || tp.topic().equals(Topics.INVALIDATION_COMMANDS))) {
+                            offsets.put(RedisHealer.source(tp.topic(), tp.partition()), offset.offset());
+                        }
+                    });
+            return offsets;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading committed offsets", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read committed offsets: " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         if (!running.compareAndSet(true, false)) {
@@ -152,7 +203,9 @@ public final class InvalidatorApp implements AutoCloseable {
         // Leave the group so that the partitions move to the other instances at once, not after the session timeout.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        healChecks.shutdownNow();
         health.close();
+        admin.close();
         publisher.close();
         deadLetters.close();
         redisson.shutdown();
@@ -174,6 +227,13 @@ public final class InvalidatorApp implements AutoCloseable {
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.batching().linger().toMillis()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         return props;
+    }
+
+    /** For re-reading input ranges: no group, nothing committed. */
+    private static Map<String, Object> consumerConfig(InvalidatorConfig config) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-heal");
     }
 
     private static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {

@@ -26,7 +26,9 @@ public record InvalidatorConfig(
         InvalidatorTopology.Settings batching,
         Duration commitInterval,
         Duration stuckAfter,
-        Duration unknownSchemaWindow) {
+        Duration unknownSchemaWindow,
+        Duration healCheckInterval,
+        int healMaxRecords) {
 
     /** Every variable the invalidator reads; the deploy manifests are checked against this list. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -35,7 +37,8 @@ public record InvalidatorConfig(
             "INVALIDATOR_STATE_DIR", "INVALIDATOR_HTTP_PORT", "INVALIDATOR_TOPIC_PARTITIONS",
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
-            "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS");
+            "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
+            "INVALIDATOR_HEAL_MAX_RECORDS");
 
     public static InvalidatorConfig fromEnv(Map<String, String> env) {
         Env e = new Env(env);
@@ -58,7 +61,9 @@ public record InvalidatorConfig(
                 Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)),
                 Duration.ofMillis(e.integer("INVALIDATOR_STUCK_AFTER_MS", 30_000)),
                 Duration.ofMillis(e.integer("INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS",
-                        (int) DecodeRetries.DEFAULT_UNKNOWN_SCHEMA_WINDOW.toMillis())));
+                        (int) DecodeRetries.DEFAULT_UNKNOWN_SCHEMA_WINDOW.toMillis())),
+                Duration.ofMillis(e.integer("INVALIDATOR_HEAL_CHECK_MS", 2000)),
+                e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000));
     }
 
     /** Reads typed values; a malformed one fails start-up naming the variable. */
