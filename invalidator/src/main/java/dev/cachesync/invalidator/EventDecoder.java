@@ -8,14 +8,19 @@ import dev.cachesync.cache.tags.CacheTag;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
-import dev.cachesync.schemas.registry.RegistryHttpException;
-import dev.cachesync.schemas.registry.RegistryUnreachableException;
+import dev.cachesync.schemas.registry.SchemaRegistryException;
+import dev.cachesync.schemas.registry.UnknownSchemaException;
+import dev.cachesync.schemas.serde.WireFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns the raw bytes of an input record into an {@link Invalidation}, or a rejection with the reason that sends
- * the record to the dead-letter topic. A registry that cannot be reached is not the record's fault: that
- * raises {@link TransientDecodeException} so the record is retried, never dead-lettered.
+ * the record to the dead-letter topic. Only a record that can never decode is rejected at once (not in the wire
+ * format, a corrupt Avro body, a schema this code cannot read). A registry failure is not the record's fault:
+ * unreachable, timeouts, any HTTP error (5xx, 408, 429, 401, 403, ...), an answer that is not JSON raise
+ * {@link TransientDecodeException} so the record is retried, never dead-lettered; an unknown schema id raises it
+ * with {@link TransientDecodeException#unknownSchema()} set (the id may come back, e.g. after an in-memory
+ * registry restarted and the producers registered again), retried for a bounded window by {@link DecodeRetries}.
  */
 public final class EventDecoder {
     /** The record's verdict: exactly one of invalidation and reason is set. */
@@ -35,10 +40,21 @@ public final class EventDecoder {
 
     /** Decoding failed for a reason outside the record (registry down): retry, do not dead-letter. */
     public static final class TransientDecodeException extends RuntimeException {
-        TransientDecodeException(String message, Throwable cause) {
+        private final boolean unknownSchema;
+
+        TransientDecodeException(String message, Throwable cause, boolean unknownSchema) {
             super(message, cause);
+            this.unknownSchema = unknownSchema;
+        }
+
+        /** The registry said it does not know the record's schema id. */
+        public boolean unknownSchema() {
+            return unknownSchema;
         }
     }
+
+    /** Dead-letter reason of a record whose schema id stayed unknown for the whole retry window. */
+    public static final String UNKNOWN_SCHEMA = "unknown-schema";
 
     private final Deserializer<ProductEvent> events;
     private final Deserializer<InvalidationCommand> commands;
@@ -116,9 +132,14 @@ public final class EventDecoder {
 
     private static Decoded undecodable(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RegistryUnreachableException
-                    || (cause instanceof RegistryHttpException http && http.status() >= 500)) {
-                throw new TransientDecodeException("schema registry unavailable: " + cause.getMessage(), e);
+            if (cause instanceof WireFormatException) {
+                break; // the frame itself is broken: no registry answer can fix it
+            }
+            if (cause instanceof UnknownSchemaException) {
+                throw new TransientDecodeException("schema id unknown to the registry: " + cause.getMessage(), e, true);
+            }
+            if (cause instanceof SchemaRegistryException) {
+                throw new TransientDecodeException("schema registry failed: " + cause.getMessage(), e, false);
             }
         }
         return Decoded.rejected("undecodable", e.getClass().getSimpleName() + ": " + e.getMessage());

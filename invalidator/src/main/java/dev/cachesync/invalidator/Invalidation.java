@@ -20,6 +20,11 @@ public record Invalidation(String sourceId, Set<String> tags, Set<String> keys, 
         keys = Set.copyOf(keys);
     }
 
+    /** How many tags and keys it names: what its purge costs, and what the tag limits count. */
+    public int targets() {
+        return tags.size() + keys.size();
+    }
+
     boolean isProductChange() {
         return productId != null;
     }

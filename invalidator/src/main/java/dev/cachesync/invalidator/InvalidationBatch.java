@@ -18,10 +18,14 @@ public final class InvalidationBatch {
     /** Why {@link #add} did not take an invalidation. */
     public enum Outcome { ADDED, DUPLICATE, OUT_OF_ORDER }
 
+    /** An invalidation taken into the batch, with the record it came from (null in tests without one). */
+    public record Member(Invalidation invalidation, SourceRecord source) {
+    }
+
     private final AppliedVersions applied;
     private final Set<String> tags = new LinkedHashSet<>();
     private final Set<String> keys = new LinkedHashSet<>();
-    private final List<String> sourceIds = new ArrayList<>();
+    private final List<Member> members = new ArrayList<>();
     private final Set<String> sourceIdSet = new java.util.HashSet<>();
     private final Map<String, Long> versions = new HashMap<>();
     private Instant oldestOccurredAt;
@@ -32,6 +36,10 @@ public final class InvalidationBatch {
     }
 
     public Outcome add(Invalidation invalidation, long nowNanos) {
+        return add(invalidation, null, nowNanos);
+    }
+
+    public Outcome add(Invalidation invalidation, SourceRecord source, long nowNanos) {
         if (sourceIdSet.contains(invalidation.sourceId())) {
             return Outcome.DUPLICATE;
         }
@@ -52,7 +60,7 @@ public final class InvalidationBatch {
             openedAtNanos = nowNanos;
         }
         sourceIdSet.add(invalidation.sourceId());
-        sourceIds.add(invalidation.sourceId());
+        members.add(new Member(invalidation, source));
         tags.addAll(invalidation.tags());
         keys.addAll(invalidation.keys());
         if (oldestOccurredAt == null || invalidation.occurredAt().isBefore(oldestOccurredAt)) {
@@ -62,12 +70,35 @@ public final class InvalidationBatch {
     }
 
     public boolean isEmpty() {
-        return sourceIds.isEmpty();
+        return members.isEmpty();
     }
 
     /** How many invalidations the batch holds. */
     public int size() {
-        return sourceIds.size();
+        return members.size();
+    }
+
+    /** How many distinct tags and keys the batch would purge: what bounds a batch besides its size. */
+    public int targets() {
+        return tags.size() + keys.size();
+    }
+
+    /**
+     * True when taking {@code invalidation} would make a non-empty batch name more than {@code maxTargets} tags
+     * and keys: the batch should be purged first.
+     */
+    public boolean wouldExceed(Invalidation invalidation, int maxTargets) {
+        if (isEmpty()) {
+            return false;
+        }
+        long added = invalidation.tags().stream().filter(t -> !tags.contains(t)).count()
+                + invalidation.keys().stream().filter(k -> !keys.contains(k)).count();
+        return targets() + added > maxTargets;
+    }
+
+    /** The invalidations in the order they were taken. */
+    public List<Member> members() {
+        return List.copyOf(members);
     }
 
     public long ageNanos(long nowNanos) {
@@ -83,7 +114,7 @@ public final class InvalidationBatch {
     }
 
     public List<String> sourceIds() {
-        return List.copyOf(sourceIds);
+        return members.stream().map(m -> m.invalidation().sourceId()).toList();
     }
 
     public Instant oldestOccurredAt() {
@@ -92,14 +123,27 @@ public final class InvalidationBatch {
 
     /** Called once the purge is acknowledged: remembers the versions applied and empties the batch. */
     public void markApplied() {
-        versions.forEach(applied::put);
+        markApplied(Set.of());
+    }
+
+    /**
+     * Called once every member was purged or dead-lettered: remembers the versions of those purged (a
+     * dead-lettered version must not make a redelivery of it look like a duplicate) and empties the batch.
+     */
+    public void markApplied(Set<String> deadLetteredSourceIds) {
+        for (Member member : members) {
+            Invalidation invalidation = member.invalidation();
+            if (invalidation.isProductChange() && !deadLetteredSourceIds.contains(invalidation.sourceId())) {
+                applied.put(invalidation.productId(), invalidation.version());
+            }
+        }
         clear();
     }
 
     void clear() {
         tags.clear();
         keys.clear();
-        sourceIds.clear();
+        members.clear();
         sourceIdSet.clear();
         versions.clear();
         oldestOccurredAt = null;

@@ -1,6 +1,5 @@
 package dev.cachesync.invalidator;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import org.apache.kafka.common.header.Headers;
@@ -32,12 +31,16 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
     private final InvalidatorMetrics metrics;
     private final InvalidatorTopology.Settings settings;
     private final InvalidationBatch batch;
+    private final DecodeRetries decodeRetries;
+    private final UnappliedInvalidations unapplied;
+    private String task;
     private ProcessorContext<byte[], byte[]> context;
     private PendingInvalidations pending;
 
     InvalidationProcessor(String input, String storeName, String deadLetterSink, EventDecoder decoder, Decode decode,
                           Consumer<InvalidationBatch> applier, InvalidatorMetrics metrics,
-                          InvalidatorTopology.Settings settings) {
+                          InvalidatorTopology.Settings settings, DecodeRetries decodeRetries,
+                          UnappliedInvalidations unapplied) {
         this.input = input;
         this.storeName = storeName;
         this.deadLetterSink = deadLetterSink;
@@ -47,13 +50,19 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         this.metrics = metrics;
         this.settings = settings;
         this.batch = new InvalidationBatch(new AppliedVersions(settings.rememberedProducts()));
+        this.decodeRetries = decodeRetries;
+        this.unapplied = unapplied;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.pending = context.getStateStore(storeName);
-        pending.bind(batch, applier);
+        this.task = context.taskId().toString();
+        pending.bind(batch, applying -> {
+            applier.accept(applying);
+            unapplied.caughtUp(task);
+        });
         if (!settings.linger().isZero()) {
             context.schedule(settings.linger(), PunctuationType.WALL_CLOCK_TIME, now -> {
                 if (batch.ageNanos(System.nanoTime()) >= settings.linger().toNanos()) {
@@ -66,34 +75,67 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
     @Override
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse(input);
-        EventDecoder.Decoded decoded = decode.apply(decoder, topic, record.value());
+        String recordId = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse(topic);
+        EventDecoder.Decoded decoded = tooManyTags(decodeRetries.decode(recordId,
+                () -> decode.apply(decoder, topic, record.value()),
+                since -> unapplied.waitingSince(task, since),
+                failure -> metrics.decodeRetry(failure.unknownSchema() ? EventDecoder.UNKNOWN_SCHEMA : "registry")));
         if (!decoded.isValid()) {
             deadLetter(record, topic, decoded);
+            if (batch.isEmpty()) {
+                unapplied.caughtUp(task);
+            }
             return;
         }
-        InvalidationBatch.Outcome outcome = batch.add(decoded.invalidation(), System.nanoTime());
-        metrics.event(input, outcome.name().toLowerCase());
-        if (batch.size() >= settings.maxBatch() || settings.linger().isZero()) {
+        Invalidation invalidation = decoded.invalidation();
+        // Bounded by tags as well as by events: one purge never grows past maxBatchTags because of coalescing.
+        if (batch.wouldExceed(invalidation, settings.maxBatchTags())) {
             pending.flush();
         }
+        InvalidationBatch.Outcome outcome = batch.add(invalidation, source(record, topic), System.nanoTime());
+        metrics.event(input, outcome.name().toLowerCase());
+        if (batch.isEmpty()) {
+            unapplied.caughtUp(task); // a duplicate, after a wait for the registry
+        } else {
+            unapplied.waitingSince(task, System.nanoTime());
+        }
+        if (batch.size() >= settings.maxBatch() || batch.targets() >= settings.maxBatchTags()
+                || settings.linger().isZero()) {
+            pending.flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            unapplied.caughtUp(task); // the task leaves this instance; what it held is read again by its next owner
+        }
+    }
+
+    private EventDecoder.Decoded tooManyTags(EventDecoder.Decoded decoded) {
+        if (decoded.isValid() && decoded.invalidation().targets() > settings.maxTags()) {
+            Invalidation invalidation = decoded.invalidation();
+            return EventDecoder.Decoded.rejected(InvalidatorTopology.TOO_MANY_TAGS, invalidation.sourceId() + " names "
+                    + invalidation.tags().size() + " tags and " + invalidation.keys().size()
+                    + " keys; the limit is " + settings.maxTags() + " (INVALIDATOR_MAX_TAGS): split it");
+        }
+        return decoded;
+    }
+
+    private SourceRecord source(Record<byte[], byte[]> record, String topic) {
+        return context.recordMetadata()
+                .map(m -> new SourceRecord(topic, m.partition(), m.offset(), record.key(), record.value(), record.headers()))
+                .orElseGet(() -> new SourceRecord(topic, -1, -1, record.key(), record.value(), record.headers()));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String topic, EventDecoder.Decoded decoded) {
         log.warn("dead-lettering a record from {} ({}): {}", topic, decoded.reason(), decoded.detail());
         metrics.event(input, "dead-lettered");
         metrics.deadLetter(decoded.reason());
-        Headers headers = record.headers();
-        headers.add(DeadLetters.REASON, bytes(decoded.reason()));
-        headers.add(DeadLetters.DETAIL, bytes(decoded.detail()));
-        headers.add(DeadLetters.SOURCE_TOPIC, bytes(topic));
-        context.recordMetadata().ifPresent(m -> {
-            headers.add(DeadLetters.SOURCE_PARTITION, bytes(String.valueOf(m.partition())));
-            headers.add(DeadLetters.SOURCE_OFFSET, bytes(String.valueOf(m.offset())));
-        });
+        var metadata = context.recordMetadata();
+        Headers headers = DeadLetters.headers(record.headers(), decoded.reason(), decoded.detail(), topic,
+                metadata.map(m -> m.partition()).orElse(null), metadata.map(m -> m.offset()).orElse(null));
         context.forward(record.withHeaders(headers), deadLetterSink);
-    }
-
-    private static byte[] bytes(String value) {
-        return value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
     }
 }

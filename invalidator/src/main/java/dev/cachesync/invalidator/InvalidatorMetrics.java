@@ -12,7 +12,6 @@ public final class InvalidatorMetrics {
     private final MeterRegistry registry;
     private final Counter purges;
     private final Counter keysPurged;
-    private final Counter retries;
     private final Timer lag;
     private final DistributionSummary batchSize;
 
@@ -22,8 +21,6 @@ public final class InvalidatorMetrics {
                 .register(registry);
         this.keysPurged = Counter.builder("cachesync.invalidator.keys.purged").description("cache entries removed")
                 .register(registry);
-        this.retries = Counter.builder("cachesync.invalidator.purge.retries")
-                .description("purge attempts that failed and were retried").register(registry);
         this.lag = Timer.builder("cachesync.invalidator.lag")
                 .description("from the change's commit (or command) to the purge acknowledgement")
                 .publishPercentileHistogram()
@@ -49,8 +46,29 @@ public final class InvalidatorMetrics {
         lag.record(lagOfOldest.isNegative() ? Duration.ZERO : lagOfOldest);
     }
 
-    public void retry() {
-        retries.increment();
+    /** A decoding attempt that failed because of the registry and will be retried, by cause. */
+    public void decodeRetry(String cause) {
+        registry.counter("cachesync.invalidator.decode.retries", "cause", cause).increment();
+    }
+
+    /** Exposes the age of the oldest invalidation this instance has not applied yet (0 when none). */
+    public void watch(UnappliedInvalidations unapplied) {
+        io.micrometer.core.instrument.TimeGauge.builder("cachesync.invalidator.oldest.unapplied.age", unapplied,
+                        java.util.concurrent.TimeUnit.SECONDS, u -> u.oldestAge().toMillis() / 1000.0)
+                .description("age of the oldest invalidation taken but not yet applied or dead-lettered")
+                .register(registry);
+    }
+
+    /** A heal of Redis data loss re-applied {@code invalidations} from Kafka. */
+    public void healed(int invalidations) {
+        registry.counter("cachesync.invalidator.heals").increment();
+        registry.counter("cachesync.invalidator.healed.invalidations").increment(invalidations);
+    }
+
+    /** A purge attempt that failed, by class (transient or deterministic). */
+    public void retry(dev.cachesync.invalidator.apply.PurgeFailures.Kind kind) {
+        Counter.builder("cachesync.invalidator.purge.retries").description("purge attempts that failed, by class")
+                .tag("class", kind.name().toLowerCase()).register(registry).increment();
     }
 
     public MeterRegistry registry() {

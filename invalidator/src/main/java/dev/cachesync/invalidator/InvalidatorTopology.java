@@ -19,38 +19,64 @@ public final class InvalidatorTopology {
     /**
      * @param linger             how long a batch may wait for more events before it is purged (0 = no batching)
      * @param maxBatch           how many invalidations a batch may hold before it is purged at once
+     * @param maxBatchTags       how many tags and keys a batch may name before it is purged at once
+     * @param maxTags            the most tags and keys one invalidation may name; above it, it is dead-lettered
+     *                           ({@value #TOO_MANY_TAGS})
      * @param rememberedProducts how many products' last applied versions are kept to skip stale events
      */
-    public record Settings(Duration linger, int maxBatch, int rememberedProducts) {
+    public record Settings(Duration linger, int maxBatch, int maxBatchTags, int maxTags, int rememberedProducts) {
+        public Settings {
+            if (maxBatch < 1 || maxBatchTags < 1 || maxTags < 1) {
+                throw new IllegalArgumentException("batch and tag limits must be >= 1, were maxBatch=" + maxBatch
+                        + " maxBatchTags=" + maxBatchTags + " maxTags=" + maxTags);
+            }
+        }
+
         public static Settings defaults() {
-            return new Settings(Duration.ofMillis(5), 500, 100_000);
+            return new Settings(Duration.ofMillis(5), 500, DEFAULT_MAX_BATCH_TAGS, DEFAULT_MAX_TAGS, 100_000);
         }
     }
+
+    /** Default bound of the tags and keys of one batch. */
+    public static final int DEFAULT_MAX_BATCH_TAGS = 5_000;
+    /** Default limit of the tags and keys of one invalidation (a command, usually). */
+    public static final int DEFAULT_MAX_TAGS = 10_000;
+    /** Dead-letter reason of an invalidation above {@link Settings#maxTags()}. */
+    public static final String TOO_MANY_TAGS = "too-many-tags";
 
     private InvalidatorTopology() {
     }
 
+    /**
+     * @param decodeRetries how registry failures are retried (shared by every task of the instance)
+     * @param unapplied     where tasks report since when they hold unapplied invalidations (for readiness)
+     */
     public static Topology build(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
-                                 InvalidatorMetrics metrics) {
+                                 InvalidatorMetrics metrics, DecodeRetries decodeRetries,
+                                 UnappliedInvalidations unapplied) {
+        Shared shared = new Shared(settings, decoders, applier, metrics, decodeRetries, unapplied);
         Topology topology = new Topology();
-        addPath(topology, "product-event", Topics.PRODUCT_EVENTS, EventDecoder::decodeProductEvent,
-                decoders, applier, metrics, settings);
-        addPath(topology, "command", Topics.INVALIDATION_COMMANDS, EventDecoder::decodeCommand,
-                decoders, applier, metrics, settings);
+        addPath(topology, "product-event", Topics.PRODUCT_EVENTS, EventDecoder::decodeProductEvent, shared);
+        addPath(topology, "command", Topics.INVALIDATION_COMMANDS, EventDecoder::decodeCommand, shared);
         return topology;
+    }
+
+    /** What every path's processors share. */
+    private record Shared(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
+                          InvalidatorMetrics metrics, DecodeRetries decodeRetries, UnappliedInvalidations unapplied) {
     }
 
     /** One sub-topology: source -> invalidate (with its pending-batch store) -> dead-letter sink. */
     private static void addPath(Topology topology, String input, String topic, InvalidationProcessor.Decode decode,
-                                Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
-                                InvalidatorMetrics metrics, Settings settings) {
+                                Shared shared) {
         String source = input + "s";
         String processor = "invalidate-" + input + "s";
         String store = "pending-" + input + "-invalidations";
         String deadLetters = input + "-dead-letters";
         topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
-        topology.addProcessor(processor, () -> new InvalidationProcessor(input, store, deadLetters, decoders.get(),
-                decode, applier, metrics, settings), source);
+        topology.addProcessor(processor, () -> new InvalidationProcessor(input, store, deadLetters,
+                shared.decoders().get(), decode, shared.applier(), shared.metrics(), shared.settings(),
+                shared.decodeRetries(), shared.unapplied()), source);
         topology.addStateStore(PendingInvalidations.builder(store), processor);
         topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), processor);
     }

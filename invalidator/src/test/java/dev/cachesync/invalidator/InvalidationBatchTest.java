@@ -80,4 +80,16 @@ class InvalidationBatchTest {
     private static Invalidation change(String id, String product, long version, Instant at, String... tags) {
         return new Invalidation(id, Set.of(tags), Set.of(), at, product, version);
     }
+
+    @Test
+    void aBatchIsBoundedByTheDistinctTagsAndKeysItWouldPurge() {
+        assertThat(batch.wouldExceed(change("big", "p0", 1, T0, "a", "b", "c", "d"), 3))
+                .as("an empty batch takes anything; the processor purges it alone").isFalse();
+        batch.add(change("e1", "p1", 1, T0, "product:p1", "category:shoes"), 0);
+
+        assertThat(batch.wouldExceed(change("e2", "p2", 1, T0, "product:p2", "category:shoes"), 3)).isFalse();
+        assertThat(batch.wouldExceed(change("e3", "p3", 1, T0, "product:p3", "category:hats"), 3)).isTrue();
+        batch.add(change("e2", "p2", 1, T0, "product:p2", "category:shoes"), 0);
+        assertThat(batch.targets()).isEqualTo(3);
+    }
 }

@@ -158,7 +158,9 @@ class InvalidatorEndToEndTest {
         String poisonKey = "poison-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerConfig(), new StringSerializer(),
                 new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, poisonKey, new byte[] {0, 0, 0, 0, 42, 1}))
+            // Magic byte 7: not the wire format, so no registry answer can ever make it decode. (An unknown schema
+            // id is not poison at once: it is retried for INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS first.)
+            raw.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, poisonKey, new byte[] {7, 0, 0, 0, 42, 1}))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -169,7 +171,7 @@ class InvalidatorEndToEndTest {
         ConsumerRecord<String, byte[]> dead = deadLetter(poisonKey);
         assertThat(header(dead, DeadLetters.REASON)).isEqualTo("undecodable");
         assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.PRODUCT_EVENTS);
-        assertThat(dead.value()).containsExactly(0, 0, 0, 0, 42, 1);
+        assertThat(dead.value()).containsExactly(7, 0, 0, 0, 42, 1);
     }
 
     @Test
@@ -281,10 +283,163 @@ class InvalidatorEndToEndTest {
         assertThat(status(http, base + "/health/live")).isEqualTo(200);
     }
 
+    @Test
+    void aCommandWithEightThousandTagsIsApplied() {
+        RedisServer redis = DevStack.redis();
+        String prefix = "big-" + UUID.randomUUID() + ":";
+        String product = id("big");
+        origin.put(product, "gloves", "v1");
+        startInvalidator(redis, prefix, "big-" + UUID.randomUUID());
+        CachingHttpClient client = client(redis, prefix);
+        client.get("/products/" + product);
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < 7_999; i++) {
+            tags.add("bulk:" + i);
+        }
+        tags.add("category:gloves");
+
+        String commandId = publishCommand("big", tags);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(applied(commandId)).isNotNull());
+        assertThat(client.get("/products/" + product).source()).isEqualTo(CacheSource.ORIGIN);
+    }
+
+    @Test
+    void aTagKeyOfTheWrongTypeDeadLettersOnlyItsCommandAndEverythingElseIsApplied() {
+        RedisServer redis = DevStack.redis();
+        String prefix = "wrongtype-" + UUID.randomUUID() + ":";
+        InvalidatorApp app = startInvalidator(redis, prefix, "wrongtype-" + UUID.randomUUID());
+        // Something else wrote a string where the tag set of "broken" lives: SUNION on it fails with WRONGTYPE.
+        redisson(redis).getBucket(new KeyLayout(prefix).tagSet("broken"), StringCodec.INSTANCE).set("not a set");
+
+        String recordKey = id("commands");
+        String poisoned = publishCommand(recordKey, List.of("broken", "category:socks"));
+        String next = publishCommand(recordKey, List.of("category:socks"));
+        String event = publish(event(id("after-wrongtype"), 1, "shoes"));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(applied(next)).isNotNull();
+            assertThat(applied(event)).isNotNull();
+        });
+        ConsumerRecord<String, byte[]> dead = deadLetter(recordKey);
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo("purge-failed");
+        assertThat(header(dead, DeadLetters.DETAIL)).contains("WRONGTYPE");
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.INVALIDATION_COMMANDS);
+        assertThat(applied(poisoned)).isNull();
+        assertThat(app.meters().get("cachesync.invalidator.dead.letters").tag("reason", "purge-failed").counter()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPurgeRedisKeepsRefusingTurnsReadinessRedUntilItIsApplied() throws Exception {
+        RedisServer redis = DevStack.stopAtExit(RedisServer.start());
+        InvalidatorApp app = startInvalidator(redis, "full-" + UUID.randomUUID() + ":", "full-" + UUID.randomUUID(),
+                Map.of("INVALIDATOR_STUCK_AFTER_MS", "2000"));
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + app.httpPort();
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
+
+        // Redis is full and evicts nothing: every purge is refused with OOM, while reads (the probe) still answer.
+        redisCommand(redis, "CONFIG", "SET", "maxmemory-policy", "noeviction");
+        redisCommand(redis, "CONFIG", "SET", "maxmemory", "1");
+        String eventId = publish(event(id("full"), 1, "shoes"));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, base + "/health/ready") == 503);
+        assertThat(status(http, base + "/health/live")).isEqualTo(200);
+        assertThat(body(http, base + "/health/ready")).contains("stuck");
+        assertThat(body(http, base + "/metrics")).containsPattern(
+                "cachesync_invalidator_oldest_unapplied_age_seconds(\\{[^}]*\\})? [2-9]");
+        assertThat(app.meters().get("cachesync.invalidator.purge.retries").tag("class", "transient").counter()
+                .count()).isPositive();
+        assertThat(applied(eventId)).as("refused purges are retried, not dead-lettered").isNull();
+
+        redisCommand(redis, "CONFIG", "SET", "maxmemory", "0");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(applied(eventId)).isNotNull());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
+    }
+
+    @Test
+    void purgesLostByARedisRestartFromAnOlderSnapshotAreAppliedAgainFromKafka() throws Exception {
+        RedisServer redis = DevStack.stopAtExit(RedisServer.start());
+        String prefix = "heal-" + UUID.randomUUID() + ":";
+        String product = id("lamp");
+        origin.put(product, "lamps", "v1");
+        InvalidatorApp app = startInvalidator(redis, prefix, "heal-" + UUID.randomUUID(),
+                Map.of("INVALIDATOR_HEAL_CHECK_MS", "200"));
+        CachingHttpClient reader = client(redis, prefix);
+        // A first purge on the product's partition, so that Redis holds an applied offset when the snapshot is taken.
+        String first = publish(event(product, 1, "lamps"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(applied(first)).isNotNull());
+        assertThat(reader.get("/products/" + product).bodyAsString()).contains("v1");
+        redisCommand(redis, "SAVE");
+
+        origin.put(product, "lamps", "v2");
+        String change = publish(event(product, 2, "lamps"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(applied(change)).isNotNull();
+            assertThat(reader.get("/products/" + product).bodyAsString()).contains("v2");
+        });
+        // The acknowledged purge is lost: Redis restarts from the snapshot, which holds v1 and the older fences.
+        redis.stop();
+        redis.restart();
+        long restarted = System.nanoTime();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(healedInvalidations(app)).isPositive();
+            assertThat(reader.get("/products/" + product).bodyAsString()).contains("v2");
+        });
+        System.out.printf("Redis restarted from an older snapshot: healed from Kafka, v2 served again %d ms after the"
+                + " restart%n", (System.nanoTime() - restarted) / 1_000_000);
+        for (int i = 0; i < 20; i++) {
+            assertThat(reader.get("/products/" + product).bodyAsString()).contains("v2");
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
 
+    private static double healedInvalidations(InvalidatorApp app) {
+        var counter = app.meters().find("cachesync.invalidator.healed.invalidations").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** One command on a raw connection (CONFIG is for the test only: cachesync never sends it). */
+    private static void redisCommand(RedisServer redis, String... words) throws IOException {
+        StringBuilder command = new StringBuilder("*" + words.length + "\r\n");
+        for (String word : words) {
+            command.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
+        }
+        try (java.net.Socket socket = new java.net.Socket(redis.host(), redis.port())) {
+            socket.getOutputStream().write(command.toString().getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("+OK");
+        }
+    }
+
+    private static String body(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Publishes a command under record key {@code recordKey} (one key, one partition); returns the command id. */
+    private static String publishCommand(String recordKey, List<String> tags) {
+        String commandId = recordKey + "-" + UUID.randomUUID();
+        var command = InvalidatorTopologyTest.command(commandId, tags);
+        try (KafkaProducer<String, dev.cachesync.events.InvalidationCommand> producer = new KafkaProducer<>(
+                producerConfig(), new StringSerializer(),
+                AvroSerdes.serde(dev.cachesync.events.InvalidationCommand.class, registry.url()).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, recordKey, command)).get(30, TimeUnit.SECONDS);
+            return commandId;
+        } catch (Exception e) {
+            throw new AssertionError("could not publish command " + commandId, e);
+        }
+    }
+
     private InvalidatorApp startInvalidator(RedisServer redis, String prefix, String applicationId) {
-        InvalidatorConfig config = InvalidatorConfig.fromEnv(Map.of(
+        return startInvalidator(redis, prefix, applicationId, Map.of());
+    }
+
+    private InvalidatorApp startInvalidator(RedisServer redis, String prefix, String applicationId,
+                                            Map<String, String> moreEnv) {
+        Map<String, String> env = new java.util.HashMap<>(moreEnv);
+        env.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registry.url(),
                 "REDIS_HOST", redis.host(),
@@ -293,7 +448,7 @@ class InvalidatorEndToEndTest {
                 "INVALIDATOR_APPLICATION_ID", applicationId,
                 "INVALIDATOR_HTTP_PORT", "0",
                 "INVALIDATOR_STATE_DIR", tempDir()));
-        InvalidatorApp app = InvalidatorApp.start(config);
+        InvalidatorApp app = InvalidatorApp.start(InvalidatorConfig.fromEnv(env));
         cleanup.add(app);
         await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
         return app;
@@ -386,7 +541,8 @@ class InvalidatorEndToEndTest {
     }
 
     private static double retries(InvalidatorApp app) {
-        return app.meters().get("cachesync.invalidator.purge.retries").counter().count();
+        return app.meters().find("cachesync.invalidator.purge.retries").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private static int status(HttpClient http, String url) throws Exception {

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.cachesync.devstack.DevStackExtension;
 import dev.cachesync.devstack.SchemaRegistry;
@@ -20,8 +21,10 @@ import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.events.ProductEventType;
+import dev.cachesync.invalidator.apply.Backoff;
 import dev.cachesync.invalidator.apply.BatchApplier;
 import dev.cachesync.invalidator.apply.InvalidationSink;
+import dev.cachesync.invalidator.apply.RetryPolicy;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,8 +46,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The topology on TopologyTestDriver, with the real schema registry and Redis replaced by a recording sink. */
 @ExtendWith(DevStackExtension.class)
 class InvalidatorTopologyTest {
+    private static final int MAX_BATCH_TAGS = 10;
+    private static final int MAX_TAGS = 50;
     private final RecordingSink sink = new RecordingSink();
     private final List<InvalidationApplied> applied = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** Every read of the decode clock moves it one minute on: the unknown-schema window passes in 5 failures. */
+    private final AtomicLong decodeClock = new AtomicLong();
+    private ScriptedRegistry scriptedRegistry;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ProductEvent> events;
     private TestInputTopic<String, byte[]> rawEvents;
@@ -52,14 +61,20 @@ class InvalidatorTopologyTest {
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
-    void setUp(SchemaRegistry registry) {
-        InvalidatorMetrics metrics = new InvalidatorMetrics(new SimpleMeterRegistry());
-        BatchApplier applier = new BatchApplier(sink, applied::add, metrics, Clock.systemUTC(),
-                Duration.ofMillis(1), Duration.ofMillis(5), () -> true);
-        var topology = InvalidatorTopology.build(InvalidatorTopology.Settings.defaults(),
-                () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer(),
-                        AvroSerdes.serde(InvalidationCommand.class, registry.url()).deserializer()),
-                applier::apply, metrics);
+    void setUp(SchemaRegistry registry) throws Exception {
+        scriptedRegistry = new ScriptedRegistry(registry.url());
+        InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
+        BatchApplier applier = new BatchApplier(sink, applied::add, (source, reason, detail) -> {
+            throw new AssertionError("no purge should be dead-lettered here: " + reason + " " + detail);
+        }, metrics, Clock.systemUTC(), new RetryPolicy(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 3), () -> true);
+        var topology = InvalidatorTopology.build(new InvalidatorTopology.Settings(Duration.ofMillis(5), 500, MAX_BATCH_TAGS,
+                        MAX_TAGS, 100_000),
+                () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, scriptedRegistry.url()).deserializer(),
+                        AvroSerdes.serde(InvalidationCommand.class, scriptedRegistry.url()).deserializer()),
+                applier::apply, metrics,
+                new DecodeRetries(Duration.ofMinutes(5), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+                        () -> true, () -> decodeClock.addAndGet(Duration.ofMinutes(1).toNanos())),
+                UnappliedInvalidations.systemClock());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -76,6 +91,7 @@ class InvalidatorTopologyTest {
     @AfterEach
     void tearDown() {
         driver.close();
+        scriptedRegistry.close();
     }
 
     @Test
@@ -190,6 +206,82 @@ class InvalidatorTopologyTest {
         assertThat(applied).hasSize(1);
     }
 
+    @Test
+    void aCommandAboveTheTagLimitIsDeadLetteredAsTooManyTagsAndTheNextIsApplied() {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i <= MAX_TAGS; i++) {
+            tags.add("bulk:" + i);
+        }
+        commands.pipeInput("big", command("big", tags));
+        commands.pipeInput("small", command("small", List.of("category:hats")));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo(InvalidatorTopology.TOO_MANY_TAGS);
+        assertThat(header(dead, DeadLetters.DETAIL)).contains("51 tags", "limit is 50");
+        assertThat(sink.tagPurges).containsExactly(Set.of("category:hats"));
+    }
+
+    @Test
+    void aCommandAtTheTagLimitIsAppliedInOnePurge() {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < MAX_TAGS; i++) {
+            tags.add("bulk:" + i);
+        }
+        commands.pipeInput("limit", command("limit", tags));
+
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(sink.tagPurges).singleElement().satisfies(purged -> assertThat(purged).hasSize(MAX_TAGS));
+    }
+
+    @Test
+    void registryFailuresAreRetriedAndTheEventIsAppliedNotDeadLettered() {
+        scriptedRegistry.thenAnswer(503, "{\"error_code\":50301,\"message\":\"unavailable\"}")
+                .thenAnswer(401, "{\"error_code\":40101,\"message\":\"unauthorized\"}")
+                .thenAnswer(403, "{\"error_code\":40301,\"message\":\"forbidden\"}")
+                .thenAnswer(429, "slow down")
+                .thenAnswer(408, "")
+                .thenAnswer(200, "<html><body>corporate proxy login</body></html>");
+
+        events.pipeInput("p10", event("p10", 1, null, product("p10", "shoes", null), List.of("product:p10")));
+
+        assertThat(scriptedRegistry.scriptedAnswers()).isEqualTo(6);
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(sink.tagPurges).singleElement().satisfies(tags -> assertThat(tags).contains("product:p10"));
+        assertThat(meters.get("cachesync.invalidator.decode.retries").tag("cause", "registry").counter().count())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void anUnknownSchemaIdThatComesBackWithinTheWindowIsApplied() {
+        String notFound = "{\"error_code\":40403,\"message\":\"Schema not found\"}";
+        scriptedRegistry.thenAnswer(404, notFound).thenAnswer(404, notFound).thenAnswer(404, notFound);
+
+        events.pipeInput("p11", event("p11", 1, null, product("p11", "shoes", null), List.of("product:p11")));
+
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(sink.tagPurges).singleElement().satisfies(tags -> assertThat(tags).contains("product:p11"));
+    }
+
+    @Test
+    void anUnknownSchemaIdIsRetriedForTheWindowThenDeadLetteredAndTheStreamGoesOn() {
+        byte[] frame = {0, 0, 0x0f, 0x42, 0x3f, 2, 4, 6}; // wire format, schema id 999,999: never registered
+        rawEvents.pipeInput("p12", frame);
+        events.pipeInput("p13", event("p13", 1, null, product("p13", "shoes", null), List.of("product:p13")));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo(EventDecoder.UNKNOWN_SCHEMA);
+        assertThat(header(dead, DeadLetters.DETAIL)).contains("999999");
+        assertThat(dead.value()).isEqualTo(frame);
+        assertThat(meters.get("cachesync.invalidator.decode.retries").tag("cause", EventDecoder.UNKNOWN_SCHEMA)
+                .counter().count()).as("retried, not dead-lettered at the first 404").isGreaterThanOrEqualTo(4);
+        assertThat(sink.tagPurges).singleElement().satisfies(tags -> assertThat(tags).contains("product:p13"));
+    }
+
+    static InvalidationCommand command(String id, List<String> tags) {
+        return InvalidationCommand.newBuilder().setCommandId(id).setRequestedAt(Instant.now()).setTags(tags)
+                .setKeys(List.of()).setReason("test").setRequestedBy("test").build();
+    }
+
     static ProductEvent event(String id, long version, Product before, Product after, List<String> tags) {
         ProductEventType type = before == null ? ProductEventType.CREATED
                 : after == null ? ProductEventType.DELETED : ProductEventType.UPDATED;
@@ -223,7 +315,7 @@ class InvalidatorTopologyTest {
         public Purged purge(Set<String> tags, Set<String> keys) {
             attempts.incrementAndGet();
             if (failuresLeft.getAndDecrement() > 0) {
-                throw new IllegalStateException("Redis is down");
+                throw new org.redisson.client.RedisConnectionException("Redis is down");
             }
             if (!tags.isEmpty()) {
                 tagPurges.add(tags);

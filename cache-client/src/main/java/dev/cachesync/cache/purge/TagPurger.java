@@ -86,7 +86,7 @@ public final class TagPurger {
         Set<String> targets = new LinkedHashSet<>(start.taggedKeys());
         targets.addAll(explicitKeys);
         // 3 + 4: remove through Redisson (near caches invalidated), then unindex keys that stayed absent.
-        long removed = store.remove(targets, validTags);
+        long removed = store.remove(targets, start.keysByTag());
         purges.increment();
         purgedEntries.increment(removed);
         log.debug("[Cache] PURGE seq={} tags={} keys={} removed={}", start.sequence(), validTags, explicitKeys.size(),
@@ -109,5 +109,21 @@ public final class TagPurger {
             keys.add(KeyLayout.entryKey(url));
         }
         return purge(List.of(), keys);
+    }
+
+    /**
+     * For a purger fed from a log (the invalidator): records that the purges of {@code source} (an input
+     * partition) up to {@code offset} are applied, unless Redis holds less than {@code expectedAtLeast}, i.e.
+     * lost acknowledged purges (restored from an older snapshot, failed over to a lagging replica). Returns what
+     * Redis held before (-1 when nothing); below {@code expectedAtLeast} means nothing was written and the caller
+     * must re-apply from there.
+     */
+    public long recordApplied(String source, long offset, long expectedAtLeast) {
+        return store.recordApplied(source, offset, expectedAtLeast);
+    }
+
+    /** The applied offsets Redis holds, by source. */
+    public java.util.Map<String, Long> appliedOffsets() {
+        return store.appliedOffsets();
     }
 }

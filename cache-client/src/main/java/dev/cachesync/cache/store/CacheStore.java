@@ -265,49 +265,174 @@ public final class CacheStore {
         return fenceValues;
     }
 
+    /**
+     * Most values one purge-side script call takes (and unpacks). Redis 7.0's Lua unpacks at most 7,999 values
+     * (measured: 8,000 fail with "too many results to unpack"), so a purge of any size is split into calls of
+     * this many tags or keys.
+     */
+    static final int MAX_VALUES_PER_CALL = 1_000;
     /** Removes entries through Redisson (near caches are told), then unindexes keys that stayed absent. */
     public long remove(Collection<String> keys, Collection<String> tags) {
+        Map<String, Collection<String>> keysByTag = new java.util.LinkedHashMap<>();
+        new LinkedHashSet<>(tags).forEach(tag -> keysByTag.put(tag, keys));
+        return remove(keys, keysByTag);
+    }
+
+    /**
+     * Purge steps 3 and 4: removes entries through Redisson (near caches are told), in chunks, then takes the
+     * keys that stayed absent out of the expiry index and out of the tag sets {@code keysByTag} lists them in.
+     */
+    public long remove(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
         if (keys.isEmpty()) {
             return 0;
         }
-        long removed = await(entries.fastRemoveAsync(keys.toArray(new String[0])), "remove entries");
-        cleanup(keys, tags);
+        long removed = 0;
+        for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
+            removed += await(entries.fastRemoveAsync(chunk.toArray(new String[0])), "remove entries");
+        }
+        cleanup(keys, keysByTag);
         return removed;
     }
 
     /** Purge step 4 / sweep clean-up: see {@link RedisScripts#CLEANUP}. */
     public void cleanup(Collection<String> keys, Collection<String> tags) {
-        if (keys.isEmpty()) {
-            return;
+        Map<String, Collection<String>> keysByTag = new java.util.LinkedHashMap<>();
+        new LinkedHashSet<>(tags).forEach(tag -> keysByTag.put(tag, keys));
+        cleanup(keys, keysByTag);
+    }
+
+    /**
+     * {@link RedisScripts#CLEANUP} in calls of at most {@link #MAX_VALUES_PER_CALL} keys and values: first the
+     * expiry index, then the tag sets, each with only the keys it held (so the work is the memberships, not
+     * keys x tags).
+     */
+    private void cleanup(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
+        for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
+            List<Object> args = new ArrayList<>(chunk.size() + 1);
+            args.add(Integer.toString(chunk.size()));
+            args.addAll(chunk);
+            runCleanup(List.of(layout.entries(), layout.expiryIndex()), args);
         }
-        List<Object> scriptKeys = new ArrayList<>();
-        scriptKeys.add(layout.entries());
-        scriptKeys.add(layout.expiryIndex());
-        new LinkedHashSet<>(tags).forEach(t -> scriptKeys.add(layout.tagSet(t)));
+        List<Object> scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
+        List<Object> args = new ArrayList<>(List.of("0"));
+        for (var tag : keysByTag.entrySet()) {
+            for (List<String> chunk : chunks(tag.getValue(), MAX_VALUES_PER_CALL)) {
+                if (scriptKeys.size() + args.size() + chunk.size() + 2 > MAX_VALUES_PER_CALL) {
+                    runCleanup(scriptKeys, args);
+                    scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
+                    args = new ArrayList<>(List.of("0"));
+                }
+                scriptKeys.add(layout.tagSet(tag.getKey()));
+                args.add(Integer.toString(chunk.size()));
+                args.addAll(chunk);
+            }
+        }
+        if (scriptKeys.size() > 2) {
+            runCleanup(scriptKeys, args);
+        }
+    }
+
+    private void runCleanup(List<Object> scriptKeys, List<Object> args) {
         await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.CLEANUP,
-                RScript.ReturnType.LONG, scriptKeys, keys.toArray()), "cleanup indexes");
+                RScript.ReturnType.LONG, scriptKeys, args.toArray()), "cleanup indexes");
     }
 
-    /** Result of {@link #beginPurge}: the purge's sequence and the keys its tags held. */
-    public record PurgeStart(long sequence, Set<String> taggedKeys) {
-    }
-
-    /** Purge steps 1 and 2 (atomic): raise the fences of the tags and keys, read the tags' members. */
-    public PurgeStart beginPurge(Collection<String> tags, Collection<String> keys) {
-        List<Object> scriptKeys = new ArrayList<>();
-        scriptKeys.add(layout.sequence());
-        scriptKeys.add(layout.fences());
-        tags.forEach(t -> scriptKeys.add(layout.tagSet(t)));
-        List<Object> fields = new ArrayList<>(tags);
-        keys.forEach(k -> fields.add(KeyLayout.keyFenceField(k)));
-        List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
-                RedisScripts.PURGE_BEGIN, RScript.ReturnType.LIST, scriptKeys, fields.toArray()), "purge");
-        long seq = Long.parseLong(result.get(0).toString());
-        Set<String> members = new LinkedHashSet<>();
-        for (int i = 1; i < result.size(); i++) {
-            members.add(result.get(i).toString());
+    /**
+     * Result of {@link #beginPurge}: the purge's sequence and, per tag, the keys its set held.
+     */
+    public record PurgeStart(long sequence, Map<String, List<String>> keysByTag) {
+        public PurgeStart {
+            keysByTag = Map.copyOf(keysByTag);
         }
-        return new PurgeStart(seq, members);
+
+        /** Every key one of the purged tags held. */
+        public Set<String> taggedKeys() {
+            Set<String> keys = new LinkedHashSet<>();
+            keysByTag.values().forEach(keys::addAll);
+            return keys;
+        }
+    }
+
+    /**
+     * Purge steps 1 and 2: raise the fences of the tags and keys to one new sequence, then read the tags'
+     * members. Any size: fences go in chunks of {@link #MAX_VALUES_PER_CALL}, the first chunk taking the
+     * sequence and the others reusing it, and no tag set is read before every fence is up (a fill that indexes
+     * its key after a set was read then sees its fence). A failure part-way leaves some fences raised, which
+     * only refuses fills that started before the purge; the caller retries the whole purge.
+     */
+    public PurgeStart beginPurge(Collection<String> tags, Collection<String> keys) {
+        List<String> fields = new ArrayList<>(tags);
+        keys.forEach(k -> fields.add(KeyLayout.keyFenceField(k)));
+        List<Object> sequenceKeys = List.of(layout.sequence(), layout.fences());
+        String sequence = "";
+        for (List<String> chunk : chunks(fields, MAX_VALUES_PER_CALL, true)) {
+            List<Object> args = new ArrayList<>(chunk.size() + 1);
+            args.add(sequence);
+            args.addAll(chunk);
+            sequence = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.PURGE_BEGIN,
+                    RScript.ReturnType.VALUE, sequenceKeys, args.toArray()), "purge: raise fences").toString();
+        }
+        Map<String, List<String>> keysByTag = new java.util.LinkedHashMap<>();
+        for (List<String> chunk : chunks(tags, MAX_VALUES_PER_CALL)) {
+            List<Object> tagSets = new ArrayList<>(chunk.size());
+            chunk.forEach(t -> tagSets.add(layout.tagSet(t)));
+            List<Object> found = await(script.evalAsync(layout.entries(), RScript.Mode.READ_ONLY,
+                    RedisScripts.TAG_MEMBERS, RScript.ReturnType.LIST, tagSets), "purge: read tag sets");
+            int at = 0;
+            for (String tag : chunk) {
+                int count = Integer.parseInt(found.get(at).toString());
+                List<String> members = new ArrayList<>(count);
+                for (int i = at + 1; i <= at + count; i++) {
+                    members.add(found.get(i).toString());
+                }
+                if (!members.isEmpty()) {
+                    keysByTag.put(tag, members);
+                }
+                at += count + 1;
+            }
+        }
+        return new PurgeStart(Long.parseLong(sequence), keysByTag);
+    }
+
+    /**
+     * See {@link RedisScripts#RECORD_APPLIED}: raises the applied offset of {@code source} to {@code offset} unless
+     * Redis holds less than {@code expectedAtLeast} (data lost); returns what it held before (-1 when nothing).
+     */
+    public long recordApplied(String source, long offset, long expectedAtLeast) {
+        Object previous = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.RECORD_APPLIED,
+                RScript.ReturnType.LONG, List.of(layout.appliedOffsets()), source, Long.toString(offset),
+                Long.toString(expectedAtLeast)), "record applied offset");
+        return ((Number) previous).longValue();
+    }
+
+    /** The applied offsets recorded, by source. */
+    public Map<String, Long> appliedOffsets() {
+        Map<String, String> raw = await(client.<String, String>getMap(layout.appliedOffsets(), StringCodec.INSTANCE)
+                .readAllMapAsync(), "read applied offsets");
+        Map<String, Long> offsets = new java.util.HashMap<>();
+        raw.forEach((source, offset) -> offsets.put(source, Long.parseLong(offset)));
+        return offsets;
+    }
+
+    private static List<List<String>> chunks(Collection<String> values, int size) {
+        return chunks(values, size, false);
+    }
+
+    /** {@code values} in lists of at most {@code size}; one empty list for no values when {@code atLeastOne}. */
+    private static List<List<String>> chunks(Collection<String> values, int size, boolean atLeastOne) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> current = new ArrayList<>(Math.min(size, values.size()));
+        for (String value : values) {
+            if (current.size() == size) {
+                chunks.add(current);
+                current = new ArrayList<>(size);
+            }
+            current.add(value);
+        }
+        if (!current.isEmpty() || (atLeastOne && chunks.isEmpty())) {
+            chunks.add(current);
+        }
+        return chunks;
     }
 
     /**

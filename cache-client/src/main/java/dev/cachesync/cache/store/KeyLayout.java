@@ -16,6 +16,7 @@ import java.util.Objects;
  * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges;
  *                        "pruned below" -> the highest fence value pruned so far (a fence on every entry)
  * {prefix}lock:{key}     short fill lock, so instances do not stampede the origin
+ * {prefix}applied        hash: invalidator input partition ("topic-partition") -> highest offset purged
  * </pre>
  */
 public final class KeyLayout {
@@ -67,6 +68,11 @@ public final class KeyLayout {
      * A space cannot occur in a tag and it does not start with "key ", so it collides with no other field.
      */
     public static final String PRUNED_FENCE_FLOOR_FIELD = "pruned below";
+
+    /** Where the invalidator records, per input partition, the highest offset whose purge Redis holds. */
+    public String appliedOffsets() {
+        return prefix + "applied";
+    }
 
     public String fillLock(String entryKey) {
         return prefix + "lock:" + entryKey;

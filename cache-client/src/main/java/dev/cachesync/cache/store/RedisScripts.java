@@ -50,9 +50,10 @@ final class RedisScripts {
             """;
 
     /**
-     * Purge steps 1 and 2, atomically: next sequence, fences raised to it (never lowered), then the members
-     * of the tags' sets. KEYS[1] sequence, KEYS[2] fences, KEYS[3..] tag sets; ARGV fence fields.
-     * Returns {sequence, member...}.
+     * Purge step 1, for one chunk of fence fields: take the next sequence (ARGV[1] empty) or reuse the one the
+     * first chunk took (ARGV[1]), and raise the fences of ARGV[2..] to it (never lowered). KEYS[1] sequence,
+     * KEYS[2] fences. Returns the sequence. A purge larger than one call raises every chunk's fences with the
+     * same sequence before it reads a tag set ({@link #TAG_MEMBERS}) or removes anything.
      *
      * <p>The sequence is a hybrid logical clock: max(previous + 1, Redis TIME in microseconds). A plain
      * counter restarts at 1 when Redis loses its data (a restart without persistence, a failover to a
@@ -62,40 +63,85 @@ final class RedisScripts {
      * formatted with %.0f: Lua's tostring would round them (14 significant digits).
      */
     static final String PURGE_BEGIN = """
-            local time = redis.call('time')
-            local clock = tonumber(time[1]) * 1000000 + tonumber(time[2])
-            local seq = redis.call('incr', KEYS[1])
-            if seq < clock then
-              seq = clock
-              redis.call('set', KEYS[1], string.format('%.0f', seq))
+            local seq = tonumber(ARGV[1])
+            if seq == nil then
+              local time = redis.call('time')
+              local clock = tonumber(time[1]) * 1000000 + tonumber(time[2])
+              seq = redis.call('incr', KEYS[1])
+              if seq < clock then
+                seq = clock
+                redis.call('set', KEYS[1], string.format('%.0f', seq))
+              end
             end
             local seqText = string.format('%.0f', seq)
-            for i = 1, #ARGV do
+            for i = 2, #ARGV do
               local current = tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0')
               if current < seq then redis.call('hset', KEYS[2], ARGV[i], seqText) end
             end
-            local result = {seqText}
-            if #KEYS > 2 then
-              for _, member in ipairs(redis.call('sunion', unpack(KEYS, 3))) do table.insert(result, member) end
+            return seqText
+            """;
+
+    /**
+     * Purge step 2, for one chunk of tag sets, after every fence of the purge is raised: each set's members.
+     * A fill that indexes a key after this read also reads the raised fences and discards itself.
+     * KEYS tag sets. Returns {member count of KEYS[1], members..., member count of KEYS[2], members...}.
+     */
+    static final String TAG_MEMBERS = """
+            local result = {}
+            for i = 1, #KEYS do
+              local members = redis.call('smembers', KEYS[i])
+              table.insert(result, #members)
+              for _, member in ipairs(members) do table.insert(result, member) end
             end
             return result
             """;
 
     /**
-     * Index clean-up after entries were removed through Redisson: a key leaves the tag sets and the expiry
-     * index only if no entry exists under it any more, so a fill that re-stored it meanwhile stays indexed
-     * (and therefore purgeable). KEYS[1] entries hash, KEYS[2] expiry index, KEYS[3..] tag sets; ARGV keys.
+     * Index clean-up after entries were removed through Redisson: a key leaves the expiry index and a tag set
+     * only if no entry exists under it any more, so a fill that re-stored it meanwhile stays indexed (and
+     * therefore purgeable). KEYS[1] entries hash, KEYS[2] expiry index, KEYS[3..] tag sets. ARGV: a count n
+     * and n keys for the expiry index, then for each tag set of KEYS[3..] a count and that many keys to take
+     * out of it. Returns how many of the expiry keys had no entry. The caller bounds the values per call.
      */
     static final String CLEANUP = """
+            local absent = {}
+            local function isAbsent(key)
+              if absent[key] == nil then absent[key] = redis.call('hexists', KEYS[1], key) == 0 end
+              return absent[key]
+            end
             local cleaned = 0
-            for _, key in ipairs(ARGV) do
-              if redis.call('hexists', KEYS[1], key) == 0 then
-                for i = 3, #KEYS do redis.call('srem', KEYS[i], key) end
-                redis.call('zrem', KEYS[2], key)
-                cleaned = cleaned + 1
+            local at = 1
+            for k = 2, #KEYS do
+              local count = tonumber(ARGV[at])
+              for j = at + 1, at + count do
+                if isAbsent(ARGV[j]) then
+                  if k == 2 then
+                    redis.call('zrem', KEYS[2], ARGV[j])
+                    cleaned = cleaned + 1
+                  else
+                    redis.call('srem', KEYS[k], ARGV[j])
+                  end
+                end
               end
+              at = at + count + 1
             end
             return cleaned
+            """;
+
+    /**
+     * Records, after a purge was acknowledged, the highest input offset it covered, unless Redis lost data: when
+     * the recorded offset is below what this writer knows was recorded before (ARGV[3]), Redis was restored from
+     * an older snapshot or failed over to a replica that missed writes, and the purges in between may be gone.
+     * Then nothing is written and the caller re-applies them first. Written after the purge's own calls, so any
+     * snapshot or replica that holds the offset holds the purge (Redis persists and replicates a prefix of its
+     * writes). KEYS[1] applied offsets; ARGV[1] field, ARGV[2] offset, ARGV[3] offset expected at least (-1: none).
+     * Returns the offset recorded before (-1 when none).
+     */
+    static final String RECORD_APPLIED = """
+            local current = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '-1')
+            if current < tonumber(ARGV[3]) then return current end
+            if tonumber(ARGV[2]) > current then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) end
+            return current
             """;
 
     /**

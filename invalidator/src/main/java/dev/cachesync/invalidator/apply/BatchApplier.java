@@ -4,42 +4,64 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.invalidator.Invalidation;
 import dev.cachesync.invalidator.InvalidationBatch;
 import dev.cachesync.invalidator.InvalidatorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a batch: purge, retried with backoff until Redis acknowledges it, then announce it. While Redis is
- * down this blocks the stream task on purpose: the task must not move past (or commit) an event whose purge has
- * not been acknowledged. When the application is shutting down it gives up by throwing, leaving the offsets
- * uncommitted so the next run purges again.
+ * Applies a batch: purge, then announce it. A failure is classified ({@link PurgeFailures}):
+ * <ul>
+ *   <li>transient (Redis down, slow, loading, busy, full): retried with backoff for as long as it takes. This
+ *       blocks the stream task on purpose: it must not move past (or commit) an event whose purge has not been
+ *       acknowledged;</li>
+ *   <li>deterministic (WRONGTYPE, script error): retried {@link RetryPolicy#deterministicAttempts()} times, then
+ *       the batch is split in halves, recursively, until the one invalidation that fails is alone; it goes to
+ *       the dead-letter topic with the error as its detail and every other invalidation is applied.</li>
+ * </ul>
+ * Nothing is skipped without a dead letter. When the application is shutting down it gives up by throwing,
+ * leaving the offsets uncommitted so the next run purges again.
  */
 public final class BatchApplier {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+    /** The dead-letter reason of an invalidation whose purge fails deterministically. */
+    public static final String PURGE_FAILED = "purge-failed";
 
     private final InvalidationSink sink;
     private final AppliedPublisher publisher;
+    private final DeadLetterPublisher deadLetters;
     private final InvalidatorMetrics metrics;
     private final Clock clock;
-    private final Duration firstBackoff;
-    private final Duration maxBackoff;
+    private final RetryPolicy retry;
     private final BooleanSupplier running;
+    private final AppliedLedger ledger;
 
-    public BatchApplier(InvalidationSink sink, AppliedPublisher publisher, InvalidatorMetrics metrics, Clock clock,
-                        Duration firstBackoff, Duration maxBackoff, BooleanSupplier running) {
+    public BatchApplier(InvalidationSink sink, AppliedPublisher publisher, DeadLetterPublisher deadLetters,
+                        InvalidatorMetrics metrics, Clock clock, RetryPolicy retry, BooleanSupplier running) {
+        this(sink, publisher, deadLetters, metrics, clock, retry, running, AppliedLedger.NONE);
+    }
+
+    /** @param ledger told of each batch once applied, before its offsets can be committed */
+    public BatchApplier(InvalidationSink sink, AppliedPublisher publisher, DeadLetterPublisher deadLetters,
+                        InvalidatorMetrics metrics, Clock clock, RetryPolicy retry, BooleanSupplier running,
+                        AppliedLedger ledger) {
         this.sink = sink;
         this.publisher = publisher;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.clock = clock;
-        this.firstBackoff = firstBackoff;
-        this.maxBackoff = maxBackoff;
+        this.retry = retry;
         this.running = running;
+        this.ledger = ledger;
     }
 
     /** Thrown when the application stops while a purge still fails; the batch's offsets stay uncommitted. */
@@ -53,38 +75,95 @@ public final class BatchApplier {
         if (batch.isEmpty()) {
             return;
         }
-        // The batch does not change while it is applied: copy its tags and keys once, not on every attempt.
-        Set<String> tags = batch.tags();
-        Set<String> keys = batch.keys();
-        Duration backoff = firstBackoff;
+        Set<String> deadLettered = new HashSet<>();
+        List<InvalidationBatch.Member> members = batch.members();
+        applyPart(members, deadLettered);
+        ledger.applied(members);
+        batch.markApplied(deadLettered);
+    }
+
+    /** Purges {@code part} as one; on a deterministic failure, each half on its own, down to one invalidation. */
+    private void applyPart(List<InvalidationBatch.Member> part, Set<String> deadLettered) {
+        // The part does not change while it is applied: its tags and keys are gathered once, not on every attempt.
+        Set<String> tags = new LinkedHashSet<>();
+        Set<String> keys = new LinkedHashSet<>();
+        part.forEach(m -> {
+            tags.addAll(m.invalidation().tags());
+            keys.addAll(m.invalidation().keys());
+        });
+        Duration backoff = Duration.ZERO;
+        int deterministicFailures = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 InvalidationSink.Purged purged = sink.purge(tags, keys);
-                announce(batch, tags, keys, purged);
-                batch.markApplied();
+                announce(part, tags, keys, purged);
                 if (attempt > 1) {
-                    log.info("purge applied after {} attempts", attempt);
+                    log.info("purge of {} invalidations applied after {} attempts", part.size(), attempt);
                 }
                 return;
             } catch (RuntimeException e) {
-                metrics.retry();
+                PurgeFailures.Kind kind = PurgeFailures.classify(e);
+                metrics.retry(kind);
                 if (!running.getAsBoolean()) {
                     throw new PurgeAbandonedException("shutting down with an unacknowledged purge of "
-                            + batch.size() + " invalidations; they will be applied on the next start", e);
+                            + part.size() + " invalidations; they will be applied on the next start", e);
                 }
-                log.warn("purge of {} tags / {} keys failed (attempt {}), retrying in {} ms: {}",
-                        tags.size(), keys.size(), attempt, backoff.toMillis(), e.toString());
+                if (kind == PurgeFailures.Kind.DETERMINISTIC && ++deterministicFailures >= retry.deterministicAttempts()) {
+                    isolate(part, deadLettered, e);
+                    return;
+                }
+                backoff = retry.backoff().next(backoff);
+                log.warn("purge of {} tags / {} keys failed ({}, attempt {}), retrying in {} ms: {}", tags.size(),
+                        keys.size(), kind.name().toLowerCase(), attempt, backoff.toMillis(), e.toString());
                 pause(backoff);
-                Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
             }
         }
     }
 
-    private void announce(InvalidationBatch batch, Set<String> tags, Set<String> keys, InvalidationSink.Purged purged) {
+    private void isolate(List<InvalidationBatch.Member> part, Set<String> deadLettered, RuntimeException failure) {
+        if (part.size() == 1) {
+            deadLetter(part.get(0), failure);
+            deadLettered.add(part.get(0).invalidation().sourceId());
+            return;
+        }
+        log.warn("purge of {} invalidations fails deterministically ({}); splitting the batch to find the one",
+                part.size(), failure.toString());
+        int half = part.size() / 2;
+        applyPart(part.subList(0, half), deadLettered);
+        applyPart(part.subList(half, part.size()), deadLettered);
+    }
+
+    /** Dead-letters one invalidation, retrying (as long as the application runs) until Kafka acknowledges it. */
+    private void deadLetter(InvalidationBatch.Member member, RuntimeException failure) {
+        Invalidation invalidation = member.invalidation();
+        String detail = "purge of " + invalidation.tags().size() + " tags / " + invalidation.keys().size()
+                + " keys failed " + retry.deterministicAttempts() + " times: " + failure;
+        log.error("dead-lettering invalidation {}: {}", invalidation.sourceId(), detail);
+        Duration backoff = Duration.ZERO;
+        while (true) {
+            try {
+                deadLetters.publish(member.source(), PURGE_FAILED, detail);
+                metrics.deadLetter(PURGE_FAILED);
+                return;
+            } catch (RuntimeException e) {
+                if (!running.getAsBoolean()) {
+                    throw new PurgeAbandonedException("shutting down before invalidation " + invalidation.sourceId()
+                            + " was dead-lettered; it will be tried again on the next start", e);
+                }
+                backoff = retry.backoff().next(backoff);
+                log.warn("could not dead-letter invalidation {}, retrying in {} ms: {}", invalidation.sourceId(),
+                        backoff.toMillis(), e.toString());
+                pause(backoff);
+            }
+        }
+    }
+
+    private void announce(List<InvalidationBatch.Member> part, Set<String> tags, Set<String> keys,
+                          InvalidationSink.Purged purged) {
         Instant now = clock.instant();
-        Duration lag = Duration.between(batch.oldestOccurredAt(), now);
-        metrics.purged(purged.keysPurged(), batch.size(), lag);
+        Instant oldest = part.stream().map(m -> m.invalidation().occurredAt()).min(Instant::compareTo).orElse(now);
+        Duration lag = Duration.between(oldest, now);
+        metrics.purged(purged.keysPurged(), part.size(), lag);
         publisher.publish(InvalidationApplied.newBuilder()
                 .setPurgeId(UUID.randomUUID().toString())
                 .setAppliedAt(now)
@@ -92,7 +171,7 @@ public final class BatchApplier {
                 .setTags(new ArrayList<>(tags))
                 .setKeys(new ArrayList<>(keys))
                 .setKeysPurged(purged.keysPurged())
-                .setSourceEventIds(batch.sourceIds())
+                .setSourceEventIds(part.stream().map(m -> m.invalidation().sourceId()).toList())
                 .setLagMillis(Math.max(0, lag.toMillis()))
                 .build());
     }

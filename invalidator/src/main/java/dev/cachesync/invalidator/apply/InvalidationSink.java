@@ -15,4 +15,18 @@ public interface InvalidationSink {
 
     /** True when the sink answers now (for the readiness probe). */
     boolean isAvailable();
+
+    /**
+     * Records that the purges of input partition {@code source} up to {@code offset} are applied, unless the sink
+     * holds less than {@code expectedAtLeast} (it lost acknowledged purges). Returns what it held before; below
+     * {@code expectedAtLeast} means nothing was written. Sinks that keep no offsets hold whatever is expected.
+     */
+    default long recordApplied(String source, long offset, long expectedAtLeast) {
+        return expectedAtLeast;
+    }
+
+    /** The applied offsets the sink holds, by input partition. */
+    default java.util.Map<String, Long> appliedOffsets() {
+        return java.util.Map.of();
+    }
 }

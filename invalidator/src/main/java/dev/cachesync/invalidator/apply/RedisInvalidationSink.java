@@ -27,6 +27,16 @@ public final class RedisInvalidationSink implements InvalidationSink {
         return new Purged(result.sequence(), result.keysPurged());
     }
 
+    @Override
+    public long recordApplied(String source, long offset, long expectedAtLeast) {
+        return purger.recordApplied(source, offset, expectedAtLeast);
+    }
+
+    @Override
+    public java.util.Map<String, Long> appliedOffsets() {
+        return purger.appliedOffsets();
+    }
+
     /** Bounded: a Redis that hangs makes the readiness probe answer "not ready" quickly, not hang with it. */
     @Override
     public boolean isAvailable() {

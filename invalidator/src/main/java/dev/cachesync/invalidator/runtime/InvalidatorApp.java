@@ -6,18 +6,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.ProductEvent;
+import dev.cachesync.invalidator.DecodeRetries;
 import dev.cachesync.invalidator.EventDecoder;
+import dev.cachesync.invalidator.UnappliedInvalidations;
 import dev.cachesync.invalidator.InvalidatorMetrics;
 import dev.cachesync.invalidator.InvalidatorTopology;
 import dev.cachesync.invalidator.apply.BatchApplier;
 import dev.cachesync.invalidator.apply.InvalidationSink;
 import dev.cachesync.invalidator.apply.KafkaAppliedPublisher;
+import dev.cachesync.invalidator.apply.KafkaDeadLetterPublisher;
+import dev.cachesync.invalidator.apply.RetryPolicy;
+import dev.cachesync.invalidator.heal.Reapplier;
+import dev.cachesync.invalidator.heal.RedisHealer;
 import dev.cachesync.invalidator.apply.RedisInvalidationSink;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
@@ -27,6 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,41 +58,72 @@ public final class InvalidatorApp implements AutoCloseable {
     private final RedissonClient redisson;
     private final InvalidationSink sink;
     private final KafkaAppliedPublisher publisher;
+    private final KafkaDeadLetterPublisher deadLetters;
     private final PrometheusMeterRegistry meters;
     private final KafkaStreams streams;
     private final HealthServer health;
+    private final UnappliedInvalidations unapplied = UnappliedInvalidations.systemClock();
+    private final ThreadReplacements replacements = new ThreadReplacements();
+    private final Admin admin;
+    private final RedisHealer healer;
+    private final ScheduledExecutorService healChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "invalidator-heal-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private InvalidatorApp(InvalidatorConfig config) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
+        metrics.watch(unapplied);
         if (config.createTopics()) {
             createTopics(config);
         }
         // Lazy: the invalidator starts even while Redis is down; purges wait and retry until it answers.
         this.redisson = config.redis().createRedisson();
         this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
-        this.publisher = new KafkaAppliedPublisher(producerConfig(config),
+        this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
-        BatchApplier applier = new BatchApplier(sink, publisher, metrics, Clock.systemUTC(),
-                Duration.ofMillis(50), Duration.ofSeconds(2), running::get);
-        var topology = InvalidatorTopology.build(config.batching(),
-                () -> new EventDecoder(
-                        AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
-                        AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer()),
-                applier::apply, metrics);
+        this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
+        Supplier<EventDecoder> decoders = () -> new EventDecoder(
+                AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
+                AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer());
+        DecodeRetries decodeRetries = new DecodeRetries(config.unknownSchemaWindow(), DecodeRetries.DEFAULT_BACKOFF,
+                running::get, System::nanoTime);
+        // Re-applying after a Redis data loss goes through an applier that records no offsets: the healer does.
+        BatchApplier reapplier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
+                RetryPolicy.defaults(), running::get);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
+        this.healer = new RedisHealer(sink, new Reapplier(consumerConfig(config), decoders, decodeRetries, reapplier,
+                config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics);
+        BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
+                RetryPolicy.defaults(), running::get, healer);
+        var topology = InvalidatorTopology.build(config.batching(), decoders, applier::apply, metrics, decodeRetries,
+                unapplied);
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
             if (!running.get()) {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
-            // Uncommitted records are read again by the new thread: nothing is lost.
-            log.error("stream thread failed, replacing it", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            // Uncommitted records are read again by the new thread: nothing is lost. Backing off first keeps a
+            // failure that repeats at once from replacing threads (and rebalancing the group) in a tight loop.
+            Duration delay = replacements.delayFor(System.nanoTime());
+            log.error("stream thread failed, replacing it in {} ms", delay.toMillis(), error);
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return running.get() ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
+                    : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
         streams.start();
+        // On start and then periodically: did Redis lose acknowledged purges (older snapshot, failover)?
+        healChecks.scheduleWithFixedDelay(this::checkForRedisDataLoss, 0, config.healCheckInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
                 config.redis().uri(), config.redis().keyPrefix(), health.port());
     }
@@ -109,11 +150,48 @@ public final class InvalidatorApp implements AutoCloseable {
         return new HealthServer.Status(ok, "streams " + state);
     }
 
+    /**
+     * Ready when Streams runs, Redis answers, and no invalidation has waited longer than
+     * {@link InvalidatorConfig#stuckAfter()} (Redis refusing purges, the registry down, a purge that keeps failing).
+     */
     HealthServer.Status readiness() {
         KafkaStreams.State state = streams.state();
         boolean redisUp = sink.isAvailable();
-        return new HealthServer.Status(state == KafkaStreams.State.RUNNING && redisUp,
-                "streams " + state + ", redis " + (redisUp ? "answering" : "not answering"));
+        Duration oldest = unapplied.oldestAge();
+        boolean stuck = oldest.compareTo(config.stuckAfter()) > 0;
+        return new HealthServer.Status(state == KafkaStreams.State.RUNNING && redisUp && !stuck,
+                "streams " + state + ", redis " + (redisUp ? "answering" : "not answering")
+                        + ", oldest unapplied invalidation " + oldest.toMillis() + " ms old"
+                        + (stuck ? " (stuck: over " + config.stuckAfter().toMillis() + " ms)" : ""));
+    }
+
+    private void checkForRedisDataLoss() {
+        try {
+            healer.healIfBehind();
+        } catch (RuntimeException e) {
+            // Redis or Kafka not answering: the purges wait for them anyway; the next check tries again.
+            log.debug("heal check skipped: {}", e.toString());
+        }
+    }
+
+    /** The group's committed offsets of the input topics, by "topic-partition". */
+    private Map<String, Long> committedOffsets() {
+        try {
+            Map<String, Long> offsets = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).forEach((tp, offset) -> {
+                        if (offset != null && (tp.topic().equals(Topics.PRODUCT_EVENTS)
+                                || tp.topic().equals(Topics.INVALIDATION_COMMANDS))) {
+                            offsets.put(RedisHealer.source(tp.topic(), tp.partition()), offset.offset());
+                        }
+                    });
+            return offsets;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading committed offsets", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read committed offsets: " + e, e);
+        }
     }
 
     @Override
@@ -125,8 +203,11 @@ public final class InvalidatorApp implements AutoCloseable {
         // Leave the group so that the partitions move to the other instances at once, not after the session timeout.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        healChecks.shutdownNow();
         health.close();
+        admin.close();
         publisher.close();
+        deadLetters.close();
         redisson.shutdown();
         log.info("invalidator stopped");
     }
@@ -148,11 +229,18 @@ public final class InvalidatorApp implements AutoCloseable {
         return props;
     }
 
-    private static Map<String, Object> producerConfig(InvalidatorConfig config) {
+    /** For re-reading input ranges: no group, nothing committed. */
+    private static Map<String, Object> consumerConfig(InvalidatorConfig config) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-heal");
+    }
+
+    private static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied");
+                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix);
     }
 
     private static void createTopics(InvalidatorConfig config) {

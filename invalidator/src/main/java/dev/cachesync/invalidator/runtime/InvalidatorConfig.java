@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.cachesync.cache.client.RedisSettings;
+import dev.cachesync.invalidator.DecodeRetries;
 import dev.cachesync.invalidator.InvalidatorTopology;
 
 /**
@@ -23,7 +24,11 @@ public record InvalidatorConfig(
         int topicPartitions,
         boolean createTopics,
         InvalidatorTopology.Settings batching,
-        Duration commitInterval) {
+        Duration commitInterval,
+        Duration stuckAfter,
+        Duration unknownSchemaWindow,
+        Duration healCheckInterval,
+        int healMaxRecords) {
 
     /** Every variable the invalidator reads; the deploy manifests are checked against this list. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -31,7 +36,9 @@ public record InvalidatorConfig(
             "REDIS_KEY_PREFIX", "IS_ELASTICACHE", "INVALIDATOR_APPLICATION_ID", "INVALIDATOR_STREAM_THREADS",
             "INVALIDATOR_STATE_DIR", "INVALIDATOR_HTTP_PORT", "INVALIDATOR_TOPIC_PARTITIONS",
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
-            "INVALIDATOR_COMMIT_INTERVAL_MS");
+            "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
+            "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
+            "INVALIDATOR_HEAL_MAX_RECORDS");
 
     public static InvalidatorConfig fromEnv(Map<String, String> env) {
         Env e = new Env(env);
@@ -48,8 +55,15 @@ public record InvalidatorConfig(
                 new InvalidatorTopology.Settings(
                         Duration.ofMillis(e.integer("INVALIDATOR_BATCH_LINGER_MS", 5)),
                         e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
+                        e.integer("INVALIDATOR_BATCH_MAX_TAGS", InvalidatorTopology.DEFAULT_MAX_BATCH_TAGS),
+                        e.integer("INVALIDATOR_MAX_TAGS", InvalidatorTopology.DEFAULT_MAX_TAGS),
                         100_000),
-                Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)));
+                Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)),
+                Duration.ofMillis(e.integer("INVALIDATOR_STUCK_AFTER_MS", 30_000)),
+                Duration.ofMillis(e.integer("INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS",
+                        (int) DecodeRetries.DEFAULT_UNKNOWN_SCHEMA_WINDOW.toMillis())),
+                Duration.ofMillis(e.integer("INVALIDATOR_HEAL_CHECK_MS", 2000)),
+                e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000));
     }
 
     /** Reads typed values; a malformed one fails start-up naming the variable. */

@@ -1,0 +1,108 @@
+package dev.cachesync.invalidator.heal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.cachesync.invalidator.Invalidation;
+import dev.cachesync.invalidator.InvalidationBatch;
+import dev.cachesync.invalidator.InvalidatorMetrics;
+import dev.cachesync.invalidator.SourceRecord;
+import dev.cachesync.invalidator.apply.InvalidationSink;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+/** When the healer decides Redis lost purges, and which offsets it re-applies (Redis and Kafka replaced by maps). */
+class RedisHealerTest {
+    private final OffsetSink sink = new OffsetSink();
+    private final List<String> reapplied = new ArrayList<>();
+    private final Map<String, Long> committed = new HashMap<>();
+    private final RedisHealer healer = new RedisHealer(sink, (topic, partition, from, to) -> {
+        reapplied.add(topic + "-" + partition + " " + from + ".." + to);
+        return (int) (to - from + 1);
+    }, () -> committed, 1_000, new InvalidatorMetrics(new SimpleMeterRegistry()));
+
+    @Test
+    void eachBatchRecordsItsHighestOffsetPerPartition() {
+        healer.applied(List.of(member("events", 0, 4), member("events", 0, 6), member("events", 1, 2)));
+
+        assertThat(sink.held).isEqualTo(Map.of("events-0", 6L, "events-1", 2L));
+        assertThat(reapplied).isEmpty();
+    }
+
+    @Test
+    void aBatchThatFindsRedisBehindWhatWasRecordedReappliesTheGapFirst() {
+        healer.applied(List.of(member("events", 0, 10)));
+        sink.held.put("events-0", 3L); // Redis restarted from an older snapshot
+
+        healer.applied(List.of(member("events", 0, 11)));
+
+        assertThat(reapplied).containsExactly("events-0 4..10");
+        assertThat(sink.held).containsEntry("events-0", 11L);
+    }
+
+    @Test
+    void thePeriodicCheckReappliesUpToTheCommittedOffset() {
+        sink.held.put("events-2", 20L);
+        committed.put("events-2", 31L); // records up to 30 were applied and committed
+        committed.put("events-3", 5L); // never recorded by anyone: a first start, nothing to compare
+
+        healer.healIfBehind();
+
+        assertThat(reapplied).containsExactly("events-2 21..30");
+        assertThat(sink.held).containsEntry("events-2", 30L).doesNotContainKey("events-3");
+        healer.healIfBehind();
+        assertThat(reapplied).as("nothing more once Redis caught up").hasSize(1);
+    }
+
+    @Test
+    void aPartitionWhoseRecordVanishedIsReappliedAtMostMaxRecords() {
+        healer.applied(List.of(member("events", 0, 5_000)));
+        sink.held.clear(); // restored from a snapshot older than the first record
+
+        healer.healIfBehind();
+
+        assertThat(reapplied).containsExactly("events-0 4001..5000");
+    }
+
+    private static InvalidationBatch.Member member(String topic, int partition, long offset) {
+        Invalidation invalidation = new Invalidation("id-" + offset, Set.of("product:1"), Set.of(), Instant.now(), null, 0);
+        return new InvalidationBatch.Member(invalidation,
+                new SourceRecord(topic, partition, offset, null, new byte[0], new RecordHeaders()));
+    }
+
+    /** The recording script's rules on a map. */
+    static final class OffsetSink implements InvalidationSink {
+        final Map<String, Long> held = new HashMap<>();
+
+        @Override
+        public Purged purge(Set<String> tags, Set<String> keys) {
+            return new Purged(1, 0);
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return true;
+        }
+
+        @Override
+        public long recordApplied(String source, long offset, long expectedAtLeast) {
+            long current = held.getOrDefault(source, -1L);
+            if (current >= expectedAtLeast && offset > current) {
+                held.put(source, offset);
+            }
+            return current;
+        }
+
+        @Override
+        public Map<String, Long> appliedOffsets() {
+            return Map.copyOf(held);
+        }
+    }
+}
