@@ -200,19 +200,27 @@ public final class KafkaBroker implements AutoCloseable {
         return password;
     }
 
+    /**
+     * The client properties of {@code user} ({@link #clientEnvironment} as Kafka property names), for tests that
+     * build clients directly.
+     */
+    public Map<String, Object> clientProperties(String user, String password) {
+        Map<String, Object> properties = new HashMap<>();
+        clientEnvironment(user, password).forEach((variable, value) -> properties.put(
+                variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value));
+        return properties;
+    }
+
+    /** Client properties that may do anything: the super user's on a secured broker, none needed on a plain one. */
+    public Map<String, Object> superUserProperties() {
+        return security == null ? clientProperties(null, null) : clientProperties(ADMIN_USER, security.adminPassword());
+    }
+
     /** An admin client for this broker (on a secured broker as the super user {@code admin}); the caller closes it. */
     public Admin admin() {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000"));
-        if (security != null) {
-            clientEnvironment(ADMIN_USER, security.adminPassword()).forEach((variable, value) -> {
-                if (!variable.equals("KAFKA_BOOTSTRAP_SERVERS")) {
-                    config.put(variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-                }
-            });
-        }
+        Map<String, Object> config = superUserProperties();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         return Admin.create(config);
     }
 

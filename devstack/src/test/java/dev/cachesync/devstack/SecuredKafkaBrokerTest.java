@@ -3,9 +3,7 @@ package dev.cachesync.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +67,7 @@ class SecuredKafkaBrokerTest {
     }
 
     private static void send(String user, String password) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        kafka.clientEnvironment(user, password).forEach((variable, value) ->
-                config.put(variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value));
+        Map<String, Object> config = kafka.clientProperties(user, password);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

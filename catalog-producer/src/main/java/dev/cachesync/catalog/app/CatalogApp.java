@@ -55,7 +55,9 @@ public final class CatalogApp implements AutoCloseable {
                 ? OutboxRelay.builder(dataSource, ProductEventProducer.to(config.kafkaBootstrapServers(), config.schemaRegistryUrl())
                                 .autoRegisterSchemas(config.autoRegisterSchemas())
                                 .deliveryTimeout(config.deliveryTimeout())
-                                .clientId(config.eventSource()))
+                                .clientId(config.eventSource())
+                                .security(config.kafkaSecurity())
+                                .registryAuth(config.registryAuth()))
                         .topic(config.topic())
                         .pollInterval(config.relayPollInterval())
                         .batchSize(config.relayBatchSize())
@@ -104,8 +106,9 @@ public final class CatalogApp implements AutoCloseable {
             app.close();
             throw e;
         }
-        log.info("catalog-producer listening on port {} (database {}, Kafka {}, relay {})", app.port(),
+        log.info("catalog-producer listening on port {} (database {}, Kafka {} over {}, relay {})", app.port(),
                 config.jdbcUrl().replaceAll("password=[^&;]*", "password=***"), config.kafkaBootstrapServers(),
+                config.kafkaSecurity().securityProtocol(),
                 app.relay != null ? "on" : "off");
         return app;
     }

@@ -2,8 +2,12 @@ package dev.cachesync.catalog.app;
 
 import dev.cachesync.catalog.api.CatalogApi;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Settings of the catalog service, from environment variables; every default works against a local stack
@@ -26,7 +30,9 @@ public record CatalogConfig(
         int relayBatchSize,
         Duration deliveryTimeout,
         String eventSource,
-        Duration outboxSentRetention) {
+        Duration outboxSentRetention,
+        KafkaClientSecurity kafkaSecurity,
+        RegistryAuth registryAuth) {
 
     /** Variable name, default and meaning, in the order the README lists them. */
     public static final String[][] VARIABLES = {
@@ -49,6 +55,10 @@ public record CatalogConfig(
             {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
     };
 
+    /** Besides {@link #VARIABLES}: Kafka and registry credentials, by the convention of docs/security.md. */
+    public static final List<String> SECURITY_VARIABLES = Stream.concat(KafkaClientSecurity.VARIABLES.stream(),
+            RegistryAuth.VARIABLES.stream()).toList();
+
     public static CatalogConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
         return new CatalogConfig(
@@ -68,7 +78,9 @@ public record CatalogConfig(
                 r.integer("OUTBOX_BATCH_SIZE", 1, 100_000),
                 Duration.ofMillis(r.integer("KAFKA_DELIVERY_TIMEOUT_MS", 1000, Integer.MAX_VALUE)),
                 r.string("EVENT_SOURCE"),
-                Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)));
+                Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)),
+                KafkaClientSecurity.fromEnv(env),
+                RegistryAuth.fromEnv(env));
     }
 
     /** Reads variables with their defaults; a bad value fails naming the variable. */

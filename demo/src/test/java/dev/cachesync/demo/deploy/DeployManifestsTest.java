@@ -49,8 +49,10 @@ class DeployManifestsTest {
             "cachesync-invalidator", "invalidator", "invalidator", "invalidator",
             "cachesync-catalog", "catalog", "catalog", "catalog");
     private static final Map<String, Set<String>> VARIABLES_READ = Map.of(
-            "invalidator", Set.copyOf(InvalidatorConfig.VARIABLES),
-            "catalog", Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]).collect(Collectors.toSet()));
+            "invalidator", Stream.concat(InvalidatorConfig.VARIABLES.stream(),
+                    InvalidatorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
+            "catalog", Stream.concat(Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]),
+                    CatalogConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()));
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private static List<JsonNode> k8s;

@@ -64,13 +64,14 @@ public final class InvalidatorApp implements AutoCloseable {
         this.redisson = config.redis().createRedisson();
         this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
         this.publisher = new KafkaAppliedPublisher(producerConfig(config),
-                AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
+                AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl(), config.registryAuth()).serializer());
         BatchApplier applier = new BatchApplier(sink, publisher, metrics, Clock.systemUTC(),
                 Duration.ofMillis(50), Duration.ofSeconds(2), running::get);
         var topology = InvalidatorTopology.build(config.batching(),
                 () -> new EventDecoder(
-                        AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
-                        AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer()),
+                        AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl(), config.registryAuth()).deserializer(),
+                        AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl(), config.registryAuth())
+                                .deserializer()),
                 applier::apply, metrics);
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
@@ -83,8 +84,8 @@ public final class InvalidatorApp implements AutoCloseable {
         });
         this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
         streams.start();
-        log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
-                config.redis().uri(), config.redis().keyPrefix(), health.port());
+        log.info("invalidator started: kafka={} ({}) redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
+                config.kafkaSecurity().securityProtocol(), config.redis().uri(), config.redis().keyPrefix(), health.port());
     }
 
     public static InvalidatorApp start(InvalidatorConfig config) {
@@ -133,6 +134,8 @@ public final class InvalidatorApp implements AutoCloseable {
 
     private static Properties streamsConfig(InvalidatorConfig config) {
         Properties props = new Properties();
+        // Streams hands these to its consumer, producer and admin client alike.
+        props.putAll(config.kafkaSecurity().properties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -149,10 +152,10 @@ public final class InvalidatorApp implements AutoCloseable {
     }
 
     private static Map<String, Object> producerConfig(InvalidatorConfig config) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        return config.kafkaSecurity().addTo(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied");
+                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-applied"));
     }
 
     private static void createTopics(InvalidatorConfig config) {
@@ -161,7 +164,8 @@ public final class InvalidatorApp implements AutoCloseable {
                 Topics.DEAD_LETTERS)) {
             topics.add(new NewTopic(name, config.topicPartitions(), (short) -1));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafkaSecurity().addTo(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())))) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {

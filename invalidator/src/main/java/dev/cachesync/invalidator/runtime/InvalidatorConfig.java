@@ -6,6 +6,8 @@ import java.util.Map;
 
 import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.invalidator.InvalidatorTopology;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 
 /**
  * Everything the invalidator reads from its environment, with defaults that work against a local devstack.
@@ -23,7 +25,9 @@ public record InvalidatorConfig(
         int topicPartitions,
         boolean createTopics,
         InvalidatorTopology.Settings batching,
-        Duration commitInterval) {
+        Duration commitInterval,
+        KafkaClientSecurity kafkaSecurity,
+        RegistryAuth registryAuth) {
 
     /** Every variable the invalidator reads; the deploy manifests are checked against this list. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -32,6 +36,11 @@ public record InvalidatorConfig(
             "INVALIDATOR_STATE_DIR", "INVALIDATOR_HTTP_PORT", "INVALIDATOR_TOPIC_PARTITIONS",
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
             "INVALIDATOR_COMMIT_INTERVAL_MS");
+
+    /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/security.md). */
+    public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
+                    RedisSettings.VARIABLES, KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES)
+            .flatMap(java.util.List::stream).filter(name -> !VARIABLES.contains(name)).toList();
 
     public static InvalidatorConfig fromEnv(Map<String, String> env) {
         Env e = new Env(env);
@@ -49,7 +58,9 @@ public record InvalidatorConfig(
                         Duration.ofMillis(e.integer("INVALIDATOR_BATCH_LINGER_MS", 5)),
                         e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
                         100_000),
-                Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)));
+                Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)),
+                KafkaClientSecurity.fromEnv(env),
+                RegistryAuth.fromEnv(env));
     }
 
     /** Reads typed values; a malformed one fails start-up naming the variable. */
