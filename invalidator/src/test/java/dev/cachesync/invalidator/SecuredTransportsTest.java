@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /**
- * Every transport secured at once, each principal with exactly the rights docs/security.md lists: Kafka over
+ * Every transport secured at once, each principal with exactly the rights docs/transport-security.md lists: Kafka over
  * SASL_SSL with ACLs, Redis over TLS as an ACL user (default user off), the registry behind credentials. The
  * relay's events and the CLI's commands are purged from a real cache-client's Redis and near cache; a principal
  * without WRITE on the commands topic cannot inject one; no secret reaches the logs.
@@ -83,7 +83,7 @@ class SecuredTransportsTest {
                 Topics.DEAD_LETTERS)) {
             kafka.createTopic(topic, 1);
         }
-        // The ACLs of docs/security.md, principal by principal.
+        // The ACLs of docs/transport-security.md, principal by principal.
         user("catalog-relay", topic(Topics.PRODUCT_EVENTS, AclOperation.WRITE));
         user("invalidator",
                 topic(Topics.PRODUCT_EVENTS, AclOperation.READ),

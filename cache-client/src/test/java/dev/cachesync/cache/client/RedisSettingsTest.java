@@ -65,4 +65,11 @@ class RedisSettingsTest {
         assertThat(rules).startsWith("resetkeys ~shop\\[1\\]:* ~{shop\\[1\\]:entries}:*")
                 .contains("&{shop\\[1\\]:entries}:topic").endsWith("-@dangerous");
     }
+
+    @Test
+    void theReadmeGivesExactlyTheAclLineOfTheDefaultPrefix() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertThat(readme).contains("ACL SETUSER cachesync on >PASSWORD " + RedisSettings.from(Map.of()).aclRules() + "\n");
+        RedisSettings.VARIABLES.forEach(variable -> assertThat(readme).contains("`" + variable + "`"));
+    }
 }

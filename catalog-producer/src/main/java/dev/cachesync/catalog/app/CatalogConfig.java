@@ -55,7 +55,7 @@ public record CatalogConfig(
             {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
     };
 
-    /** Besides {@link #VARIABLES}: Kafka and registry credentials, by the convention of docs/security.md. */
+    /** Besides {@link #VARIABLES}: Kafka and registry credentials, by the convention of docs/transport-security.md. */
     public static final List<String> SECURITY_VARIABLES = Stream.concat(KafkaClientSecurity.VARIABLES.stream(),
             RegistryAuth.VARIABLES.stream()).toList();
 

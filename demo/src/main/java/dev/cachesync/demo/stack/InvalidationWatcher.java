@@ -77,7 +77,7 @@ public final class InvalidationWatcher implements AutoCloseable {
 
     /**
      * Starts following both topics from their current ends (the topics must exist), configured like the services:
-     * KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the credentials of docs/security.md from {@code env}.
+     * KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the credentials of docs/transport-security.md from {@code env}.
      */
     public static InvalidationWatcher start(Map<String, String> env) {
         return new InvalidationWatcher(env.get("KAFKA_BOOTSTRAP_SERVERS"), env.get("SCHEMA_REGISTRY_URL"),

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   invalidator-cli purge --tag category:shoes [--tag ...] [--key URL ...] --reason "why" [--by who]
  *   invalidator-cli recent [--limit 20]
  * </pre>
- * Reads KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the Kafka and registry credentials of docs/security.md
+ * Reads KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the Kafka and registry credentials of docs/transport-security.md
  * ({@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*}, {@code KAFKA_SSL_*}, {@code SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO}
  * or {@code SCHEMA_REGISTRY_BEARER_AUTH_TOKEN}).
  */

@@ -37,7 +37,7 @@ public record InvalidatorConfig(
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
             "INVALIDATOR_COMMIT_INTERVAL_MS");
 
-    /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/security.md). */
+    /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
                     RedisSettings.VARIABLES, KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES)
             .flatMap(java.util.List::stream).filter(name -> !VARIABLES.contains(name)).toList();

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * secures its connection: one environment variable per standard Kafka client property, named by the property
  * in upper case with dots as underscores and a {@code KAFKA_} prefix ({@code KAFKA_SASL_JAAS_CONFIG} ->
  * {@code sasl.jaas.config}). Only the variables in {@link #VARIABLES} are read; an unset variable leaves the
- * Kafka default. The convention and the ACLs each principal needs are documented in docs/security.md.
+ * Kafka default. The convention and the ACLs each principal needs are documented in docs/transport-security.md.
  *
  * <pre>{@code
  * Map<String, Object> props = new HashMap<>(KafkaClientSecurity.fromEnv(System.getenv()).properties());
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class KafkaClientSecurity {
 
-    /** The variables read, in the order docs/security.md lists them. */
+    /** The variables read, in the order docs/transport-security.md lists them. */
     public static final List<String> VARIABLES = List.of(
             "KAFKA_SECURITY_PROTOCOL",
             "KAFKA_SASL_MECHANISM",

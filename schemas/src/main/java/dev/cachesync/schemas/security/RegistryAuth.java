@@ -24,7 +24,7 @@ public final class RegistryAuth {
     public static final String BEARER_AUTH_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
 
-    /** The variables read, in the order docs/security.md lists them. */
+    /** The variables read, in the order docs/transport-security.md lists them. */
     public static final List<String> VARIABLES = List.of(
             "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "SCHEMA_REGISTRY_BEARER_AUTH_TOKEN");
 

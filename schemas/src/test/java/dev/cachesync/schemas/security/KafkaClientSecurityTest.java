@@ -80,4 +80,12 @@ class KafkaClientSecurityTest {
                 "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-secret")))
                 .hasMessageContaining("KAFKA_SSL_TRUSTSTORE_LOCATION").hasMessageNotContaining("trust-secret");
     }
+
+    @Test
+    void theDocumentationListsEveryVariableWithItsProperty() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "transport-security.md"));
+        KafkaClientSecurity.VARIABLES.forEach(variable -> assertThat(doc)
+                .contains("| `" + variable + "` | `" + KafkaClientSecurity.propertyOf(variable) + "`"));
+        RegistryAuth.VARIABLES.forEach(variable -> assertThat(doc).contains("| `" + variable + "` |"));
+    }
 }
