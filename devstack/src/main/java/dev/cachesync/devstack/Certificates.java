@@ -19,14 +19,26 @@ import java.util.concurrent.TimeUnit;
  * folder: a server certificate for {@code 127.0.0.1} and {@code localhost} (for Kafka's and Redis's TLS
  * listeners) and a client certificate (for mutual TLS). Every store is PKCS12 with a random password; the server
  * and client keys are also written as PEM for redis-server. Valid for two days.
+ *
+ * <p>Generating takes a dozen keytool runs, so the secured parts of one JVM share {@link #shared()}.
  */
 public final class Certificates implements AutoCloseable {
+    private static Certificates shared;
+
     private final Path dir;
     private final String password;
 
     private Certificates(Path dir, String password) {
         this.dir = dir;
         this.password = password;
+    }
+
+    /** This JVM's certificates: generated on first use, deleted when the JVM exits. */
+    public static synchronized Certificates shared() {
+        if (shared == null) {
+            shared = DevStack.stopAtExit(generate());
+        }
+        return shared;
     }
 
     /** Generates the CA, the server and the client certificate; takes a few keytool runs (seconds). */
@@ -117,7 +129,9 @@ public final class Certificates implements AutoCloseable {
 
     private void keytool(String... args) {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = new ArrayList<>(List.of(keytool.toString()));
+        // A short-lived JVM each: skip the optimizing compiler and the parallel GC start-up.
+        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-J-XX:TieredStopAtLevel=1",
+                "-J-XX:+UseSerialGC"));
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass:env", "DEVSTACK_STORE_PASSWORD"));
         if (args[0].equals("-genkeypair")) {

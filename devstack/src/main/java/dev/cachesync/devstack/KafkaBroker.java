@@ -141,7 +141,7 @@ public final class KafkaBroker implements AutoCloseable {
      * certificate generated now. Returns when {@code admin} gets an answer.
      */
     public static KafkaBroker startSecured() {
-        return start(new Security(Certificates.generate(), Secrets.random()));
+        return start(new Security(Certificates.shared(), Secrets.random()));
     }
 
     private static KafkaBroker start(Security security) {
@@ -262,9 +262,6 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void close() {
         stop();
         Logs.deleteRecursively(logDir);
-        if (security != null) {
-            security.certificates().close();
-        }
     }
 
     private void format() {

@@ -71,7 +71,7 @@ public final class RedisServer implements AutoCloseable {
         Path dir = Logs.tempDir("redis");
         Tls tls = null;
         if (tlsConfig != null) {
-            Certificates certificates = Certificates.generate();
+            Certificates certificates = Certificates.shared();
             tls = new Tls(certificates, tlsConfig.apply(certificates), probeContext(certificates));
         }
         Optional<Path> onPath = findOnPath("redis-server");
@@ -186,9 +186,6 @@ public final class RedisServer implements AutoCloseable {
     public synchronized void close() {
         stop();
         Logs.deleteRecursively(workDir);
-        if (tls != null) {
-            tls.certificates().close();
-        }
     }
 
     private synchronized void startProcess() {

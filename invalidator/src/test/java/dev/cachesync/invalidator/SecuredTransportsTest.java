@@ -90,8 +90,9 @@ class SecuredTransportsTest {
                 topic(Topics.INVALIDATION_COMMANDS, AclOperation.READ),
                 topic(Topics.INVALIDATIONS_APPLIED, AclOperation.WRITE),
                 topic(Topics.DEAD_LETTERS, AclOperation.WRITE),
-                new ResourcePattern(ResourceType.GROUP, APPLICATION_ID, PatternType.LITERAL), AclOperation.READ,
-                new ResourcePattern(ResourceType.TOPIC, APPLICATION_ID + "-", PatternType.PREFIXED), AclOperation.ALL);
+                new Grant(new ResourcePattern(ResourceType.GROUP, APPLICATION_ID, PatternType.LITERAL), AclOperation.READ),
+                new Grant(new ResourcePattern(ResourceType.TOPIC, APPLICATION_ID + "-", PatternType.PREFIXED),
+                        AclOperation.ALL));
         user("invalidator-cli",
                 topic(Topics.INVALIDATION_COMMANDS, AclOperation.WRITE),
                 topic(Topics.INVALIDATIONS_APPLIED, AclOperation.READ));
@@ -215,25 +216,21 @@ class SecuredTransportsTest {
                 AvroSerdes.serde(type, registry.url(), RegistryAuth.fromEnv(env)).serializer());
     }
 
-    private static Object[] topic(String name, AclOperation operation) {
-        return new Object[] {new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), operation};
+    /** One ACL: an operation allowed on a resource. */
+    private record Grant(ResourcePattern resource, AclOperation operation) {
     }
 
-    /** Creates a SCRAM user with exactly these (pattern, operation) pairs allowed. */
-    private static void user(String name, Object... grants) throws Exception {
+    private static Grant topic(String name, AclOperation operation) {
+        return new Grant(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), operation);
+    }
+
+    /** Creates a SCRAM user allowed exactly these operations. */
+    private static void user(String name, Grant... grants) throws Exception {
         passwords.put(name, kafka.addUser(name));
-        List<Object> flat = new ArrayList<>();
-        for (Object grant : grants) {
-            if (grant instanceof Object[] pair) {
-                flat.addAll(List.of(pair));
-            } else {
-                flat.add(grant);
-            }
-        }
         List<AclBinding> acls = new ArrayList<>();
-        for (int i = 0; i < flat.size(); i += 2) {
-            acls.add(new AclBinding((ResourcePattern) flat.get(i), new AccessControlEntry("User:" + name, "*",
-                    (AclOperation) flat.get(i + 1), AclPermissionType.ALLOW)));
+        for (Grant grant : grants) {
+            acls.add(new AclBinding(grant.resource(), new AccessControlEntry("User:" + name, "*", grant.operation(),
+                    AclPermissionType.ALLOW)));
         }
         try (Admin admin = kafka.admin()) {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
