@@ -96,30 +96,25 @@ public final class RegistryAuth {
                     + BEARER_AUTH_CREDENTIALS_SOURCE + ", not both");
         }
         if (basicSource != null) {
-            if (!basicSource.equals("USER_INFO")) {
-                throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + " must be USER_INFO, was '"
-                        + basicSource + "'");
-            }
-            String userInfo = text(configs, BASIC_AUTH_USER_INFO);
-            if (userInfo == null) {
-                throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " is required with "
-                        + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
-            }
-            return basic(userInfo);
+            return basic(staticSecret(configs, BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO", BASIC_AUTH_USER_INFO));
         }
         if (bearerSource != null) {
-            if (!bearerSource.equals("STATIC_TOKEN")) {
-                throw new IllegalArgumentException(BEARER_AUTH_CREDENTIALS_SOURCE + " must be STATIC_TOKEN, was '"
-                        + bearerSource + "'");
-            }
-            String token = text(configs, BEARER_AUTH_TOKEN);
-            if (token == null) {
-                throw new IllegalArgumentException(BEARER_AUTH_TOKEN + " is required with "
-                        + BEARER_AUTH_CREDENTIALS_SOURCE + "=STATIC_TOKEN");
-            }
-            return bearer(token);
+            return bearer(staticSecret(configs, BEARER_AUTH_CREDENTIALS_SOURCE, "STATIC_TOKEN", BEARER_AUTH_TOKEN));
         }
         return NONE;
+    }
+
+    /** The secret under {@code secretKey}, when {@code sourceKey} names the one source supported here. */
+    private static String staticSecret(Map<String, ?> configs, String sourceKey, String source, String secretKey) {
+        String configured = text(configs, sourceKey);
+        if (!source.equals(configured)) {
+            throw new IllegalArgumentException(sourceKey + " must be " + source + ", was '" + configured + "'");
+        }
+        String secret = text(configs, secretKey);
+        if (secret == null) {
+            throw new IllegalArgumentException(secretKey + " is required with " + sourceKey + "=" + source);
+        }
+        return secret;
     }
 
     /** These credentials as Confluent serde configuration keys (empty for none). */
