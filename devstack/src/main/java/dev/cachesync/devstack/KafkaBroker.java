@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * and data, so tests can simulate an outage.
  *
  * <p>{@link #start()} listens in plaintext without authentication. {@link #startSecured()} listens with SASL_SSL
- * only (SCRAM-SHA-512 over TLS, a certificate from a CA generated at start) and authorizes every request with
+ * only (SCRAM-SHA-512 over TLS, a certificate from a CA generated in this JVM) and authorizes every request with
  * Kafka's StandardAuthorizer: a principal may do only what an ACL allows. Its super user {@code admin} runs
  * {@link #admin()}; {@link #addUser} creates the principals under test and {@link #clientEnvironment} gives
  * their client settings as the {@code KAFKA_*} variables of cachesync's convention.
@@ -137,8 +137,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a new broker that accepts only SASL_SSL (SCRAM-SHA-512) and enforces ACLs, with a CA and broker
-     * certificate generated now. Returns when {@code admin} gets an answer.
+     * Starts a new broker that accepts only SASL_SSL (SCRAM-SHA-512) and enforces ACLs, its certificate signed by
+     * this JVM's generated CA ({@link Certificates#shared()}). Returns when {@code admin} gets an answer.
      */
     public static KafkaBroker startSecured() {
         return start(new Security(Certificates.shared(), Secrets.random()));
