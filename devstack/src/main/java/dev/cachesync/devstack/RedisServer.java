@@ -3,10 +3,10 @@ package dev.cachesync.devstack;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,8 @@ import redis.embedded.core.ExecutableProvider;
  * A real Redis server as a child process on a free port, nothing persisted. It is {@code redis-server} from the
  * PATH where there is one, else the binary bundled by embedded-redis; {@link #kind()} says which.
  *
- * <p>{@link #secured()} starts one that listens only with TLS (a CA and server certificate generated at start)
- * and knows the ACL users it is given; its {@code default} user is off.
+ * <p>{@link #secured()} starts one that listens only with TLS (certificates of this JVM's generated CA,
+ * {@link Certificates#shared()}) and knows the ACL users it is given; its {@code default} user is off.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
