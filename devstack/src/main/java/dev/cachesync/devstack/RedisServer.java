@@ -2,12 +2,20 @@ package dev.cachesync.devstack;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +24,9 @@ import redis.embedded.core.ExecutableProvider;
 /**
  * A real Redis server as a child process on a free port, nothing persisted. It is {@code redis-server} from the
  * PATH where there is one, else the binary bundled by embedded-redis; {@link #kind()} says which.
+ *
+ * <p>{@link #secured()} starts one that listens only with TLS (certificates of this JVM's generated CA,
+ * {@link Certificates#shared()}) and knows the ACL users it is given; its {@code default} user is off.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
@@ -25,24 +36,92 @@ public final class RedisServer implements AutoCloseable {
     private final String kind;
     private final int port;
     private final Path workDir;
+    private final Tls tls;
     private Process process;
 
-    private RedisServer(Path executable, String kind, int port, Path workDir) {
+    /** A TLS server's certificates and the settings written to its configuration file. */
+    private record Tls(Certificates certificates, List<String> configLines, SSLContext probeContext) {
+    }
+
+    private RedisServer(Path executable, String kind, int port, Path workDir, Tls tls) {
         this.executable = executable;
         this.kind = kind;
         this.port = port;
         this.workDir = workDir;
+        this.tls = tls;
     }
 
     /** Starts a new Redis server on a free port; returns when it answers PING. */
     public static RedisServer start() {
+        return start(null);
+    }
+
+    /**
+     * A server that listens only with TLS and has ACL users, e.g.
+     * <pre>{@code
+     * RedisServer redis = RedisServer.secured().user("cachesync", password, "~catalog-cache:*", "+@read").start();
+     * }</pre>
+     * Needs a redis-server built with TLS (Debian's links OpenSSL).
+     */
+    public static SecuredBuilder secured() {
+        return new SecuredBuilder();
+    }
+
+    private static RedisServer start(Function<Certificates, List<String>> tlsConfig) {
         Path dir = Logs.tempDir("redis");
+        Tls tls = null;
+        if (tlsConfig != null) {
+            Certificates certificates = Certificates.shared();
+            tls = new Tls(certificates, tlsConfig.apply(certificates), probeContext(certificates));
+        }
         Optional<Path> onPath = findOnPath("redis-server");
+        Tls chosen = tls;
         RedisServer server = onPath
-                .map(path -> new RedisServer(path, "redis-server from the PATH (" + path + ")", Ports.free(), dir))
-                .orElseGet(() -> new RedisServer(embeddedBinary(), "embedded-redis bundled binary", Ports.free(), dir));
+                .map(path -> new RedisServer(path, "redis-server from the PATH (" + path + ")", Ports.free(), dir, chosen))
+                .orElseGet(() -> new RedisServer(embeddedBinary(), "embedded-redis bundled binary", Ports.free(), dir,
+                        chosen));
         server.startProcess();
         return server;
+    }
+
+    /** Settings of a {@link #secured()} server. */
+    public static final class SecuredBuilder {
+        private final List<String> users = new ArrayList<>();
+        private String clientCertificates = "no";
+
+        private SecuredBuilder() {
+        }
+
+        /**
+         * An ACL user: {@code rules} are Redis ACL rules ({@code ~pattern}, {@code &channel}, {@code +@category},
+         * {@code -command}); the password is given as {@code >password}.
+         */
+        public SecuredBuilder user(String name, String password, String... rules) {
+            users.add("user " + name + " on >" + password + " resetchannels " + String.join(" ", rules));
+            return this;
+        }
+
+        /** Clients must present a certificate signed by the CA ({@code tls-auth-clients yes}); default no. */
+        public SecuredBuilder requireClientCertificates() {
+            clientCertificates = "yes";
+            return this;
+        }
+
+        /** Starts the server; returns when it answers over TLS. */
+        public RedisServer start() {
+            List<String> users = List.copyOf(this.users);
+            String clientCertificates = this.clientCertificates;
+            return RedisServer.start(certificates -> {
+                List<String> lines = new ArrayList<>(List.of(
+                        "tls-cert-file " + certificates.serverCertificatePem(),
+                        "tls-key-file " + certificates.serverKeyPem(),
+                        "tls-ca-cert-file " + certificates.caPem(),
+                        "tls-auth-clients " + clientCertificates,
+                        "user default off"));
+                lines.addAll(users);
+                return lines;
+            });
+        }
     }
 
     public String host() {
@@ -53,9 +132,22 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:port}, as Redisson's {@code setAddress} wants it. */
+    /** {@code redis://127.0.0.1:port} ({@code rediss://} with TLS), as Redisson's {@code setAddress} wants it. */
     public String uri() {
-        return "redis://" + host() + ":" + port;
+        return (tls == null ? "redis://" : "rediss://") + host() + ":" + port;
+    }
+
+    /** Whether this server listens with TLS only ({@link #secured()}). */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** The CA and certificates of a TLS server: its truststore is what clients need. */
+    public Certificates certificates() {
+        if (tls == null) {
+            throw new IllegalStateException("this Redis server does not use TLS: start it with secured()");
+        }
+        return tls.certificates();
     }
 
     /** Which binary runs: the PATH's redis-server or the embedded one. */
@@ -98,10 +190,18 @@ public final class RedisServer implements AutoCloseable {
 
     private synchronized void startProcess() {
         Path logFile = workDir.resolve("redis.log");
-        List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(executable.toString()));
+        if (tls != null) {
+            // Passwords go into a file only this user reads, not onto the command line (ps).
+            command.add(writeConfig(tls.configLines()).toString());
+        }
+        command.addAll(List.of(
+                "--port", String.valueOf(tls == null ? port : 0), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--dir", workDir.toString(), "--logfile", logFile.toString()));
+        if (tls != null) {
+            command.addAll(List.of("--tls-port", String.valueOf(port)));
+        }
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -111,7 +211,8 @@ public final class RedisServer implements AutoCloseable {
             throw new DevStackException("redis", "cannot run " + executable + ": " + e.getMessage(), null, e);
         }
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!Probes.redisAnswers(host(), port)) {
+        while (!(tls == null ? Probes.redisAnswers(host(), port) : Probes.redisAnswersTls(host(), port,
+                tls.probeContext()))) {
             if (!process.isAlive()) {
                 process = null;
                 throw new DevStackException("redis", kind + " exited on port " + port,
@@ -125,6 +226,39 @@ public final class RedisServer implements AutoCloseable {
             Probes.pause();
         }
         log.info("Redis ready on {} ({})", uri(), kind);
+    }
+
+    private Path writeConfig(List<String> lines) {
+        Path file = workDir.resolve("redis.conf");
+        try {
+            Files.writeString(file, "");
+            file.toFile().setReadable(false, false);
+            file.toFile().setReadable(true, true);
+            Files.write(file, lines);
+            return file;
+        } catch (IOException e) {
+            throw new DevStackException("redis", "cannot write " + file + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static SSLContext probeContext(Certificates certificates) {
+        try (InputStream in = Files.newInputStream(certificates.truststore())) {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(in, certificates.password().toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            KeyStore client = KeyStore.getInstance("PKCS12");
+            try (InputStream clientIn = Files.newInputStream(certificates.clientKeystore())) {
+                client.load(clientIn, certificates.password().toCharArray());
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(client, certificates.password().toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DevStackException("redis", "cannot load the generated truststore: " + e, null, e);
+        }
     }
 
     private static Optional<Path> findOnPath(String name) {

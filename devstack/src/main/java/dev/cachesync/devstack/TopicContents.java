@@ -2,6 +2,7 @@ package dev.cachesync.devstack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +20,19 @@ public final class TopicContents {
     /** Every record of the topic, from the beginning to its end at the time of the call, partition by partition. */
     public static <K, V> List<ConsumerRecord<K, V>> readAll(String bootstrapServers, String topic,
                                                             Deserializer<K> keys, Deserializer<V> values) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, keys, values);
+    }
+
+    /** The same on any broker, secured or not: read as its super user. */
+    public static <K, V> List<ConsumerRecord<K, V>> readAll(KafkaBroker broker, String topic,
+                                                            Deserializer<K> keys, Deserializer<V> values) {
+        return read(broker.superUserProperties(), topic, keys, values);
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> read(Map<String, Object> client, String topic,
+                                                         Deserializer<K> keys, Deserializer<V> values) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -35,4 +35,41 @@ class RedisSettingsTest {
         assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_PORT", "sixty")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_PORT").hasMessageContaining("sixty");
     }
+
+    @Test
+    void tlsAndAnAclUserAreReadFromTheEnvironment() {
+        RedisSettings s = RedisSettings.from(Map.of("REDIS_TLS", "true", "REDIS_USERNAME", "cachesync",
+                "REDIS_PASSWORD", "s3cret"));
+        assertThat(s.uri()).isEqualTo("rediss://127.0.0.1:6379");
+        assertThat(s.tls()).isEqualTo(RedisSettings.Tls.DEFAULT);
+        assertThat(s.redissonConfig().getUsername()).isEqualTo("cachesync");
+        assertThat(s.toString()).contains("user=cachesync").doesNotContain("s3cret");
+    }
+
+    @Test
+    void contradictoryTlsSettingsNameTheVariable() {
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_TLS", "maybe")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_TLS");
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_SSL_TRUSTSTORE_PATH", "/etc/hostname")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_SSL_TRUSTSTORE_PATH")
+                .hasMessageContaining("REDIS_TLS");
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_TLS", "true", "REDIS_SSL_TRUSTSTORE_PATH", "/nowhere.p12")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_SSL_TRUSTSTORE_PATH");
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_USERNAME", "cachesync")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REDIS_PASSWORD");
+    }
+
+    @Test
+    void aclRulesConfineTheUserToItsPrefixEscapingGlobCharacters() {
+        String rules = RedisSettings.from(Map.of("REDIS_KEY_PREFIX", "shop[1]:")).aclRules();
+        assertThat(rules).startsWith("resetkeys ~shop\\[1\\]:* ~{shop\\[1\\]:entries}:*")
+                .contains("&{shop\\[1\\]:entries}:topic").endsWith("-@dangerous");
+    }
+
+    @Test
+    void theReadmeGivesExactlyTheAclLineOfTheDefaultPrefix() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertThat(readme).contains("ACL SETUSER cachesync on >PASSWORD " + RedisSettings.from(Map.of()).aclRules() + "\n");
+        RedisSettings.VARIABLES.forEach(variable -> assertThat(readme).contains("`" + variable + "`"));
+    }
 }

@@ -59,7 +59,9 @@ public final class CatalogApp implements AutoCloseable {
                 ? OutboxRelay.builder(dataSource, ProductEventProducer.to(config.kafkaBootstrapServers(), config.schemaRegistryUrl())
                                 .autoRegisterSchemas(config.autoRegisterSchemas())
                                 .deliveryTimeout(config.deliveryTimeout())
-                                .clientId(config.eventSource()))
+                                .clientId(config.eventSource())
+                                .security(config.kafkaSecurity())
+                                .registryAuth(config.registryAuth()))
                         .topic(config.topic())
                         .pollInterval(config.relayPollInterval())
                         .batchSize(config.relayBatchSize())
@@ -119,8 +121,8 @@ public final class CatalogApp implements AutoCloseable {
             app.close();
             throw e;
         }
-        log.info("catalog-producer listening on port {}, health and metrics on port {} ({})", app.port(),
-                app.managementPort(), config);
+        log.info("catalog-producer listening on port {}, health and metrics on port {}, Kafka over {} ({})", app.port(),
+                app.managementPort(), config.kafkaSecurity().securityProtocol(), config);
         if (app.auth.disabled()) {
             log.warn("AUTHENTICATION IS DISABLED (CATALOG_AUTH_DISABLED=true): anyone who reaches port {} can change "
                     + "and delete every product. For local use only; never deploy this.", app.port());

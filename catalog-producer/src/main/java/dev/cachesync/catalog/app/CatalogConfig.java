@@ -3,7 +3,10 @@ package dev.cachesync.catalog.app;
 import dev.cachesync.catalog.api.CatalogApi;
 import dev.cachesync.catalog.auth.AuthSettings;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -31,7 +34,9 @@ public record CatalogConfig(
         String eventSource,
         Duration outboxSentRetention,
         int managementPort,
-        AuthSettings auth) {
+        AuthSettings auth,
+        KafkaClientSecurity kafkaSecurity,
+        RegistryAuth registryAuth) {
 
     /** Variable name, default and meaning, in the order the README lists them. */
     public static final String[][] VARIABLES = Stream.concat(Stream.of(new String[][] {
@@ -55,6 +60,10 @@ public record CatalogConfig(
             {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
     }), Stream.of(AuthSettings.VARIABLES)).toArray(String[][]::new);
 
+    /** Besides {@link #VARIABLES}: Kafka and registry credentials, by the convention of docs/transport-security.md. */
+    public static final List<String> SECURITY_VARIABLES = Stream.concat(KafkaClientSecurity.VARIABLES.stream(),
+            RegistryAuth.VARIABLES.stream()).toList();
+
     public static CatalogConfig fromEnv(Map<String, String> env) {
         Reader r = new Reader(env);
         return new CatalogConfig(
@@ -76,7 +85,9 @@ public record CatalogConfig(
                 r.string("EVENT_SOURCE"),
                 Duration.ofMinutes(r.integer("OUTBOX_SENT_RETENTION_MINUTES", 0, 525_600)),
                 managementPort(r),
-                AuthSettings.from(r::raw));
+                AuthSettings.from(r::raw),
+                KafkaClientSecurity.fromEnv(env),
+                RegistryAuth.fromEnv(env));
     }
 
     private static int managementPort(Reader r) {

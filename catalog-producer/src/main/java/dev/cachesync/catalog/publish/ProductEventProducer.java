@@ -2,6 +2,8 @@ package dev.cachesync.catalog.publish;
 
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.serde.AvroSerdes;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import dev.cachesync.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +26,8 @@ public final class ProductEventProducer {
     private Duration deliveryTimeout = Duration.ofMinutes(2);
     private Duration lingerTime = Duration.ofMillis(5);
     private String clientId = "catalog-producer";
+    private KafkaClientSecurity security = KafkaClientSecurity.none();
+    private RegistryAuth registryAuth = RegistryAuth.none();
     private final Map<String, Object> overrides = new HashMap<>();
 
     private ProductEventProducer(String bootstrapServers, String schemaRegistryUrl) {
@@ -45,11 +49,19 @@ public final class ProductEventProducer {
 
     public ProductEventProducer clientId(String clientId) { this.clientId = Objects.requireNonNull(clientId); return this; }
 
+    /** How to authenticate to Kafka and encrypt the connection (default plaintext). */
+    public ProductEventProducer security(KafkaClientSecurity security) { this.security = Objects.requireNonNull(security); return this; }
+
+    /** The credentials the serializer sends to the schema registry (default none). */
+    public ProductEventProducer registryAuth(RegistryAuth auth) { this.registryAuth = Objects.requireNonNull(auth); return this; }
+
     /** Any other producer property; the idempotence settings cannot be weakened. */
     public ProductEventProducer property(String key, Object value) { overrides.put(key, value); return this; }
 
     public Map<String, Object> properties() {
         Map<String, Object> props = new HashMap<>(overrides);
+        props.putAll(security.properties());
+        props.putAll(registryAuth.serdeConfig());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -154,7 +154,7 @@ public final class DemoStack implements AutoCloseable {
             return app;
         }, app -> "http://127.0.0.1:" + app.port() + "/");
 
-        watcher = register(InvalidationWatcher.start(kafka.bootstrapServers(), registry.url()));
+        watcher = register(InvalidationWatcher.start(invalidatorEnv));
         admin = new CatalogAdmin(catalogUri(), adminKey.key());
         timed(progress, "Seeding " + s.products() + " products", () -> {
             CatalogSeed.seed(admin, s.products(), s.categories(), s.brands());

@@ -3,6 +3,8 @@ package dev.cachesync.demo.stack;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,15 +51,16 @@ public final class InvalidationWatcher implements AutoCloseable {
     private volatile boolean running = true;
     private volatile java.util.function.Consumer<InvalidationApplied> listener = purge -> { };
 
-    private InvalidationWatcher(String bootstrapServers, String registryUrl) {
-        this.events = AvroSerdes.serde(ProductEvent.class, registryUrl).deserializer();
-        this.applied = AvroSerdes.serde(InvalidationApplied.class, registryUrl).deserializer();
-        this.consumer = new KafkaConsumer<>(Map.of(
+    private InvalidationWatcher(String bootstrapServers, String registryUrl, KafkaClientSecurity security,
+                                RegistryAuth registryAuth) {
+        this.events = AvroSerdes.serde(ProductEvent.class, registryUrl, registryAuth).deserializer();
+        this.applied = AvroSerdes.serde(InvalidationApplied.class, registryUrl, registryAuth).deserializer();
+        this.consumer = new KafkaConsumer<>(security.addTo(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "demo-watcher-" + UUID.randomUUID().toString().substring(0, 8),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.PRODUCT_EVENTS, Topics.INVALIDATIONS_APPLIED)) {
@@ -72,9 +75,13 @@ public final class InvalidationWatcher implements AutoCloseable {
         poller.start();
     }
 
-    /** Starts following both topics from their current ends (the topics must exist). */
-    public static InvalidationWatcher start(String bootstrapServers, String registryUrl) {
-        return new InvalidationWatcher(bootstrapServers, registryUrl);
+    /**
+     * Starts following both topics from their current ends (the topics must exist), configured like the services:
+     * KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the credentials of docs/transport-security.md from {@code env}.
+     */
+    public static InvalidationWatcher start(Map<String, String> env) {
+        return new InvalidationWatcher(env.get("KAFKA_BOOTSTRAP_SERVERS"), env.get("SCHEMA_REGISTRY_URL"),
+                KafkaClientSecurity.fromEnv(env), RegistryAuth.fromEnv(env));
     }
 
     private void poll() {

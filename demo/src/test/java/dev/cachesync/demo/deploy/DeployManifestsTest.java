@@ -53,8 +53,10 @@ class DeployManifestsTest {
             "cachesync-invalidator", "invalidator", "invalidator", "invalidator",
             "cachesync-catalog", "catalog", "catalog", "catalog");
     private static final Map<String, Set<String>> VARIABLES_READ = Map.of(
-            "invalidator", Set.copyOf(InvalidatorConfig.VARIABLES),
-            "catalog", Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]).collect(Collectors.toSet()));
+            "invalidator", Stream.concat(InvalidatorConfig.VARIABLES.stream(),
+                    InvalidatorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
+            "catalog", Stream.concat(Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]),
+                    CatalogConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()));
     private static final YAMLMapper YAML = new YAMLMapper();
     /** A variable holding a credential, by name (every service's, and the Kafka/Redis/registry ones). */
     private static final Pattern CREDENTIAL = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|JAAS_CONFIG|USER_INFO|API_KEYS)");

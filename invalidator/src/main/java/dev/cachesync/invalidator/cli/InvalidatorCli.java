@@ -14,6 +14,8 @@ import dev.cachesync.cache.tags.CacheTag;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,25 +34,40 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   invalidator-cli purge --tag category:shoes [--tag ...] [--key URL ...] --reason "why" [--by who]
  *   invalidator-cli recent [--limit 20]
  * </pre>
- * Reads KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL.
+ * Reads KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and the Kafka and registry credentials of docs/transport-security.md
+ * ({@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*}, {@code KAFKA_SSL_*}, {@code SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO}
+ * or {@code SCHEMA_REGISTRY_BEARER_AUTH_TOKEN}).
  */
 public final class InvalidatorCli {
     private final String bootstrapServers;
     private final String registryUrl;
+    private final KafkaClientSecurity security;
+    private final RegistryAuth registryAuth;
     private final PrintStream out;
 
     public InvalidatorCli(String bootstrapServers, String registryUrl, PrintStream out) {
+        this(bootstrapServers, registryUrl, KafkaClientSecurity.none(), RegistryAuth.none(), out);
+    }
+
+    public InvalidatorCli(String bootstrapServers, String registryUrl, KafkaClientSecurity security,
+                          RegistryAuth registryAuth, PrintStream out) {
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
+        this.security = security;
+        this.registryAuth = registryAuth;
         this.out = out;
     }
 
+    /** Configured from environment variables, as {@link #main} is. */
+    public static InvalidatorCli fromEnv(Map<String, String> env, PrintStream out) {
+        return new InvalidatorCli(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"),
+                KafkaClientSecurity.fromEnv(env), RegistryAuth.fromEnv(env), out);
+    }
+
     public static void main(String[] args) {
-        Map<String, String> env = System.getenv();
-        InvalidatorCli cli = new InvalidatorCli(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"), System.out);
         try {
-            System.exit(cli.run(args));
+            System.exit(fromEnv(System.getenv(), System.out).run(args));
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println(usage());
@@ -92,12 +109,13 @@ public final class InvalidatorCli {
                 .setReason(reason)
                 .setRequestedBy(arguments.one("--by").orElse(System.getProperty("user.name", "unknown")))
                 .build();
-        try (KafkaProducer<String, InvalidationCommand> producer = new KafkaProducer<>(Map.of(
+        try (KafkaProducer<String, InvalidationCommand> producer = new KafkaProducer<>(security.addTo(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 35_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000),
-                new StringSerializer(), AvroSerdes.serde(InvalidationCommand.class, registryUrl).serializer())) {
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000)),
+                new StringSerializer(),
+                AvroSerdes.serde(InvalidationCommand.class, registryUrl, registryAuth).serializer())) {
             producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, command.getCommandId(), command))
                     .get(40, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -111,10 +129,11 @@ public final class InvalidatorCli {
     int recent(Arguments arguments) {
         int limit = arguments.one("--limit").map(Integer::parseInt).orElse(20);
         List<InvalidationApplied> recent = new ArrayList<>();
-        try (KafkaConsumer<String, InvalidationApplied> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, InvalidationApplied> consumer = new KafkaConsumer<>(security.addTo(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), AvroSerdes.serde(InvalidationApplied.class, registryUrl).deserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new StringDeserializer(),
+                AvroSerdes.serde(InvalidationApplied.class, registryUrl, registryAuth).deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.INVALIDATIONS_APPLIED).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

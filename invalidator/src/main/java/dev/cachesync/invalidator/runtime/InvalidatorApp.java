@@ -85,17 +85,18 @@ public final class InvalidatorApp implements AutoCloseable {
         this.redisson = config.redis().createRedisson();
         this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
         this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
-                AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl()).serializer());
+                AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl(), config.registryAuth()).serializer());
         this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
         Supplier<EventDecoder> decoders = () -> new EventDecoder(
-                AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl()).deserializer(),
-                AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl()).deserializer());
+                AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl(), config.registryAuth()).deserializer(),
+                AvroSerdes.serde(InvalidationCommand.class, config.schemaRegistryUrl(), config.registryAuth()).deserializer());
         DecodeRetries decodeRetries = new DecodeRetries(config.unknownSchemaWindow(), DecodeRetries.DEFAULT_BACKOFF,
                 running::get, System::nanoTime);
         // Re-applying after a Redis data loss goes through an applier that records no offsets: the healer does.
         BatchApplier reapplier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
                 RetryPolicy.defaults(), running::get);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()));
+        this.admin = Admin.create(config.kafkaSecurity().addTo(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())));
         this.healer = new RedisHealer(sink, new Reapplier(consumerConfig(config), decoders, decodeRetries, reapplier,
                 config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics);
         BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
@@ -124,8 +125,8 @@ public final class InvalidatorApp implements AutoCloseable {
         // On start and then periodically: did Redis lose acknowledged purges (older snapshot, failover)?
         healChecks.scheduleWithFixedDelay(this::checkForRedisDataLoss, 0, config.healCheckInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
-        log.info("invalidator started: kafka={} redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
-                config.redis().uri(), config.redis().keyPrefix(), health.port());
+        log.info("invalidator started: kafka={} ({}) redis={} prefix={} http port={}", config.kafkaBootstrapServers(),
+                config.kafkaSecurity().securityProtocol(), config.redis().uri(), config.redis().keyPrefix(), health.port());
     }
 
     public static InvalidatorApp start(InvalidatorConfig config) {
@@ -214,6 +215,8 @@ public final class InvalidatorApp implements AutoCloseable {
 
     private static Properties streamsConfig(InvalidatorConfig config) {
         Properties props = new Properties();
+        // Streams hands these to its consumer, producer and admin client alike.
+        props.putAll(config.kafkaSecurity().properties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -231,16 +234,16 @@ public final class InvalidatorApp implements AutoCloseable {
 
     /** For re-reading input ranges: no group, nothing committed. */
     private static Map<String, Object> consumerConfig(InvalidatorConfig config) {
-        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        return config.kafkaSecurity().addTo(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-heal");
+                ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-heal"));
     }
 
     private static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+        return config.kafkaSecurity().addTo(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix);
+                ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix));
     }
 
     private static void createTopics(InvalidatorConfig config) {
@@ -249,7 +252,8 @@ public final class InvalidatorApp implements AutoCloseable {
                 Topics.DEAD_LETTERS)) {
             topics.add(new NewTopic(name, config.topicPartitions(), (short) -1));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafkaSecurity().addTo(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())))) {
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.invalidator.DecodeRetries;
 import dev.cachesync.invalidator.InvalidatorTopology;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 
 /**
  * Everything the invalidator reads from its environment, with defaults that work against a local devstack.
@@ -28,7 +30,9 @@ public record InvalidatorConfig(
         Duration stuckAfter,
         Duration unknownSchemaWindow,
         Duration healCheckInterval,
-        int healMaxRecords) {
+        int healMaxRecords,
+        KafkaClientSecurity kafkaSecurity,
+        RegistryAuth registryAuth) {
 
     /** Every variable the invalidator reads; the deploy manifests are checked against this list. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -39,6 +43,11 @@ public record InvalidatorConfig(
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
             "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
             "INVALIDATOR_HEAL_MAX_RECORDS");
+
+    /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
+    public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
+                    RedisSettings.VARIABLES, KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES)
+            .flatMap(java.util.List::stream).filter(name -> !VARIABLES.contains(name)).toList();
 
     public static InvalidatorConfig fromEnv(Map<String, String> env) {
         Env e = new Env(env);
@@ -63,7 +72,9 @@ public record InvalidatorConfig(
                 Duration.ofMillis(e.integer("INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS",
                         (int) DecodeRetries.DEFAULT_UNKNOWN_SCHEMA_WINDOW.toMillis())),
                 Duration.ofMillis(e.integer("INVALIDATOR_HEAL_CHECK_MS", 2000)),
-                e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000));
+                e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000),
+                KafkaClientSecurity.fromEnv(env),
+                RegistryAuth.fromEnv(env));
     }
 
     /** Reads typed values; a malformed one fails start-up naming the variable. */

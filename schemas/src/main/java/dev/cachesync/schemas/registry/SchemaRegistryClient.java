@@ -3,6 +3,7 @@ package dev.cachesync.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cachesync.schemas.security.RegistryAuth;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -32,13 +33,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>{@code
  * SchemaRegistryClient registry = SchemaRegistryClient.builder("http://127.0.0.1:8081")
  *         .requestTimeout(Duration.ofSeconds(5))
+ *         .auth(RegistryAuth.fromEnv(System.getenv()))   // optional: basic auth or a bearer token
  *         .build();
  * int id = registry.register("catalog.product-events.v1-value", ProductEvent.getClassSchema());
  * Schema writer = registry.getSchemaById(id);   // cached: one HTTP call per id per client
  * }</pre>
  *
  * <p>Thread-safe. Schemas by id and the ids of registered schemas are cached for the life of the client (a
- * registry never changes what an id means). Every failure is a {@link SchemaRegistryException}.
+ * registry never changes what an id means). Every failure is a {@link SchemaRegistryException}; a refused
+ * credential is a {@link RegistryAccessDeniedException}, whose message never contains the credential.
  */
 public final class SchemaRegistryClient {
 
@@ -49,6 +52,7 @@ public final class SchemaRegistryClient {
     private final String baseUrl;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final RegistryAuth auth;
     private final HttpClient http;
     private final ConcurrentHashMap<Integer, CompletableFuture<Schema>> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
@@ -57,6 +61,7 @@ public final class SchemaRegistryClient {
         this.baseUrl = builder.baseUrl;
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
+        this.auth = builder.auth;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
                 // Plain HTTP/1.1: some registries mishandle the h2c upgrade the JDK would otherwise attempt.
@@ -289,6 +294,7 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        auth.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -298,6 +304,9 @@ public final class SchemaRegistryClient {
         try {
             HttpResponse<String> response = http.send(request.build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new RegistryAccessDeniedException(method + " " + url, response.statusCode(), auth.description());
+            }
             return new Response(method + " " + url, response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException e) {
             throw new RegistryUnreachableException(url, "no TCP connection within " + connectTimeout, e);
@@ -366,6 +375,7 @@ public final class SchemaRegistryClient {
         private final String baseUrl;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private RegistryAuth auth = RegistryAuth.none();
 
         private Builder(String baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -395,6 +405,12 @@ public final class SchemaRegistryClient {
         /** How long to wait for each answer (default 10 s). */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = requirePositive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** Credentials sent with every request (default none). */
+        public Builder auth(RegistryAuth auth) {
+            this.auth = Objects.requireNonNull(auth, "auth");
             return this;
         }
 

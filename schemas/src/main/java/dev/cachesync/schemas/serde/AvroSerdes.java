@@ -1,5 +1,6 @@
 package dev.cachesync.schemas.serde;
 
+import dev.cachesync.schemas.security.RegistryAuth;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,6 +32,13 @@ public final class AvroSerdes {
     /** Deserializer: generated class to read values as (default: the class named like the writer schema). */
     public static final String SPECIFIC_AVRO_VALUE_TYPE = "specific.avro.value.type";
 
+    /** Credentials for the registry: {@code USER_INFO} (with {@code basic.auth.user.info}). See {@link RegistryAuth}. */
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = RegistryAuth.BASIC_AUTH_CREDENTIALS_SOURCE;
+    public static final String BASIC_AUTH_USER_INFO = RegistryAuth.BASIC_AUTH_USER_INFO;
+    /** Credentials for the registry: {@code STATIC_TOKEN} (with {@code bearer.auth.token}). */
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE = RegistryAuth.BEARER_AUTH_CREDENTIALS_SOURCE;
+    public static final String BEARER_AUTH_TOKEN = RegistryAuth.BEARER_AUTH_TOKEN;
+
     private AvroSerdes() {
     }
 
@@ -42,6 +50,13 @@ public final class AvroSerdes {
     /** A key serde for {@code type}, registering schemas automatically. */
     public static <T extends SpecificRecord> Serde<T> keySerde(Class<T> type, String registryUrl) {
         return serde(type, Map.of(SCHEMA_REGISTRY_URL, Objects.requireNonNull(registryUrl, "registryUrl")), true);
+    }
+
+    /** A value serde for {@code type} that sends {@code auth} to the registry, registering schemas automatically. */
+    public static <T extends SpecificRecord> Serde<T> serde(Class<T> type, String registryUrl, RegistryAuth auth) {
+        Map<String, Object> configs = new HashMap<>(auth.serdeConfig());
+        configs.put(SCHEMA_REGISTRY_URL, Objects.requireNonNull(registryUrl, "registryUrl"));
+        return serde(type, configs, false);
     }
 
     /** A serde for {@code type} configured with {@code configs} (the keys above). */

@@ -1,15 +1,19 @@
 package dev.cachesync.schemas.serde;
 
 import dev.cachesync.schemas.registry.SchemaRegistryClient;
+import dev.cachesync.schemas.security.RegistryAuth;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One registry client per URL per process, so every serde of a process shares one schema cache. */
+/**
+ * One registry client per URL and credentials per process, so every serde of a process shares one schema cache.
+ * Credentials come from Confluent's keys ({@link RegistryAuth#fromSerdeConfig}).
+ */
 final class RegistryClients {
 
-    private static final Map<String, SchemaRegistryClient> BY_URL = new ConcurrentHashMap<>();
+    private static final Map<Endpoint, SchemaRegistryClient> BY_ENDPOINT = new ConcurrentHashMap<>();
 
     private RegistryClients() {
     }
@@ -22,11 +26,21 @@ final class RegistryClients {
         }
         // Confluent accepts a comma-separated list; this client talks to the first one.
         String url = value.toString().split(",")[0].trim();
+        RegistryAuth auth;
         try {
-            return BY_URL.computeIfAbsent(url, SchemaRegistryClient::create);
+            auth = RegistryAuth.fromSerdeConfig(configs);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage()); // names the key, never the value
+        }
+        try {
+            return BY_ENDPOINT.computeIfAbsent(new Endpoint(url, auth),
+                    endpoint -> SchemaRegistryClient.builder(endpoint.url()).auth(endpoint.auth()).build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(AvroSerdes.SCHEMA_REGISTRY_URL, value, e.getMessage());
         }
+    }
+
+    private record Endpoint(String url, RegistryAuth auth) {
     }
 
     static boolean booleanConfig(Map<String, ?> configs, String key, boolean defaultValue) {
