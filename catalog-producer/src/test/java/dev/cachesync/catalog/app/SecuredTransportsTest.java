@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.catalog.outbox.OutboxWriter;
 import dev.cachesync.catalog.product.ProductDraft;
 import dev.cachesync.catalog.product.ProductStore;
@@ -60,6 +62,8 @@ class SecuredTransportsTest {
         }
     }
 
+    private final ApiKeys.MintedKey writer = ApiKeys.mint("test-writer", Scopes.WRITE);
+
     @Test
     void theRelayPublishesWithExactlyItsAclsAndNoSecretIsLogged() throws Exception {
         String relayPassword = kafka.addUser(RELAY);
@@ -73,7 +77,8 @@ class SecuredTransportsTest {
             Map<String, String> env = new HashMap<>(kafka.clientEnvironment(RELAY, relayPassword));
             env.putAll(Map.of("PORT", "0", "JDBC_URL", database, "OUTBOX_POLL_INTERVAL_MS", "50",
                     "SCHEMA_REGISTRY_URL", registry.url(),
-                    "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "catalog:" + registryPassword));
+                    "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "catalog:" + registryPassword,
+                    "CATALOG_MANAGEMENT_PORT", "0", "CATALOG_AUTH_API_KEYS", writer.entry()));
             CatalogConfig config = CatalogConfig.fromEnv(env);
             String productId = "secured-" + UUID.randomUUID();
             try (CatalogApp app = CatalogApp.start(config);
@@ -89,7 +94,7 @@ class SecuredTransportsTest {
             String secrets = config.toString() + "\n" + logs.text();
             assertThat(logs.text()).contains("ProducerConfig values"); // Kafka's own dump was recorded
             assertThat(secrets).doesNotContain(relayPassword, registryPassword,
-                    env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD"), env.get("KAFKA_SASL_JAAS_CONFIG"));
+                    env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD"), env.get("KAFKA_SASL_JAAS_CONFIG"), writer.key());
         }
     }
 
