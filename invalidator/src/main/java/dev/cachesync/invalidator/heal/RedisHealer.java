@@ -121,8 +121,10 @@ public final class RedisHealer implements AppliedLedger {
 
     /** Compares what Redis holds with what was recorded and committed; re-applies whatever Redis lost. */
     public synchronized void healIfBehind() {
-        Map<String, Long> held = sink.appliedOffsets();
+        // Committed first: an offset is recorded before it is committed, so what Redis holds, read after, can only
+        // be behind through a loss (read the other way round, another instance's progress would look like one).
         Map<String, Long> committed = committedOffsets.get();
+        Map<String, Long> held = sink.appliedOffsets();
         Set<String> sources = new HashSet<>(committed.keySet());
         sources.addAll(recorded.keySet());
         for (String source : sources) {
