@@ -113,8 +113,11 @@ public final class InvalidatorApp implements AutoCloseable {
             // failure that repeats at once from replacing threads (and rebalancing the group) in a tight loop.
             Duration delay = replacements.delayFor(System.nanoTime());
             log.error("stream thread failed, replacing it in {} ms", delay.toMillis(), error);
+            long until = System.nanoTime() + delay.toNanos();
             try {
-                Thread.sleep(delay.toMillis());
+                while (running.get() && System.nanoTime() < until) {
+                    Thread.sleep(100); // in steps: a shutdown meanwhile must not wait for the whole backoff
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
