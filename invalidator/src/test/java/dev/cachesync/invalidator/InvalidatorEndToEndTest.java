@@ -230,13 +230,9 @@ class InvalidatorEndToEndTest {
 
     @Test
     void theCommandLinePurgeIsAuditedAppliedAndListed() {
-        RedisServer redis = DevStack.redis();
-        String prefix = "cli-" + UUID.randomUUID() + ":";
-        String product = id("cli");
-        origin.put(product, "scarves", "v1");
-        startInvalidator(redis, prefix, "cli-" + UUID.randomUUID());
-        CachingHttpClient client = client(redis, prefix);
-        client.get("/products/" + product);
+        Cached cached = cachedProduct("cli", "scarves");
+        CachingHttpClient client = cached.client();
+        String product = cached.product();
         assertThat(client.get("/products/" + product).source()).isEqualTo(CacheSource.LOCAL);
 
         java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
@@ -285,13 +281,7 @@ class InvalidatorEndToEndTest {
 
     @Test
     void aCommandWithEightThousandTagsIsApplied() {
-        RedisServer redis = DevStack.redis();
-        String prefix = "big-" + UUID.randomUUID() + ":";
-        String product = id("big");
-        origin.put(product, "gloves", "v1");
-        startInvalidator(redis, prefix, "big-" + UUID.randomUUID());
-        CachingHttpClient client = client(redis, prefix);
-        client.get("/products/" + product);
+        Cached cached = cachedProduct("big", "gloves");
         List<String> tags = new ArrayList<>();
         for (int i = 0; i < 7_999; i++) {
             tags.add("bulk:" + i);
@@ -301,7 +291,7 @@ class InvalidatorEndToEndTest {
         String commandId = publishCommand("big", tags);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(applied(commandId)).isNotNull());
-        assertThat(client.get("/products/" + product).source()).isEqualTo(CacheSource.ORIGIN);
+        assertThat(cached.client().get("/products/" + cached.product()).source()).isEqualTo(CacheSource.ORIGIN);
     }
 
     @Test
@@ -344,13 +334,13 @@ class InvalidatorEndToEndTest {
         redisCommand(redis, "CONFIG", "SET", "maxmemory", "1");
         String eventId = publish(event(id("full"), 1, "shoes"));
 
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.meters().find("cachesync.invalidator.purge.retries")
+                .tag("class", "transient").counter() != null);
         await().atMost(Duration.ofSeconds(60)).until(() -> status(http, base + "/health/ready") == 503);
         assertThat(status(http, base + "/health/live")).isEqualTo(200);
         assertThat(body(http, base + "/health/ready")).contains("stuck");
         assertThat(body(http, base + "/metrics")).containsPattern(
                 "cachesync_invalidator_oldest_unapplied_age_seconds(\\{[^}]*\\})? [2-9]");
-        assertThat(app.meters().get("cachesync.invalidator.purge.retries").tag("class", "transient").counter()
-                .count()).isPositive();
         assertThat(applied(eventId)).as("refused purges are retried, not dead-lettered").isNull();
 
         redisCommand(redis, "CONFIG", "SET", "maxmemory", "0");
@@ -395,7 +385,50 @@ class InvalidatorEndToEndTest {
         }
     }
 
+    @Test
+    void withWaitReplicasAnInvalidationWaitsUntilTheReplicaHoldsItsPurge() throws Exception {
+        RedisServer primary = DevStack.stopAtExit(RedisServer.start());
+        RedisServer replica = DevStack.stopAtExit(RedisServer.start());
+        redisCommand(replica, "REPLICAOF", primary.host(), String.valueOf(primary.port()));
+        String prefix = "wait-" + UUID.randomUUID() + ":";
+        InvalidatorApp app = startInvalidator(primary, prefix, "wait-" + UUID.randomUUID(),
+                Map.of("INVALIDATOR_REDIS_WAIT_REPLICAS", "1", "INVALIDATOR_STUCK_AFTER_MS", "2000"));
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + app.httpPort();
+        publish(event(id("replicated"), 1, "shoes"));
+        RedissonClient onReplica = redisson(replica);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                !onReplica.getMap(new KeyLayout(prefix).appliedOffsets(), StringCodec.INSTANCE).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
+
+        // Without its replica the primary still applies purges, but none is acknowledged as replicated.
+        replica.stop();
+        publish(event(id("unreplicated"), 1, "shoes"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, base + "/health/ready") == 503);
+        assertThat(body(http, base + "/health/ready")).contains("stuck");
+
+        replica.restart();
+        redisCommand(replica, "REPLICAOF", primary.host(), String.valueOf(primary.port()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> status(http, base + "/health/ready") == 200);
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
+
+    /** A client that has {@code /products/{product}} (v1) cached. */
+    private record Cached(CachingHttpClient client, String product) {
+    }
+
+    /** A fresh key prefix with an invalidator on it and a client that has one product of {@code category} cached. */
+    private Cached cachedProduct(String kind, String category) {
+        RedisServer redis = DevStack.redis();
+        String prefix = kind + "-" + UUID.randomUUID() + ":";
+        String product = id(kind);
+        origin.put(product, category, "v1");
+        startInvalidator(redis, prefix, kind + "-" + UUID.randomUUID());
+        CachingHttpClient client = client(redis, prefix);
+        client.get("/products/" + product);
+        return new Cached(client, product);
+    }
 
     private static double healedInvalidations(InvalidatorApp app) {
         var counter = app.meters().find("cachesync.invalidator.healed.invalidations").counter();

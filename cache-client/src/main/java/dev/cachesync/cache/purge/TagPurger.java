@@ -119,7 +119,16 @@ public final class TagPurger {
      * must re-apply from there.
      */
     public long recordApplied(String source, long offset, long expectedAtLeast) {
-        return store.recordApplied(source, offset, expectedAtLeast);
+        return recordApplied(source, offset, expectedAtLeast, 0, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #recordApplied(String, long, long)}, then waits until {@code replicas} replicas hold the record and
+     * every purge before it (Redis WAIT), at most {@code timeout}; fewer throws (retry: a failover to a replica
+     * that acknowledged cannot lose the purges).
+     */
+    public long recordApplied(String source, long offset, long expectedAtLeast, int replicas, Duration timeout) {
+        return store.recordApplied(source, offset, expectedAtLeast, replicas, timeout);
     }
 
     /** The applied offsets Redis holds, by source. */

@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RLocalCachedMap;
 import org.redisson.api.RMap;
@@ -397,12 +400,27 @@ public final class CacheStore {
     /**
      * See {@link RedisScripts#RECORD_APPLIED}: raises the applied offset of {@code source} to {@code offset} unless
      * Redis holds less than {@code expectedAtLeast} (data lost); returns what it held before (-1 when nothing).
+     * With {@code replicas > 0}, then waits (WAIT) until that many replicas acknowledged the record, and with it
+     * every write before it (replication is a prefix), for at most {@code replicaTimeout}; fewer is a
+     * {@link CacheUnavailableException}.
      */
-    public long recordApplied(String source, long offset, long expectedAtLeast) {
-        Object previous = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.RECORD_APPLIED,
-                RScript.ReturnType.LONG, List.of(layout.appliedOffsets()), source, Long.toString(offset),
-                Long.toString(expectedAtLeast)), "record applied offset");
-        return ((Number) previous).longValue();
+    public long recordApplied(String source, long offset, long expectedAtLeast, int replicas, Duration replicaTimeout) {
+        List<Object> keys = List.of(layout.appliedOffsets());
+        Object[] args = {source, Long.toString(offset), Long.toString(expectedAtLeast)};
+        if (replicas <= 0) {
+            Object previous = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                    RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, keys, args), "record applied offset");
+            return ((Number) previous).longValue();
+        }
+        RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicas, replicaTimeout));
+        RFuture<Object> previous = batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(),
+                RScript.Mode.READ_WRITE, RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, keys, args);
+        BatchResult<?> result = await(batch.executeAsync(), "record applied offset and wait for replicas");
+        if (result.getSyncedSlaves() < replicas) {
+            throw new CacheUnavailableException("only " + result.getSyncedSlaves() + " of " + replicas
+                    + " replicas acknowledged within " + replicaTimeout.toMillis() + " ms", null);
+        }
+        return ((Number) previous.toCompletableFuture().join()).longValue();
     }
 
     /** The applied offsets recorded, by source. */

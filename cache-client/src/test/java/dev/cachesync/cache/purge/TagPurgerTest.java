@@ -8,10 +8,14 @@ import static org.awaitility.Awaitility.await;
 import dev.cachesync.cache.TestRedis;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.CacheUnavailableException;
+import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.devstack.DevStack;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,5 +213,60 @@ class TagPurgerTest {
         PurgeResult result = purger.purge(List.of(), List.of());
         assertThat(result.keysPurged()).isZero();
         assertThat(result.purgedKeys()).isEmpty();
+    }
+
+    /** Far above Redis' Lua unpack limit (7,999 values on Redis 7.0: 8,000 failed in one call). */
+    @Test
+    void aPurgeOfTwentyThousandTagsAndTenThousandKeysRemovesEverythingAndFencesAllWithOneSequence() {
+        CacheStore store = new CacheStore(instanceA, prefix, new CacheStore.Options(false, 1, Duration.ofSeconds(30)));
+        long until = System.currentTimeMillis() + 60_000;
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            tags.add("bulk:" + i);
+        }
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            keys.add("/bulk/key/" + i);
+        }
+        store.fill("/first", entry("first", 0, "bulk:0"), until);
+        store.fill("/middle", entry("middle", 0, "bulk:9999"), until);
+        store.fill("/last", entry("last", 0, "bulk:19999"), until);
+        store.fill("/bulk/key/9999", entry("by key", 0, "untouched"), until);
+        store.fill("/kept", entry("kept", 0, "kept"), until);
+
+        PurgeResult result = TagPurger.on(store, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+                .purge(tags, keys);
+
+        assertThat(result.keysPurged()).isEqualTo(4);
+        assertThat(store.readRaw("/first")).isNull();
+        assertThat(store.readRaw("/middle")).isNull();
+        assertThat(store.readRaw("/last")).isNull();
+        assertThat(store.readRaw("/bulk/key/9999")).isNull();
+        assertThat(store.readRaw("/kept")).isNotNull();
+        // read with HSCAN in pages: one HGETALL of 30,000 fields can outlast the client's 1 s timeout under load
+        Map<String, String> fences = new HashMap<>();
+        for (Map.Entry<String, String> fence : instanceA.<String, String>getMap(new KeyLayout(prefix).fences(),
+                StringCodec.INSTANCE).entrySet(1_000)) {
+            fences.put(fence.getKey(), fence.getValue());
+        }
+        assertThat(fences).hasSize(tags.size() + keys.size());
+        assertThat(fences.values()).containsOnly(Long.toString(result.sequence()));
+        // the purged keys left the tag sets; the entry that stayed is still indexed under its tag
+        assertThat(instanceA.getSet(prefix + "tag:bulk:9999", StringCodec.INSTANCE).isExists()).isFalse();
+        assertThat(instanceA.getSet(prefix + "tag:kept", StringCodec.INSTANCE).readAll()).containsExactly("/kept");
+    }
+
+    /** The record a log-fed purger (the invalidator) keeps in Redis to notice lost purges. */
+    @Test
+    void appliedOffsetsOnlyRiseAndALossIsReportedWithoutWriting() {
+        assertThat(purger.recordApplied("events-0", 10, -1)).isEqualTo(-1);
+        assertThat(purger.recordApplied("events-0", 7, 10)).as("an older batch never lowers it").isEqualTo(10);
+        assertThat(purger.recordApplied("events-0", 12, 10)).isEqualTo(10);
+        assertThat(purger.appliedOffsets()).isEqualTo(Map.of("events-0", 12L));
+
+        // Redis goes back to an older state (as after a restart from an older snapshot)
+        instanceA.getMap(prefix + "applied", StringCodec.INSTANCE).put("events-0", "5");
+        assertThat(purger.recordApplied("events-0", 20, 12)).as("held less than recorded: a loss").isEqualTo(5);
+        assertThat(purger.appliedOffsets()).as("nothing written over a loss").isEqualTo(Map.of("events-0", 5L));
     }
 }

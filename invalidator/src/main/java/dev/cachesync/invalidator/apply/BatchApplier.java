@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a batch: purge, then announce it. A failure is classified ({@link PurgeFailures}):
+ * Applies a batch: purge, tell the ledger (offsets recorded, replicas waited for), then announce each purge.
  * <ul>
  *   <li>transient (Redis down, slow, loading, busy, full): retried with backoff for as long as it takes. This
  *       blocks the stream task on purpose: it must not move past (or commit) an event whose purge has not been
@@ -76,14 +76,18 @@ public final class BatchApplier {
             return;
         }
         Set<String> deadLettered = new HashSet<>();
+        List<Runnable> announcements = new ArrayList<>();
         List<InvalidationBatch.Member> members = batch.members();
-        applyPart(members, deadLettered);
+        applyPart(members, deadLettered, announcements);
         ledger.applied(members);
+        // Announced once recorded (and, when asked, replicated): an InvalidationApplied is never ahead of Redis.
+        announcements.forEach(Runnable::run);
         batch.markApplied(deadLettered);
     }
 
     /** Purges {@code part} as one; on a deterministic failure, each half on its own, down to one invalidation. */
-    private void applyPart(List<InvalidationBatch.Member> part, Set<String> deadLettered) {
+    private void applyPart(List<InvalidationBatch.Member> part, Set<String> deadLettered,
+                           List<Runnable> announcements) {
         // The part does not change while it is applied: its tags and keys are gathered once, not on every attempt.
         Set<String> tags = new LinkedHashSet<>();
         Set<String> keys = new LinkedHashSet<>();
@@ -96,7 +100,7 @@ public final class BatchApplier {
         for (int attempt = 1; ; attempt++) {
             try {
                 InvalidationSink.Purged purged = sink.purge(tags, keys);
-                announce(part, tags, keys, purged);
+                announcements.add(() -> announce(part, tags, keys, purged));
                 if (attempt > 1) {
                     log.info("purge of {} invalidations applied after {} attempts", part.size(), attempt);
                 }
@@ -109,7 +113,7 @@ public final class BatchApplier {
                             + part.size() + " invalidations; they will be applied on the next start", e);
                 }
                 if (kind == PurgeFailures.Kind.DETERMINISTIC && ++deterministicFailures >= retry.deterministicAttempts()) {
-                    isolate(part, deadLettered, e);
+                    isolate(part, deadLettered, announcements, e);
                     return;
                 }
                 backoff = retry.backoff().next(backoff);
@@ -120,7 +124,8 @@ public final class BatchApplier {
         }
     }
 
-    private void isolate(List<InvalidationBatch.Member> part, Set<String> deadLettered, RuntimeException failure) {
+    private void isolate(List<InvalidationBatch.Member> part, Set<String> deadLettered, List<Runnable> announcements,
+                         RuntimeException failure) {
         if (part.size() == 1) {
             deadLetter(part.get(0), failure);
             deadLettered.add(part.get(0).invalidation().sourceId());
@@ -129,8 +134,8 @@ public final class BatchApplier {
         log.warn("purge of {} invalidations fails deterministically ({}); splitting the batch to find the one",
                 part.size(), failure.toString());
         int half = part.size() / 2;
-        applyPart(part.subList(0, half), deadLettered);
-        applyPart(part.subList(half, part.size()), deadLettered);
+        applyPart(part.subList(0, half), deadLettered, announcements);
+        applyPart(part.subList(half, part.size()), deadLettered, announcements);
     }
 
     /** Dead-letters one invalidation, retrying (as long as the application runs) until Kafka acknowledges it. */

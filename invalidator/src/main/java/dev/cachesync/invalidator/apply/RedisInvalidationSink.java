@@ -15,10 +15,18 @@ public final class RedisInvalidationSink implements InvalidationSink {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private final RedissonClient redisson;
     private final TagPurger purger;
+    private final int waitReplicas;
+    private final Duration waitTimeout;
 
-    public RedisInvalidationSink(RedissonClient redisson, String keyPrefix) {
+    /**
+     * @param waitReplicas how many replicas must hold each recorded offset, and the purges before it (0: none)
+     * @param waitTimeout  how long to wait for them before the record is retried
+     */
+    public RedisInvalidationSink(RedissonClient redisson, String keyPrefix, int waitReplicas, Duration waitTimeout) {
         this.redisson = redisson;
         this.purger = TagPurger.create(redisson, keyPrefix);
+        this.waitReplicas = waitReplicas;
+        this.waitTimeout = waitTimeout;
     }
 
     @Override
@@ -29,7 +37,7 @@ public final class RedisInvalidationSink implements InvalidationSink {
 
     @Override
     public long recordApplied(String source, long offset, long expectedAtLeast) {
-        return purger.recordApplied(source, offset, expectedAtLeast);
+        return purger.recordApplied(source, offset, expectedAtLeast, waitReplicas, waitTimeout);
     }
 
     @Override

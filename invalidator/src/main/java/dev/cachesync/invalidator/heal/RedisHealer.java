@@ -1,16 +1,20 @@
 package dev.cachesync.invalidator.heal;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.cachesync.invalidator.InvalidationBatch;
 import dev.cachesync.invalidator.InvalidatorMetrics;
 import dev.cachesync.invalidator.SourceRecord;
 import dev.cachesync.invalidator.apply.AppliedLedger;
+import dev.cachesync.invalidator.apply.Backoff;
+import dev.cachesync.invalidator.apply.PurgeFailures;
 import dev.cachesync.invalidator.apply.InvalidationSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,8 @@ public final class RedisHealer implements AppliedLedger {
     private final Supplier<Map<String, Long>> committedOffsets;
     private final int maxRecords;
     private final InvalidatorMetrics metrics;
+    private final BooleanSupplier running;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     /** The highest offset this instance recorded, by source: what Redis must still hold. */
     private final Map<String, Long> recorded = new HashMap<>();
 
@@ -44,8 +50,9 @@ public final class RedisHealer implements AppliedLedger {
      * @param committedOffsets the group's committed offsets (next offset to read) by source, "topic-partition"
      */
     public RedisHealer(InvalidationSink sink, Reapply reapplier, Supplier<Map<String, Long>> committedOffsets,
-                       int maxRecords, InvalidatorMetrics metrics) {
+                       int maxRecords, InvalidatorMetrics metrics, BooleanSupplier running) {
         this.sink = sink;
+        this.running = running;
         this.reapplier = reapplier;
         this.committedOffsets = committedOffsets;
         this.maxRecords = maxRecords;
@@ -71,7 +78,35 @@ public final class RedisHealer implements AppliedLedger {
                 highest.merge(source(source.topic(), source.partition()), source.offset(), Math::max);
             }
         }
-        highest.forEach(this::record);
+        highest.forEach(this::recordRetrying);
+    }
+
+    /**
+     * Recording is idempotent: a failure (Redis down, replicas not acknowledging) is retried with backoff as long
+     * as the application runs; the batch stays unapplied meanwhile (readiness turns red when it takes too long).
+     */
+    private void recordRetrying(String source, long offset) {
+        Duration pause = Duration.ZERO;
+        while (true) {
+            try {
+                record(source, offset);
+                return;
+            } catch (RuntimeException e) {
+                metrics.retry(PurgeFailures.classify(e)); // part of applying the batch: counted with its purge
+                if (!running.getAsBoolean()) {
+                    throw e;
+                }
+                pause = backoff.next(pause);
+                log.warn("could not record applied offset {} of {}, retrying in {} ms: {}", offset, source,
+                        pause.toMillis(), e.toString());
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void record(String source, long offset) {
@@ -86,8 +121,10 @@ public final class RedisHealer implements AppliedLedger {
 
     /** Compares what Redis holds with what was recorded and committed; re-applies whatever Redis lost. */
     public synchronized void healIfBehind() {
-        Map<String, Long> held = sink.appliedOffsets();
+        // Committed first: an offset is recorded before it is committed, so what Redis holds, read after, can only
+        // be behind through a loss (read the other way round, another instance's progress would look like one).
         Map<String, Long> committed = committedOffsets.get();
+        Map<String, Long> held = sink.appliedOffsets();
         Set<String> sources = new HashSet<>(committed.keySet());
         sources.addAll(recorded.keySet());
         for (String source : sources) {

@@ -83,7 +83,8 @@ public final class InvalidatorApp implements AutoCloseable {
         }
         // Lazy: the invalidator starts even while Redis is down; purges wait and retry until it answers.
         this.redisson = config.redis().createRedisson();
-        this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix());
+        this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix(), config.redisWaitReplicas(),
+                config.redisWaitTimeout());
         this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl(), config.registryAuth()).serializer());
         this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
@@ -98,7 +99,7 @@ public final class InvalidatorApp implements AutoCloseable {
         this.admin = Admin.create(config.kafkaSecurity().addTo(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())));
         this.healer = new RedisHealer(sink, new Reapplier(consumerConfig(config), decoders, decodeRetries, reapplier,
-                config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics);
+                config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics, running::get);
         BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
                 RetryPolicy.defaults(), running::get, healer);
         var topology = InvalidatorTopology.build(config.batching(), decoders, applier::apply, metrics, decodeRetries,
@@ -112,8 +113,11 @@ public final class InvalidatorApp implements AutoCloseable {
             // failure that repeats at once from replacing threads (and rebalancing the group) in a tight loop.
             Duration delay = replacements.delayFor(System.nanoTime());
             log.error("stream thread failed, replacing it in {} ms", delay.toMillis(), error);
+            long until = System.nanoTime() + delay.toNanos();
             try {
-                Thread.sleep(delay.toMillis());
+                while (running.get() && System.nanoTime() < until) {
+                    Thread.sleep(100); // in steps: a shutdown meanwhile must not wait for the whole backoff
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -31,6 +31,8 @@ public record InvalidatorConfig(
         Duration unknownSchemaWindow,
         Duration healCheckInterval,
         int healMaxRecords,
+        int redisWaitReplicas,
+        Duration redisWaitTimeout,
         KafkaClientSecurity kafkaSecurity,
         RegistryAuth registryAuth) {
 
@@ -42,7 +44,7 @@ public record InvalidatorConfig(
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
             "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
-            "INVALIDATOR_HEAL_MAX_RECORDS");
+            "INVALIDATOR_HEAL_MAX_RECORDS", "INVALIDATOR_REDIS_WAIT_REPLICAS", "INVALIDATOR_REDIS_WAIT_TIMEOUT_MS");
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
@@ -73,6 +75,8 @@ public record InvalidatorConfig(
                         (int) DecodeRetries.DEFAULT_UNKNOWN_SCHEMA_WINDOW.toMillis())),
                 Duration.ofMillis(e.integer("INVALIDATOR_HEAL_CHECK_MS", 2000)),
                 e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000),
+                e.integer("INVALIDATOR_REDIS_WAIT_REPLICAS", 0),
+                Duration.ofMillis(e.integer("INVALIDATOR_REDIS_WAIT_TIMEOUT_MS", 1000)),
                 KafkaClientSecurity.fromEnv(env),
                 RegistryAuth.fromEnv(env));
     }

@@ -26,7 +26,7 @@ class RedisHealerTest {
     private final RedisHealer healer = new RedisHealer(sink, (topic, partition, from, to) -> {
         reapplied.add(topic + "-" + partition + " " + from + ".." + to);
         return (int) (to - from + 1);
-    }, () -> committed, 1_000, new InvalidatorMetrics(new SimpleMeterRegistry()));
+    }, () -> committed, 1_000, new InvalidatorMetrics(new SimpleMeterRegistry()), () -> true);
 
     @Test
     void eachBatchRecordsItsHighestOffsetPerPartition() {
