@@ -112,7 +112,8 @@ public final class CachingHttpClient implements AutoCloseable {
         this.origin = b.customOrigin != null ? b.customOrigin
                 : new HttpOrigin(b.httpClient != null ? b.httpClient
                         : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout);
-        this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis());
+        this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis(),
+                b.storeSetCookieResponses);
         this.clock = b.clock;
         this.tagHeader = b.tagHeader;
         this.maxEntryBytes = b.maxEntryBytes;
@@ -206,7 +207,11 @@ public final class CachingHttpClient implements AutoCloseable {
             return fromOrigin(request, key, null, decision, false).response();
         }
         CacheEntry known = entry;
-        return singleFlight(flightKey(key, request, decision.stored()),
+        if (request.hasConditionalsOrRange()) {
+            // its answer (a 304 to its own validator, a 206) is for it alone: no flight to share
+            return fromOrigin(request, key, known, decision, true).response();
+        }
+        return singleFlight(flightKey(key, request, decision.stored()), request,
                 () -> fromOrigin(request, key, known, decision, true));
     }
 
@@ -219,8 +224,12 @@ public final class CachingHttpClient implements AutoCloseable {
      * @param fillSequence the purge sequence read before the content was fetched (-1 when unknown)
      * @param askedAtNanos {@link System#nanoTime()} just before the origin was asked, or {@link #NOT_ASKED}
      *                     when the response did not come from an origin request made by this flight
+     * @param shareable    the response as a shared cache would store it (Set-Cookie removed, varied on the
+     *                     leader's request), or null when it may not be stored: then no follower gets it
+     * @param staleOnError the response is a stored one served because the origin failed
      */
-    private record Flight(CachedHttpResponse response, long fillSequence, long askedAtNanos) {
+    private record Flight(CachedHttpResponse response, long fillSequence, long askedAtNanos,
+                          StoredResponse shareable, boolean staleOnError) {
     }
 
     private static final long NOT_ASKED = Long.MIN_VALUE;
@@ -249,8 +258,10 @@ public final class CachingHttpClient implements AutoCloseable {
         return toResponse(request, stored, source, now);
     }
 
+    /** A stored response as a caller gets it: its own body copy, an Age, never a stored cookie. */
     private CachedHttpResponse toResponse(CacheRequest request, StoredResponse stored, CacheSource source, long now) {
-        Headers headers = stored.headers().with("Age", Long.toString(CacheStrategy.ageSeconds(stored, now)));
+        Headers headers = CacheStrategy.storedHeaders(stored.headers())
+                .with("Age", Long.toString(CacheStrategy.ageSeconds(stored, now)));
         byte[] body = request.method().equals("HEAD") ? new byte[0] : stored.body().clone();
         return new CachedHttpResponse(stored.status(), headers, body, source);
     }
@@ -265,7 +276,7 @@ public final class CachingHttpClient implements AutoCloseable {
         }
         background.execute(() -> {
             try {
-                singleFlight(flight, () -> fromOrigin(get, key, entry, refresh, true));
+                singleFlight(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
             } catch (RuntimeException e) {
                 log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
             }
@@ -315,7 +326,7 @@ public final class CachingHttpClient implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 originErrors.increment();
                 return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence(),
-                        NOT_ASKED);
+                        NOT_ASKED, candidate, true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
@@ -329,13 +340,20 @@ public final class CachingHttpClient implements AutoCloseable {
                         ? CacheTagsHeader.parse(response.headers().all(tagHeader)) : null;
                 StoredResponse refreshed = CacheStrategy.refresh(candidate, response.headers(), requestTime,
                         responseTime, tags).withFillSequence(fillSequence);
-                if (fillSequence >= 0) {
+                // a 304 that sets a cookie is this caller's: it refreshes nothing shared (unless configured)
+                boolean storable = strategy.mayStoreCookieSetting(response.headers());
+                if (storable && fillSequence >= 0) {
                     storeVariant(key, entry, refreshed, candidate);
                 }
                 revalidated.increment();
                 log.debug("[Cache] REVALIDATED {} (304)", key);
-                return new Flight(toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime), fillSequence,
-                        asked);
+                CachedHttpResponse mine = toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
+                List<String> cookies = response.headers().all("Set-Cookie");
+                if (!cookies.isEmpty()) {
+                    mine = new CachedHttpResponse(mine.status(), mine.headers().withAll("Set-Cookie", cookies),
+                            mine.body(), mine.source());
+                }
+                return new Flight(mine, fillSequence, asked, storable ? refreshed : null, false);
             }
             if (CacheStrategy.isErrorStatus(response.status())
                     && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
@@ -343,13 +361,14 @@ public final class CachingHttpClient implements AutoCloseable {
                 staleServed.increment();
                 log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
                 return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
-                        candidate.fillSequence(), NOT_ASKED);
+                        candidate.fillSequence(), NOT_ASKED, candidate, true);
             }
-            if (mayStore && fillSequence >= 0) {
-                maybeStore(request, key, entry, response, requestTime, responseTime, fillSequence);
+            StoredResponse storable = storableForm(request, key, response, requestTime, responseTime, fillSequence);
+            if (storable != null && mayStore && fillSequence >= 0) {
+                storeVariant(key, entry, storable, null);
             }
             return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
-                    CacheSource.ORIGIN), fillSequence, asked);
+                    CacheSource.ORIGIN), fillSequence, asked, storable, false);
         } finally {
             if (lockToken != null) {
                 try {
@@ -388,30 +407,32 @@ public final class CachingHttpClient implements AutoCloseable {
                 log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
                 StoredResponse stored = found.decision().stored();
                 return new Flight(toResponse(request, stored, CacheSource.REDIS, now), stored.fillSequence(),
-                        NOT_ASKED);
+                        NOT_ASKED, stored, false);
             }
         }
         log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
         return null;
     }
 
-    private void maybeStore(CacheRequest request, String key, CacheEntry entry, Origin.Response response,
-                            long requestTime, long responseTime, long fillSequence) {
+    /** The response as this cache would store it, or null when a shared cache may not store it. */
+    private StoredResponse storableForm(CacheRequest request, String key, Origin.Response response,
+                                        long requestTime, long responseTime, long fillSequence) {
         Storability storability = strategy.storability(request, response.status(), response.headers());
         if (!storability.storable()) {
             log.debug("[Cache] NOT STORED {} ({})", key, storability.reason());
-            return;
+            return null;
         }
         List<String> varyNames = CacheStrategy.varyNames(response.headers());
-        StoredResponse stored = new StoredResponse(response.status(), response.headers(), response.body(),
-                requestTime, responseTime, CacheStrategy.varyValues(request.headers(), varyNames),
+        StoredResponse stored = new StoredResponse(response.status(),
+                CacheStrategy.storedHeaders(response.headers()), response.body(), requestTime, responseTime,
+                CacheStrategy.varyValues(request.headers(), varyNames),
                 CacheTagsHeader.parse(response.headers().all(tagHeader)), fillSequence);
         if (stored.approximateSize() > maxEntryBytes) {
             log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, stored.approximateSize(),
                     maxEntryBytes);
-            return;
+            return null;
         }
-        storeVariant(key, entry, stored, null);
+        return stored;
     }
 
     /** Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. */
@@ -489,7 +510,8 @@ public final class CachingHttpClient implements AutoCloseable {
      * sequence cannot be read (Redis unreachable from here, while purges may still be acknowledged by others),
      * only the first rule applies.
      */
-    private CachedHttpResponse singleFlight(String flightKey, java.util.function.Supplier<Flight> work) {
+    private CachedHttpResponse singleFlight(String flightKey, CacheRequest request,
+                                            java.util.function.Supplier<Flight> work) {
         long arrivedNanos = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             CompletableFuture<Flight> mine = new CompletableFuture<>();
@@ -519,11 +541,16 @@ public final class CachingHttpClient implements AutoCloseable {
             } finally {
                 flightFollowers.decrementAndGet();
             }
+            long now = clock.millis();
+            if (!strategy.mayShare(request, flight.shareable(), flight.staleOnError(), now)) {
+                log.debug("[Cache] leader's response for {} is not for this caller, asking the origin", flightKey);
+                return work.get().response();
+            }
             boolean askedAfterArrival = flight.askedAtNanos() != NOT_ASKED
                     && flight.askedAtNanos() - arrivedNanos >= 0;
             boolean fetchedAfterKnownPurges = sequenceAtJoin >= 0 && flight.fillSequence() >= sequenceAtJoin;
             if (askedAfterArrival || fetchedAfterKnownPurges) {
-                return flight.response();
+                return toResponse(request, flight.shareable(), flight.response().source(), now);
             }
             log.debug("[Cache] leader of {} fetched before a purge this caller must see, asking again", flightKey);
         }
@@ -683,6 +710,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration staleRetention = Duration.ofMinutes(5);
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Duration maxEntryLifetime = CacheStore.DEFAULT_MAX_ENTRY_LIFETIME;
+        private boolean storeSetCookieResponses;
 
         private Builder() {
         }
@@ -806,6 +834,15 @@ public final class CachingHttpClient implements AutoCloseable {
          */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            return this;
+        }
+
+        /**
+         * Store responses that carry {@code Set-Cookie}, with that field removed (default false: they are not
+         * stored). Either way a cookie is never replayed to another caller.
+         */
+        public Builder storeSetCookieResponses(boolean store) {
+            this.storeSetCookieResponses = store;
             return this;
         }
 

@@ -32,13 +32,16 @@ public final class CacheStrategy {
             414, 501);
     /** Fields a 304 must not overwrite in the stored response (RFC 9111 3.2). */
     private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
-            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer");
+            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie");
+    /** A cookie is set for one user: never stored, never replayed to another. */
+    private static final String SET_COOKIE = "Set-Cookie";
 
     /** Default of {@link #maxEntryLifetimeMillis()}: 24 hours. */
     public static final long DEFAULT_MAX_ENTRY_LIFETIME_MILLIS = 24 * 60 * 60 * 1000L;
 
     private final long staleRetentionMillis;
     private final long maxEntryLifetimeMillis;
+    private final boolean storeSetCookieResponses;
 
     /**
      * @param staleRetentionMillis how long a stale response that has a validator is kept for revalidation
@@ -54,12 +57,21 @@ public final class CacheStrategy {
      *                               long purge fences must be kept (see {@code CacheStore.pruneFences}).
      */
     public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis) {
+        this(staleRetentionMillis, maxEntryLifetimeMillis, false);
+    }
+
+    /**
+     * @param storeSetCookieResponses store responses that carry {@code Set-Cookie}, with that field removed
+     *                                (default false: such responses are not stored at all)
+     */
+    public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis, boolean storeSetCookieResponses) {
         if (maxEntryLifetimeMillis <= 0) {
             throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetimeMillis
                     + " ms");
         }
         this.staleRetentionMillis = Math.max(0, staleRetentionMillis);
         this.maxEntryLifetimeMillis = maxEntryLifetimeMillis;
+        this.storeSetCookieResponses = storeSetCookieResponses;
     }
 
     public long maxEntryLifetimeMillis() {
@@ -171,9 +183,11 @@ public final class CacheStrategy {
         if (varyNames(response).contains("*")) {
             return Storability.no("Vary: *");
         }
-        if (request.headers().contains("Authorization") && !responseCc.isPublic() && !responseCc.mustRevalidate()
-                && responseCc.sMaxAge().isEmpty()) {
+        if (request.headers().contains("Authorization") && !sharedDespiteAuthorization(responseCc)) {
             return Storability.no("request has Authorization and the response does not allow sharing");
+        }
+        if (!mayStoreCookieSetting(response)) {
+            return Storability.no("response sets a cookie");
         }
         boolean explicit = FreshnessPolicy.hasExplicitFreshness(response);
         boolean validator = response.contains("ETag") || response.contains("Last-Modified");
@@ -184,6 +198,43 @@ public final class CacheStrategy {
             return Storability.yes("validator only: revalidated on every use (no heuristic freshness)");
         }
         return Storability.no("no explicit freshness and no validator");
+    }
+
+    /** RFC 9111 3.5: a response to a request with Authorization may be shared only when it says so. */
+    private static boolean sharedDespiteAuthorization(CacheControl responseCc) {
+        return responseCc.isPublic() || responseCc.mustRevalidate() || responseCc.sMaxAge().isPresent();
+    }
+
+    /** False when the response sets a cookie and this cache does not store such responses. */
+    public boolean mayStoreCookieSetting(Headers response) {
+        return storeSetCookieResponses || !response.contains(SET_COOKIE);
+    }
+
+    /** The header fields a stored response keeps: never {@code Set-Cookie}. */
+    public static Headers storedHeaders(Headers response) {
+        return response.without(SET_COOKIE);
+    }
+
+    /**
+     * May a caller that waited for another caller's origin request (single flight) be given that request's
+     * result, {@code shared} (the response as this cache would store it, varied on the leader's request)?
+     * Only when a shared cache would serve the stored response to this caller's own request: no preconditions or
+     * range of its own, the actual response's Vary matches, Authorization allows it, and it is fresh enough for
+     * this request ({@code staleOnError}: the leader got it because the origin failed, and this request must
+     * allow stale-if-error too). Otherwise the caller asks the origin itself.
+     */
+    public boolean mayShare(CacheRequest follower, StoredResponse shared, boolean staleOnError, long nowMillis) {
+        if (shared == null || follower.hasConditionalsOrRange() || !varyMatches(shared, follower.headers())) {
+            return false;
+        }
+        if (follower.headers().contains("Authorization") && !sharedDespiteAuthorization(shared.cacheControl())) {
+            return false;
+        }
+        if (staleOnError) {
+            return mayServeStaleOnError(follower, shared, nowMillis);
+        }
+        Action action = decide(follower, shared, nowMillis).action();
+        return action == Action.SERVE || action == Action.SERVE_STALE;
     }
 
     /**

@@ -72,6 +72,13 @@ public final class Headers {
         return new Headers(copy);
     }
 
+    /** These headers with {@code name} set to {@code values} (replacing it). */
+    public Headers withAll(String name, List<String> values) {
+        TreeMap<String, List<String>> copy = new TreeMap<>(fields);
+        copy.put(name, List.copyOf(values));
+        return new Headers(copy);
+    }
+
     public Headers without(String name) {
         if (!fields.containsKey(name)) {
             return this;

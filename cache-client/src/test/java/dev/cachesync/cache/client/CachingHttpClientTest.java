@@ -121,6 +121,23 @@ class CachingHttpClientTest {
     }
 
     @Test
+    void aResponseThatSetsACookieIsStoredOnlyWhenConfiguredAndThenWithoutTheCookie() {
+        origin.route("/greeting", r -> Reply.ok("hello", "Cache-Control", "max-age=60", "Set-Cookie", "sid=first"));
+        assertThat(a.get("/greeting").header("Set-Cookie")).contains("sid=first");
+        assertThat(a.get("/greeting").source()).as("not stored by default").isEqualTo(CacheSource.ORIGIN);
+
+        try (CachingHttpClient storing = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).storeSetCookieResponses(true).sweepInterval(Duration.ZERO).build()) {
+            assertThat(storing.get("/greeting").header("Set-Cookie")).as("the caller's own response")
+                    .contains("sid=first");
+            CachedHttpResponse hit = storing.get("/greeting");
+            assertThat(hit.source()).isEqualTo(CacheSource.LOCAL);
+            assertThat(hit.header("Set-Cookie")).as("never replayed").isEmpty();
+            assertThat(b.get("/greeting").header("Set-Cookie")).isEmpty();
+        }
+    }
+
+    @Test
     void etagRevalidationWith304RefreshesTheEntry() {
         origin.route("/e", r -> r.headers().first("If-None-Match").filter("\"v1\""::equals).isPresent()
                 ? new Reply(304, Map.of("ETag", "\"v1\"", "Cache-Control", "max-age=60"), "")

@@ -144,7 +144,9 @@ class CacheStrategyTest {
                 new StoreCase("Authorization with public", get("Authorization", "Bearer x"), 200,
                         Headers.of("Cache-Control", "public, max-age=60"), true),
                 new StoreCase("Authorization with s-maxage", get("Authorization", "Bearer x"), 200,
-                        Headers.of("Cache-Control", "s-maxage=60"), true));
+                        Headers.of("Cache-Control", "s-maxage=60"), true),
+                new StoreCase("Set-Cookie not stored by default", get(), 200,
+                        Headers.of("Cache-Control", "public, max-age=60", "Set-Cookie", "sid=1"), false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -152,6 +154,44 @@ class CacheStrategyTest {
     void decidesStorability(StoreCase c) {
         Storability s = strategy.storability(c.request(), c.status(), c.response());
         assertThat(s.storable()).as(s.reason()).isEqualTo(c.expected());
+    }
+
+    @Test
+    void aCookieSettingResponseIsStoredWithoutItsCookieOnlyWhenConfigured() {
+        CacheStrategy storing = new CacheStrategy(0, CacheStrategy.DEFAULT_MAX_ENTRY_LIFETIME_MILLIS, true);
+        Headers response = Headers.of("Cache-Control", "max-age=60", "Set-Cookie", "sid=1");
+        assertThat(storing.storability(get(), 200, response).storable()).isTrue();
+        assertThat(CacheStrategy.storedHeaders(response).contains("Set-Cookie")).isFalse();
+        StoredResponse refreshed = CacheStrategy.refresh(stored("Cache-Control", "max-age=60"),
+                Headers.of("Set-Cookie", "sid=2"), T0, T0, null);
+        assertThat(refreshed.headers().contains("Set-Cookie")).as("a 304's cookie is not merged in").isFalse();
+    }
+
+    record ShareCase(String name, CacheRequest follower, StoredResponse shared, boolean expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<ShareCase> shareCases() {
+        StoredResponse fresh = stored("Cache-Control", "max-age=60");
+        return Stream.of(
+                new ShareCase("fresh, plain request", get(), fresh, true),
+                new ShareCase("nothing storable", get(), null, false),
+                new ShareCase("follower's own If-None-Match", get("If-None-Match", "\"x\""), fresh, false),
+                new ShareCase("follower's own Range", get("Range", "bytes=0-1"), fresh, false),
+                new ShareCase("follower no-cache", get("Cache-Control", "no-cache"), fresh, false),
+                new ShareCase("follower Authorization, response not public", get("Authorization", "x"), fresh, false),
+                new ShareCase("follower Authorization, response public", get("Authorization", "x"),
+                        stored("Cache-Control", "public, max-age=60"), true),
+                new ShareCase("validator only: revalidated on every use", get(), stored("ETag", "\"x\""), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shareCases")
+    void decidesWhatAFollowerMayBeGiven(ShareCase c) {
+        assertThat(strategy.mayShare(c.follower(), c.shared(), false, T0 + 1000)).isEqualTo(c.expected());
     }
 
     record StaleIfErrorCase(String name, CacheRequest request, StoredResponse stored, long secondsAfterResponse,
