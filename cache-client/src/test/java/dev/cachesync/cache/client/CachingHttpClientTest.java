@@ -254,7 +254,9 @@ class CachingHttpClientTest {
                 "{}".getBytes()));
 
         assertThat(put.status()).isEqualTo(204);
-        await().atMost(Duration.ofSeconds(5)).until(() -> b.get("/products/3").source() == CacheSource.ORIGIN);
+        String key = b.resolve("/products/3").toString();
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.store().readLocal(key) == null);
+        assertThat(b.get("/products/3").source()).isEqualTo(CacheSource.ORIGIN);
     }
 
     @Test

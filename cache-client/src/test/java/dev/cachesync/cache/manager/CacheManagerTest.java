@@ -3,6 +3,7 @@ package dev.cachesync.cache.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
@@ -85,6 +86,10 @@ class CacheManagerTest {
         assertThat(stats.entries()).isEqualTo(1);
         assertThat(stats.purgeSequence()).isEqualTo(result.sequence());
         assertThat(stats.expiryIndexed()).isEqualTo(1);
+        // The manager removed the entries through its own map; the client's near cache learns of it by a
+        // Redisson invalidation message, asynchronously (README "Purging"): wait for that, then read.
+        String purgedKey = origin.url("/products/1").toString();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.store().readLocal(purgedKey) == null);
         assertThat(client.get("/products/10").source()).isEqualTo(CacheSource.LOCAL);
         // The client's near cache hears of the removal over Redis pub/sub, after purge() returned: soon, not at once.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
