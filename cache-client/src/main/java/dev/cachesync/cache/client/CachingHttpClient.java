@@ -9,6 +9,7 @@ import dev.cachesync.cache.http.Storability;
 import dev.cachesync.cache.http.StoredResponse;
 import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.cache.store.KeyLayout;
@@ -98,6 +99,7 @@ public final class CachingHttpClient implements AutoCloseable {
     private final Counter fillsStored;
     private final Counter fillsDiscarded;
     private final Counter redisErrors;
+    private final Counter redisFaults;
     private final Counter evictions;
     private final Counter lockWaits;
     private final Timer originLatency;
@@ -132,6 +134,7 @@ public final class CachingHttpClient implements AutoCloseable {
         this.fillsStored = counter(registry, "cache.fills", "outcome", "stored", prefixTag);
         this.fillsDiscarded = counter(registry, "cache.fills", "outcome", "fenced", prefixTag);
         this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefixTag);
+        this.redisFaults = counter(registry, "cache.redis.faults", null, null, prefixTag);
         this.evictions = counter(registry, "cache.evictions", null, null, prefixTag);
         this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefixTag);
         this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefixTag)
@@ -192,6 +195,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 redisRecovered();
             } catch (CacheUnavailableException e) {
                 redisFailed(e);
+            } catch (CacheFaultException e) {
+                redisFault(key, e);
             }
             Lookup shared = lookup(request, entry, now);
             if (shared.decision() != null && shared.decision().servesFromCache()) {
@@ -301,6 +306,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 }
             } catch (CacheUnavailableException e) {
                 redisFailed(e);
+            } catch (CacheFaultException e) {
+                redisFault(key, e);
             }
         }
         try {
@@ -310,6 +317,8 @@ public final class CachingHttpClient implements AutoCloseable {
                     fillSequence = store.sequence();
                 } catch (CacheUnavailableException e) {
                     redisFailed(e);
+                } catch (CacheFaultException e) {
+                    redisFault(key, e);
                 }
             }
             boolean conditional = decision.action() == Action.REVALIDATE && candidate != null;
@@ -375,6 +384,8 @@ public final class CachingHttpClient implements AutoCloseable {
                     store.unlock(key, lockToken);
                 } catch (CacheUnavailableException e) {
                     redisFailed(e); // the lock expires by itself
+                } catch (CacheFaultException e) {
+                    redisFault(key, e);
                 }
             }
         }
@@ -462,6 +473,8 @@ public final class CachingHttpClient implements AutoCloseable {
             }
         } catch (CacheUnavailableException e) {
             redisFailed(e);
+        } catch (CacheFaultException e) {
+            redisFault(key, e);
         }
     }
 
@@ -565,6 +578,9 @@ public final class CachingHttpClient implements AutoCloseable {
         } catch (CacheUnavailableException e) {
             redisFailed(e);
             return -1;
+        } catch (CacheFaultException e) {
+            redisFault(null, e);
+            return -1;
         }
     }
 
@@ -635,6 +651,26 @@ public final class CachingHttpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A fault of one operation: this request goes on without Redis (a miss), the instance keeps using it. An
+     * undecodable entry is removed, so the origin's answer replaces it.
+     */
+    private void redisFault(String key, CacheFaultException e) {
+        redisFaults.increment();
+        if (e.kind() == CacheFaultException.Kind.INTERRUPTED) {
+            log.debug("[Cache] interrupted while waiting for Redis ({})", key);
+            return;
+        }
+        log.warn("[Cache] {} for {}: {}", e.kind(), key, e.getMessage());
+        if (e.kind() == CacheFaultException.Kind.BAD_ENTRY && key != null) {
+            try {
+                store.remove(List.of(key), List.of());
+            } catch (RuntimeException removal) {
+                log.warn("[Cache] could not remove the undecodable entry {}: {}", key, removal.toString());
+            }
+        }
+    }
+
     private void redisRecovered() {
         if (redisDown.compareAndSet(true, false)) {
             log.info("[Cache] Redis available again");
@@ -660,7 +696,7 @@ public final class CachingHttpClient implements AutoCloseable {
         return new ClientStats((long) localHits.count(), (long) redisHits.count(), (long) staleServed.count(),
                 (long) revalidated.count(), (long) misses.count(), originLatency.count(), (long) originErrors.count(),
                 (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
-                (long) evictions.count(), (long) lockWaits.count());
+                (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count());
     }
 
     @Override

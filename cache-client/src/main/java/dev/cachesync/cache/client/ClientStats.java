@@ -1,6 +1,10 @@
 package dev.cachesync.cache.client;
 
-/** A snapshot of one client's counters (since it was built). */
+/**
+ * A snapshot of one client's counters (since it was built). {@code redisErrors} counts failures that made the
+ * client skip Redis (unreachable, timed out); {@code redisFaults} faults of one operation (an undecodable entry,
+ * a refused command or script, an interrupt) that cost that request alone a miss.
+ */
 public record ClientStats(
         long localHits,
         long redisHits,
@@ -13,7 +17,8 @@ public record ClientStats(
         long fillsDiscardedByFence,
         long redisErrors,
         long evictions,
-        long fillLockWaits) {
+        long fillLockWaits,
+        long redisFaults) {
 
     /** Share of GET/HEAD requests answered without a full origin response (local, Redis, stale, 304). */
     public double hitRatio() {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Redis side of the cache: entries in a Redisson {@link RLocalCachedMap} (so every write and removal
  * also invalidates the other instances' near caches), tag sets, the expiry index, the purge sequence and
- * the fences. Every call is bounded by {@code operationTimeout} and fails with
- * {@link CacheUnavailableException}.
+ * the fences. Every call is bounded by {@code operationTimeout}; it fails with {@link CacheUnavailableException}
+ * when Redis is unreachable and with {@link CacheFaultException} for a fault of that operation alone.
  */
 public final class CacheStore {
 
@@ -141,7 +141,7 @@ public final class CacheStore {
         ReadCheck check;
         try {
             check = check(key, entry.tags());
-        } catch (CacheUnavailableException e) {
+        } catch (RuntimeException e) {
             evictLocal(key);
             throw e;
         }
@@ -225,7 +225,7 @@ public final class CacheStore {
             await(entries.fastPutAsync(key, entry), "store " + key);
             after = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL_INDEX,
                     RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
-        } catch (CacheUnavailableException e) {
+        } catch (RuntimeException e) {
             evictLocal(key);
             throw e;
         }
@@ -463,9 +463,19 @@ public final class CacheStore {
         if (due.isEmpty()) {
             return 0;
         }
-        Map<String, CacheEntry> current = await(reader.getAllAsync(new HashSet<>(due)), "read expired entries");
+        Map<String, CacheEntry> current;
+        try {
+            current = await(reader.getAllAsync(new HashSet<>(due)), "read expired entries");
+        } catch (CacheFaultException e) {
+            if (e.kind() != CacheFaultException.Kind.BAD_ENTRY) {
+                throw e;
+            }
+            // one undecodable entry must not stop expiry: remove the batch; their tag sets keep the keys until
+            // those tags are purged (a member without an entry is never served)
+            current = Map.of();
+        }
         Set<String> tags = new HashSet<>();
-        current.values().forEach(e -> tags.addAll(e.tags()));
+        current.values().stream().filter(Objects::nonNull).forEach(e -> tags.addAll(e.tags()));
         long removed = remove(due, tags);
         if (removed > 0) {
             log.debug("[Cache] EXPIRED {} entries removed", removed);
@@ -558,14 +568,49 @@ public final class CacheStore {
         return value == null ? 0 : Long.parseLong(value);
     }
 
+    /**
+     * Only a connection failure or a timeout means Redis is unavailable (to every request of this instance);
+     * anything else Redis or the codec reports is a fault of this one operation.
+     */
+    static RuntimeException classify(String what, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof EntryCodec.UndecodableEntryException) {
+                return new CacheFaultException(CacheFaultException.Kind.BAD_ENTRY, "undecodable entry: " + what
+                        + ": " + t.getMessage(), cause);
+            }
+        }
+        if (isUnavailability(cause)) {
+            return new CacheUnavailableException("Redis failed: " + what + ": " + cause, cause);
+        }
+        return new CacheFaultException(CacheFaultException.Kind.REFUSED, "Redis refused: " + what + ": " + cause,
+                cause);
+    }
+
+    private static boolean isUnavailability(Throwable cause) {
+        return cause instanceof org.redisson.client.RedisConnectionException
+                || cause instanceof org.redisson.client.RedisTimeoutException
+                || cause instanceof org.redisson.client.RedisNodeNotFoundException
+                || cause instanceof org.redisson.client.RedisRetryException       // loading, busy, master down
+                || cause instanceof org.redisson.client.RedisReconnectedException
+                || cause instanceof org.redisson.client.RedisReadonlyException    // a failover in progress
+                || cause instanceof org.redisson.client.RedisOutOfMemoryException
+                || cause instanceof org.redisson.client.RedisAuthRequiredException
+                || cause instanceof org.redisson.client.RedisWrongPasswordException
+                || cause instanceof java.io.IOException                             // the channel itself
+                || cause instanceof io.netty.channel.ChannelException
+                || cause instanceof java.util.concurrent.CancellationException
+                || cause instanceof org.redisson.RedissonShutdownException;
+    }
+
     private <T> T await(RFuture<T> future, String what) {
         try {
             return future.toCompletableFuture().get(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CacheUnavailableException("interrupted: " + what, e);
+            future.cancel(false);
+            throw new CacheFaultException(CacheFaultException.Kind.INTERRUPTED, "interrupted: " + what, e);
         } catch (ExecutionException e) {
-            throw new CacheUnavailableException("Redis failed: " + what + ": " + e.getCause(), e.getCause());
+            throw classify(what, e.getCause());
         } catch (TimeoutException e) {
             future.cancel(false);
             throw new CacheUnavailableException("Redis timed out after " + options.operationTimeout().toMillis()

@@ -44,8 +44,17 @@ public final class EntryCodec extends BaseCodec {
     private final Decoder<Object> decoder = (buf, state) -> {
         try (DataInputStream data = new DataInputStream(new ByteBufInputStream(buf))) {
             return read(data);
+        } catch (IOException | RuntimeException e) {
+            throw new UndecodableEntryException(e);
         }
     };
+
+    /** A stored value that is not a valid entry of a version this codec knows (corrupt, truncated). */
+    public static final class UndecodableEntryException extends RuntimeException {
+        UndecodableEntryException(Throwable cause) {
+            super("cache entry cannot be decoded: " + cause, cause);
+        }
+    }
 
     @Override
     public Decoder<Object> getValueDecoder() {
@@ -112,10 +121,14 @@ public final class EntryCodec extends BaseCodec {
         }
     }
 
+    /**
+     * The entry, or null for an entry in a format version this codec does not know (written by a newer release
+     * during a rolling upgrade): that is a miss here, not an error.
+     */
     private static CacheEntry read(DataInputStream in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
-            throw new IOException("unknown cache entry format version " + version);
+            return null;
         }
         int count = in.readInt();
         List<StoredResponse> variants = new ArrayList<>(count);
@@ -132,8 +145,7 @@ public final class EntryCodec extends BaseCodec {
                 }
                 headers.put(name, values);
             }
-            byte[] body = new byte[in.readInt()];
-            in.readFully(body);
+            byte[] body = readBytes(in);
             long requestTime = in.readLong();
             long responseTime = in.readLong();
             int varyCount = in.readInt();
@@ -160,8 +172,17 @@ public final class EntryCodec extends BaseCodec {
     }
 
     private static String readString(DataInputStream in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    /** A length-prefixed byte array; a length beyond what is left is corruption, not a reason to allocate it. */
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("length " + length + " but " + in.available() + " bytes left");
+        }
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return bytes;
     }
 }

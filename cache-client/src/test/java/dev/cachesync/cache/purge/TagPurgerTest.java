@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.TestRedis;
 import dev.cachesync.cache.store.CacheStore;
-import dev.cachesync.cache.store.CacheUnavailableException;
+import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.devstack.DevStack;
 import java.net.URI;
@@ -141,7 +141,7 @@ class TagPurgerTest {
         instanceA.getBucket(prefix + "tag:product:3", StringCodec.INSTANCE).set("not a set");
 
         assertThatThrownBy(() -> storeA.fill("/p/3", entry("v1", 0, "product:3"), future()))
-                .isInstanceOf(CacheUnavailableException.class);
+                .isInstanceOf(CacheFaultException.class);
         assertThat(storeA.readRaw("/p/3")).as("no entry written outside its tag set").isNull();
 
         instanceA.getBucket(prefix + "tag:product:3").delete();
@@ -171,7 +171,7 @@ class TagPurgerTest {
         instanceA.getKeys().rename(prefix + "fences", prefix + "fences-aside");
         instanceA.getBucket(prefix + "fences", StringCodec.INSTANCE).set("unreadable");
 
-        assertThatThrownBy(() -> storeB.read("/p/5")).isInstanceOf(CacheUnavailableException.class);
+        assertThatThrownBy(() -> storeB.read("/p/5")).isInstanceOf(CacheFaultException.class);
 
         instanceA.getBucket(prefix + "fences").delete();
         instanceA.getKeys().rename(prefix + "fences-aside", prefix + "fences");
