@@ -56,6 +56,16 @@ public final class RunBenchmarks {
             Files.writeString(results.resolve("invalidation.md"), md);
             System.out.println(md);
         }
+        if (which.equals("fill-end") || which.equals("all")) {
+            String md = "# Waiting for another instance's fill: how long the waiters take\n\n" + Machine.describe()
+                    + "\nSetup: " + FillEndBenchmark.READERS_PER_INSTANCE * 2 + " concurrent readers of one new URL "
+                    + "on 2 instances, origin " + FillEndBenchmark.ORIGIN_MILLIS + " ms, " + FillEndBenchmark.ROUNDS
+                    + " rounds per case, default fillLockWait (500 ms).\n\n"
+                    + FillEndBenchmark.toMarkdown(new FillEndBenchmark().run())
+                    + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=fill-end`\n";
+            Files.writeString(results.resolve("fill-end.md"), md);
+            System.out.println(md);
+        }
         if (which.equals("relay") || which.equals("all")) {
             String md = "# Outbox relay: events/s and commit-to-Kafka latency\n\n" + Machine.describe() + "\n"
                     + RelayBenchmark.toMarkdown(new RelayBenchmark().run())

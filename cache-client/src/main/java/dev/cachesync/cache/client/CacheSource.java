@@ -11,5 +11,7 @@ public enum CacheSource {
     /** The stored response, confirmed by the origin with a 304 Not Modified. */
     REVALIDATED,
     /** A stored response past its freshness, allowed by stale-while-revalidate, stale-if-error or max-stale. */
-    STALE
+    STALE,
+    /** Nothing: the request said {@code only-if-cached} and nothing suitable was stored (status 504). */
+    NONE
 }

@@ -1,5 +1,6 @@
 package dev.cachesync.cache.client;
 
+import dev.cachesync.cache.http.CacheControl;
 import dev.cachesync.cache.http.CacheDecision;
 import dev.cachesync.cache.http.CacheDecision.Action;
 import dev.cachesync.cache.http.CacheRequest;
@@ -11,6 +12,7 @@ import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.cache.store.CacheEntry;
 import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.CacheStore;
+import dev.cachesync.cache.store.CacheStore.FillEnd;
 import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.cache.tags.CacheTagsHeader;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -83,6 +86,10 @@ public final class CachingHttpClient implements AutoCloseable {
     private final long fencePruneEveryNanos;
     private volatile long nextFencePruneNanos = System.nanoTime();
     private final ExecutorService background;
+    /** Renews the leases of the fill locks this instance holds. */
+    private final ScheduledExecutorService leaseRenewer;
+    /** How long the end of a fill stays visible to waiters: as long as any of them may still wait. */
+    private final Duration fillEndMarkerTtl;
     private final ScheduledExecutorService sweeper;
     private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();
     private final String instanceId = UUID.randomUUID().toString();
@@ -121,6 +128,9 @@ public final class CachingHttpClient implements AutoCloseable {
         this.maxEntryBytes = b.maxEntryBytes;
         this.fillLockWait = b.fillLockWait;
         this.fillLockTtl = b.fillLockTtl;
+        this.fillEndMarkerTtl = b.fillLockWait.compareTo(Duration.ofMillis(100)) > 0 ? b.fillLockWait
+                : Duration.ofMillis(100);
+        this.leaseRenewer = Executors.newSingleThreadScheduledExecutor(daemon("cache-fill-lease"));
         this.redisRetryAfterNanos = b.redisRetryAfter.toNanos();
         this.fencePruneEveryNanos = b.maxEntryLifetime.toNanos() / 10;
         this.background = Executors.newCachedThreadPool(daemon("cache-revalidate"));
@@ -207,6 +217,11 @@ public final class CachingHttpClient implements AutoCloseable {
         CacheDecision decision = local.decision() != null ? local.decision()
                 : strategy.decide(request, null, now);
         misses.increment();
+        if (CacheControl.parse(request.headers()).onlyIfCached()) {
+            // RFC 9111 5.2.1.7: nothing suitable stored, and the caller forbids asking the origin
+            log.debug("[Cache] MISS {} {} (only-if-cached: 504)", request.method(), key);
+            return new CachedHttpResponse(504, Headers.EMPTY, new byte[0], CacheSource.NONE);
+        }
         log.debug("[Cache] MISS {} {} ({})", request.method(), key, decision.reason());
         if (request.method().equals("HEAD")) {
             return fromOrigin(request, key, null, decision, false).response();
@@ -296,12 +311,18 @@ public final class CachingHttpClient implements AutoCloseable {
         if (mayStore && redisUsable()) {
             try {
                 String token = instanceId + ":" + Thread.currentThread().getId();
-                if (store.tryLock(key, token, fillLockTtl)) {
-                    lockToken = token;
-                } else {
-                    Flight filledByOther = awaitOtherInstance(request, key);
-                    if (filledByOther != null) {
-                        return filledByOther;
+                long deadline = System.nanoTime() + fillLockWait.toNanos();
+                while (true) {
+                    if (store.tryLock(key, token, fillLockTtl)) {
+                        lockToken = token;
+                        break;
+                    }
+                    Waited waited = awaitOtherInstance(request, key, deadline);
+                    if (waited.flight() != null) {
+                        return waited.flight();
+                    }
+                    if (!waited.retryLock()) {
+                        break;
                     }
                 }
             } catch (CacheUnavailableException e) {
@@ -310,6 +331,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 redisFault(key, e);
             }
         }
+        ScheduledFuture<?> lease = lockToken == null ? null : renewLease(key, lockToken);
+        FillEnd fillEnd = FillEnd.FAILED;
         try {
             long fillSequence = -1; // unknown: the response will not be stored
             if (mayStore && redisUsable()) {
@@ -351,9 +374,8 @@ public final class CachingHttpClient implements AutoCloseable {
                         responseTime, tags).withFillSequence(fillSequence);
                 // a 304 that sets a cookie is this caller's: it refreshes nothing shared (unless configured)
                 boolean storable = strategy.mayStoreCookieSetting(response.headers());
-                if (storable && fillSequence >= 0) {
-                    storeVariant(key, entry, refreshed, candidate);
-                }
+                fillEnd = !storable ? FillEnd.UNCACHEABLE
+                        : fillSequence >= 0 ? storeVariant(key, entry, refreshed, candidate) : FillEnd.FAILED;
                 revalidated.increment();
                 log.debug("[Cache] REVALIDATED {} (304)", key);
                 CachedHttpResponse mine = toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
@@ -373,15 +395,15 @@ public final class CachingHttpClient implements AutoCloseable {
                         candidate.fillSequence(), NOT_ASKED, candidate, true);
             }
             StoredResponse storable = storableForm(request, key, response, requestTime, responseTime, fillSequence);
-            if (storable != null && mayStore && fillSequence >= 0) {
-                storeVariant(key, entry, storable, null);
-            }
+            fillEnd = storable == null ? FillEnd.UNCACHEABLE
+                    : mayStore && fillSequence >= 0 ? storeVariant(key, entry, storable, null) : FillEnd.FAILED;
             return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
                     CacheSource.ORIGIN), fillSequence, asked, storable, false);
         } finally {
             if (lockToken != null) {
+                lease.cancel(false);
                 try {
-                    store.unlock(key, lockToken);
+                    store.unlock(key, lockToken, fillEnd, fillEndMarkerTtl);
                 } catch (CacheUnavailableException e) {
                     redisFailed(e); // the lock expires by itself
                 } catch (CacheFaultException e) {
@@ -400,29 +422,66 @@ public final class CachingHttpClient implements AutoCloseable {
         throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
     }
 
-    /** Another instance holds the fill lock: wait a little for its result, then go to the origin anyway. */
-    private Flight awaitOtherInstance(CacheRequest request, String key) {
-        lockWaits.increment();
-        long deadline = System.nanoTime() + fillLockWait.toNanos();
-        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
-        while (System.nanoTime() < deadline) {
-            LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
-            // Capped low: a waiter should see the fill within a few ms of it, and the wait itself is bounded by
-            // fillLockWait, so the polling of one hot key stays a short burst.
-            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(5));
-            CacheEntry entry = store.read(key);
-            long now = clock.millis();
-            Lookup found = lookup(request, entry, now);
-            if (found.decision() != null && found.decision().action() == Action.SERVE) {
-                redisHits.increment();
-                log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
-                StoredResponse stored = found.decision().stored();
-                return new Flight(toResponse(request, stored, CacheSource.REDIS, now), stored.fillSequence(),
-                        NOT_ASKED, stored, false);
+    /** Keeps the fill lock's lease while the origin is asked; a crashed filler's lock lapses after one lease. */
+    private ScheduledFuture<?> renewLease(String key, String token) {
+        long every = Math.max(1, fillLockTtl.toMillis() / 3);
+        return leaseRenewer.scheduleAtFixedRate(() -> {
+            try {
+                store.renewLock(key, token, fillLockTtl);
+            } catch (RuntimeException e) {
+                log.debug("[Cache] could not renew the fill lock of {}: {}", key, e.toString());
             }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What waiting for another instance's fill came to: its entry ({@code flight}), or "try to take the lock
+     * again" (the fill was fenced, its filler crashed, or what it stored is not for this request), or neither:
+     * ask the origin without the lock (the response was uncacheable or the fill failed; waiting longer would not
+     * help and taking turns would only serialise the callers).
+     */
+    private record Waited(Flight flight, boolean retryLock) {
+        static final Waited ASK_ORIGIN = new Waited(null, false);
+        static final Waited RETRY_LOCK = new Waited(null, true);
+    }
+
+    /**
+     * Another instance holds the fill lock: poll the lock (one GET) until its fill ends, which the filler marks
+     * with how it ended, then act on that at once; never longer than {@code deadline}.
+     */
+    private Waited awaitOtherInstance(CacheRequest request, String key, long deadline) {
+        lockWaits.increment();
+        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
+        while (System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
+            // Capped low: a waiter should see the end of the fill within a few ms, and the wait itself is bounded
+            // by fillLockWait, so the polling of one hot key stays a short burst.
+            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(4));
+            CacheStore.FillLockState state = store.fillLockState(key);
+            if (state instanceof CacheStore.FillLockState.Held) {
+                continue;
+            }
+            if (state instanceof CacheStore.FillLockState.Ended ended && ended.how() == FillEnd.STORED) {
+                CacheEntry entry = store.read(key);
+                long now = clock.millis();
+                Lookup found = lookup(request, entry, now);
+                if (found.decision() != null && found.decision().action() == Action.SERVE) {
+                    redisHits.increment();
+                    log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
+                    StoredResponse stored = found.decision().stored();
+                    return new Waited(new Flight(toResponse(request, stored, CacheSource.REDIS, now),
+                            stored.fillSequence(), NOT_ASKED, stored, false), false);
+                }
+                return Waited.RETRY_LOCK;
+            }
+            boolean retry = state instanceof CacheStore.FillLockState.Free
+                    || ((CacheStore.FillLockState.Ended) state).how() == FillEnd.FENCED;
+            log.debug("[Cache] the other fill of {} ended ({}), {}", key, state,
+                    retry ? "taking the lock" : "asking the origin");
+            return retry ? Waited.RETRY_LOCK : Waited.ASK_ORIGIN;
         }
         log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
-        return null;
+        return Waited.ASK_ORIGIN;
     }
 
     /** The response as this cache would store it, or null when a shared cache may not store it. */
@@ -447,7 +506,7 @@ public final class CachingHttpClient implements AutoCloseable {
     }
 
     /** Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. */
-    private void storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
+    private FillEnd storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
         List<StoredResponse> variants = new ArrayList<>();
         if (entry != null && !variant.varyNames().isEmpty()) {
             for (StoredResponse v : entry.variants()) {
@@ -468,17 +527,19 @@ public final class CachingHttpClient implements AutoCloseable {
             if (outcome == CacheStore.FillOutcome.STORED) {
                 fillsStored.increment();
                 log.debug("[Cache] STORE {} tags={} seq={}", key, updated.tags(), variant.fillSequence());
-            } else {
-                fillsDiscarded.increment();
+                return FillEnd.STORED;
             }
+            fillsDiscarded.increment();
+            return FillEnd.FENCED;
         } catch (CacheUnavailableException e) {
             redisFailed(e);
         } catch (CacheFaultException e) {
             redisFault(key, e);
         }
+        return FillEnd.FAILED;
     }
 
-    /** Unsafe methods go to the origin; a 2xx purges the URL (and its Location / Content-Location). */
+    /** Unsafe methods go to the origin; a 2xx or 3xx purges the URL (and its Location / Content-Location). */
     private CachedHttpResponse forwardUnsafe(CacheRequest request) {
         Origin.Response response;
         long started = System.nanoTime();
@@ -493,7 +554,8 @@ public final class CachingHttpClient implements AutoCloseable {
         } finally {
             originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
-        if (!request.isSafeMethod() && response.status() >= 200 && response.status() < 300) {
+        // RFC 9111 4.4: any non-error status (2xx, 3xx) to an unsafe method invalidates the target URI
+        if (!request.isSafeMethod() && response.status() >= 200 && response.status() < 400) {
             List<String> keys = new ArrayList<>();
             keys.add(KeyLayout.entryKey(request.uri()));
             for (String header : List.of("Location", "Content-Location")) {
@@ -702,6 +764,7 @@ public final class CachingHttpClient implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        leaseRenewer.shutdownNow();
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
@@ -742,7 +805,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration redisTimeout = Duration.ofMillis(500);
         private Duration redisRetryAfter = Duration.ofSeconds(1);
         private Duration fillLockWait = Duration.ofMillis(500);
-        private Duration fillLockTtl = Duration.ofSeconds(5);
+        private Duration fillLockTtl = Duration.ofMillis(300);
         private Duration staleRetention = Duration.ofMinutes(5);
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Duration maxEntryLifetime = CacheStore.DEFAULT_MAX_ENTRY_LIFETIME;
@@ -842,6 +905,10 @@ public final class CachingHttpClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The fill lock's lease (default 300 ms), renewed every third of it while the filler waits for the origin:
+         * when a filler dies, the others take over after at most this long.
+         */
         public Builder fillLockTtl(Duration ttl) {
             this.fillLockTtl = positive(ttl, "fillLockTtl");
             return this;

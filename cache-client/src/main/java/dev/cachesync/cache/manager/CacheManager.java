@@ -74,8 +74,9 @@ public final class CacheManager {
         return views;
     }
 
-    /** One entry with its tags and freshness now. */
-    public Optional<EntryView> entry(String key) {
+    /** One entry (by its URL, normalised like every key) with its tags and freshness now. */
+    public Optional<EntryView> entry(String url) {
+        String key = KeyLayout.entryKey(url);
         CacheEntry entry = store.readRaw(key);
         if (entry == null) {
             return Optional.empty();

@@ -84,6 +84,8 @@ public final class CacheStore {
     private final RLocalCachedMap<String, CacheEntry> entries;
     /** What reads go through: the local cached map itself, or a plain map on the same hash without near cache. */
     private final RMap<String, CacheEntry> reader;
+    /** The same hash without any near cache. */
+    private final RMap<String, CacheEntry> raw;
     private final RMap<String, String> fences;
     private final RScoredSortedSet<String> expiry;
     private final RScript script;
@@ -98,7 +100,8 @@ public final class CacheStore {
                 .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
                 .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)
                 .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR));
-        this.reader = options.nearCache() ? entries : client.getMap(layout.entries(), EntryCodec.INSTANCE);
+        this.raw = client.getMap(layout.entries(), EntryCodec.INSTANCE);
+        this.reader = options.nearCache() ? entries : raw;
         this.fences = client.getMap(layout.fences(), StringCodec.INSTANCE);
         this.expiry = client.getScoredSortedSet(layout.expiryIndex(), StringCodec.INSTANCE);
         this.script = client.getScript(StringCodec.INSTANCE);
@@ -134,7 +137,17 @@ public final class CacheStore {
      * entry, this instance's copy is dropped, so the near cache only ever holds checked entries.
      */
     public CacheEntry read(String key) {
-        CacheEntry entry = await(reader.getAsync(key), "read " + key);
+        RFuture<CacheEntry> reading = reader.getAsync(key);
+        CacheEntry entry;
+        try {
+            entry = await(reading, "read " + key);
+        } catch (RuntimeException e) {
+            // timed out or failed: if Redisson completes the read later it puts the entry in the near cache,
+            // unchecked; drop it then too
+            reading.whenComplete((late, error) -> evictLocal(key));
+            evictLocal(key);
+            throw e;
+        }
         if (entry == null) {
             return null;
         }
@@ -465,7 +478,8 @@ public final class CacheStore {
         }
         Map<String, CacheEntry> current;
         try {
-            current = await(reader.getAllAsync(new HashSet<>(due)), "read expired entries");
+            // read past the near cache: these entries are not checked, so they must not enter it
+            current = await(raw.getAllAsync(new HashSet<>(due)), "read expired entries");
         } catch (CacheFaultException e) {
             if (e.kind() != CacheFaultException.Kind.BAD_ENTRY) {
                 throw e;
@@ -530,21 +544,83 @@ public final class CacheStore {
         return options;
     }
 
-    /** A short cross-instance fill lock; true when this caller holds it. */
-    public boolean tryLock(String key, String token, Duration ttl) {
-        return await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).setIfAbsentAsync(token, ttl),
+    /**
+     * The cross-instance fill lock of a key, a lease: true when this caller now holds it. It is free when
+     * nobody holds it or the last fill ended ({@link #fillLockState}).
+     */
+    public boolean tryLock(String key, String token, Duration lease) {
+        Long taken = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_ACQUIRE,
+                RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, Long.toString(lease.toMillis())),
                 "lock " + key);
+        return taken != null && taken == 1;
     }
 
-    public void unlock(String key, String token) {
-        await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).compareAndSetAsync(token, null),
-                "unlock " + key);
+    /** Extends the lease while the filler still waits for the origin; false when it no longer holds the lock. */
+    public boolean renewLock(String key, String token, Duration lease) {
+        Long renewed = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RENEW,
+                RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, Long.toString(lease.toMillis())),
+                "renew lock " + key);
+        return renewed != null && renewed == 1;
+    }
+
+    /** Releases the lock, leaving {@code outcome} for the waiters to see for {@code markerTtl}. */
+    public void unlock(String key, String token, FillEnd outcome, Duration markerTtl) {
+        await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RELEASE,
+                RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, outcome.marker(),
+                Long.toString(Math.max(1, markerTtl.toMillis()))), "unlock " + key);
+    }
+
+    /** How a fill ended, as waiters on other instances see it. */
+    public enum FillEnd {
+        /** An entry was stored: read it. */
+        STORED,
+        /** A purge raced the fill and its entry was refused: the next fill will store the new content. */
+        FENCED,
+        /** The response may not be stored (private, no-store, too big, an error status...): ask the origin. */
+        UNCACHEABLE,
+        /** The origin failed, or the filler could not store: ask the origin. */
+        FAILED;
+
+        String marker() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What a waiter sees of a key's fill lock. */
+    public sealed interface FillLockState {
+        /** Someone holds the lock: the fill is in progress. */
+        record Held() implements FillLockState {
+        }
+
+        /** No lock: never taken, or its holder crashed and the lease lapsed. */
+        record Free() implements FillLockState {
+        }
+
+        /** The last fill ended like this (a short-lived marker). */
+        record Ended(FillEnd how) implements FillLockState {
+        }
+    }
+
+    public FillLockState fillLockState(String key) {
+        String value = await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).getAsync(),
+                "read lock " + key);
+        if (value == null) {
+            return new FillLockState.Free();
+        }
+        if (!value.startsWith("ended:")) {
+            return new FillLockState.Held();
+        }
+        for (FillEnd end : FillEnd.values()) {
+            if (value.equals("ended:" + end.marker())) {
+                return new FillLockState.Ended(end);
+            }
+        }
+        return new FillLockState.Ended(FillEnd.FAILED);
     }
 
     /** Reads straight from Redis without touching the near cache (for the cache manager). */
     public CacheEntry readRaw(String key) {
-        return await(client.<String, CacheEntry>getMap(layout.entries(), EntryCodec.INSTANCE).getAsync(key),
-                "read " + key);
+        return await(raw.getAsync(key), "read " + key);
     }
 
     public Map<String, String> fences(Collection<String> fields) {

@@ -1,6 +1,8 @@
 package dev.cachesync.cache.store;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -15,7 +17,7 @@ import java.util.Objects;
  * {prefix}sequence       the global purge sequence (INCR)
  * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges;
  *                        "pruned below" -> the highest fence value pruned so far (a fence on every entry)
- * {prefix}lock:{key}     short fill lock, so instances do not stampede the origin
+ * {prefix}lock:{key}     fill lock (a lease) or the end marker of the last fill (docs/protocol.md)
  * {prefix}applied        hash: invalidator input partition ("topic-partition") -> highest offset purged
  * </pre>
  */
@@ -78,8 +80,86 @@ public final class KeyLayout {
         return prefix + "lock:" + entryKey;
     }
 
-    /** The cache key of a URL: its normalized absolute form. */
+    /**
+     * The cache key of a URL, the one normalisation every fill, read and purge uses (RFC 3986 6.2.2, 6.2.3):
+     * scheme and host in lower case, the scheme's default port dropped, an empty path as {@code /}, dot segments
+     * removed, percent-encoding with upper-case hex and unreserved characters decoded, the fragment dropped.
+     * So {@code http://CATALOG:80/p/%7e1#top} and {@code http://catalog/p/~1} are one entry.
+     */
     public static String entryKey(URI url) {
-        return url.normalize().toString();
+        URI u = url.normalize();
+        if (!u.isAbsolute() || u.isOpaque() || u.getRawAuthority() == null) {
+            return new StringBuilder(u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT) + ":")
+                    .append(normalizeEscapes(u.getRawSchemeSpecificPart())).toString();
+        }
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        StringBuilder key = new StringBuilder(scheme).append("://");
+        if (u.getHost() == null) { // a registry-based authority: keep it, lower-cased
+            key.append(u.getRawAuthority().toLowerCase(Locale.ROOT));
+        } else {
+            if (u.getRawUserInfo() != null) {
+                key.append(normalizeEscapes(u.getRawUserInfo())).append('@');
+            }
+            key.append(u.getHost().toLowerCase(Locale.ROOT));
+            int port = u.getPort();
+            if (port >= 0 && port != defaultPort(scheme)) {
+                key.append(':').append(port);
+            }
+        }
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        key.append(normalizeEscapes(path));
+        if (u.getRawQuery() != null) {
+            key.append('?').append(normalizeEscapes(u.getRawQuery()));
+        }
+        return key.toString();
+    }
+
+    /** {@link #entryKey(URI)} of a key given as text (a purge command's key); text that is not a URI is kept. */
+    public static String entryKey(String urlOrKey) {
+        try {
+            return entryKey(new URI(urlOrKey));
+        } catch (URISyntaxException e) {
+            return urlOrKey;
+        }
+    }
+
+    private static int defaultPort(String scheme) {
+        return switch (scheme) {
+            case "http", "ws" -> 80;
+            case "https", "wss" -> 443;
+            default -> -1;
+        };
+    }
+
+    /** Percent-escapes with upper-case hex; escapes of unreserved characters (A-Z a-z 0-9 - . _ ~) decoded. */
+    private static String normalizeEscapes(String raw) {
+        if (raw == null || raw.indexOf('%') < 0) {
+            return raw;
+        }
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length() && isHex(raw.charAt(i + 1)) && isHex(raw.charAt(i + 2))) {
+                int value = Integer.parseInt(raw.substring(i + 1, i + 3), 16);
+                if (isUnreserved((char) value)) {
+                    out.append((char) value);
+                } else {
+                    out.append('%').append(raw.substring(i + 1, i + 3).toUpperCase(Locale.ROOT));
+                }
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isUnreserved(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_' || c == '~';
     }
 }

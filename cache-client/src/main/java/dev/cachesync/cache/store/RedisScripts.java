@@ -50,6 +50,37 @@ final class RedisScripts {
             """;
 
     /**
+     * Takes the fill lock of a key: free when absent or when it holds the end marker of a finished fill
+     * ({@code "ended:<outcome>"}). KEYS[1] lock; ARGV[1] token, ARGV[2] lease (ms). Returns 1 when taken.
+     */
+    static final String LOCK_ACQUIRE = """
+            local current = redis.call('get', KEYS[1])
+            if current and string.sub(current, 1, 6) ~= 'ended:' then return 0 end
+            redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """;
+
+    /** Extends the lease of a fill lock this token still holds. KEYS[1] lock; ARGV[1] token, ARGV[2] lease (ms). */
+    static final String LOCK_RENEW = """
+            if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+            return 0
+            """;
+
+    /**
+     * Ends a fill: if this token still holds the lock, replace it by the end marker {@code ended:<outcome>} for a
+     * short time, so waiters on other instances learn at their next poll that the fill ended and how (stored,
+     * fenced, uncacheable, error) instead of waiting for an entry that will not come. KEYS[1] lock; ARGV[1]
+     * token, ARGV[2] outcome, ARGV[3] how long the marker stays (ms).
+     */
+    static final String LOCK_RELEASE = """
+            if redis.call('get', KEYS[1]) == ARGV[1] then
+              redis.call('set', KEYS[1], 'ended:' .. ARGV[2], 'PX', ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+
+    /**
      * Purge step 1, for one chunk of fence fields: take the next sequence (ARGV[1] empty) or reuse the one the
      * first chunk took (ARGV[1]), and raise the fences of ARGV[2..] to it (never lowered). KEYS[1] sequence,
      * KEYS[2] fences. Returns the sequence. A purge larger than one call raises every chunk's fences with the

@@ -260,6 +260,52 @@ class CachingHttpClientTest {
     }
 
     @Test
+    void aRedirectToAnUnsafeMethodPurgesTooAnd4xxDoesNot() {
+        origin.route("/products/4", r -> switch (r.method()) {
+            case "POST" -> new Reply(303, Map.of("Location", "/products/4"), "");
+            case "PUT" -> new Reply(409, Map.of(), "conflict");
+            default -> Reply.ok("p4", "Cache-Control", "max-age=600");
+        });
+        String key = b.resolve("/products/4").toString();
+        b.get("/products/4");
+
+        a.send(new CacheRequest("PUT", a.resolve("/products/4"), Headers.EMPTY, "{}".getBytes()));
+        assertThat(b.store().readRaw(key)).as("a 409 changes nothing").isNotNull();
+
+        a.send(new CacheRequest("POST", a.resolve("/products/4"), Headers.EMPTY, "{}".getBytes()));
+        assertThat(b.store().readRaw(key)).as("a 303 is a non-error status: purged").isNull();
+    }
+
+    @Test
+    void onlyIfCachedAnswers504WhenNothingSuitableIsStored() {
+        origin.route("/oic", r -> Reply.ok("stored", "Cache-Control", "max-age=60"));
+        Headers onlyIfCached = Headers.of("Cache-Control", "only-if-cached");
+
+        CachedHttpResponse none = a.get("/oic", onlyIfCached);
+        assertThat(none.status()).isEqualTo(504);
+        assertThat(none.source()).isEqualTo(CacheSource.NONE);
+        assertThat(origin.hits("/oic")).isZero();
+
+        a.get("/oic");
+        assertThat(b.get("/oic", onlyIfCached).bodyAsString()).isEqualTo("stored");
+        clock.advance(Duration.ofSeconds(120));
+        assertThat(b.get("/oic", onlyIfCached).status()).as("stale is not suitable").isEqualTo(504);
+        assertThat(origin.hits("/oic")).isEqualTo(1);
+    }
+
+    @Test
+    void everySpellingOfAUrlIsOneEntryForFillsReadsAndPurges() {
+        origin.route("/products/5", r -> Reply.ok("p5", "Cache-Control", "max-age=600"));
+        String host = origin.uri().getHost();
+        int port = origin.uri().getPort();
+        a.get("http://" + host + ":" + port + "/products/5#details");
+
+        assertThat(b.get("HTTP://" + host + ":" + port + "/products/%35").source()).isEqualTo(CacheSource.REDIS);
+        assertThat(a.purger().purgeUrls(List.of(java.net.URI.create("http://" + host + ":" + port
+                + "/x/../products/5"))).keysPurged()).isEqualTo(1);
+    }
+
+    @Test
     void largerThanMaxEntryBytesPassesThroughUncached() {
         try (CachingHttpClient small = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
                 .origin(origin.uri()).maxEntryBytes(1000).sweepInterval(Duration.ZERO).build()) {

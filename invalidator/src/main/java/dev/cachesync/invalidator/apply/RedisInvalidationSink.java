@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.cachesync.cache.purge.PurgeResult;
 import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.cache.store.KeyLayout;
 import org.redisson.api.RedissonClient;
 
 /** Purges through cache-client, which owns the Redis key layout and the purge algorithm. */
@@ -31,7 +32,10 @@ public final class RedisInvalidationSink implements InvalidationSink {
 
     @Override
     public Purged purge(Set<String> tags, Set<String> keys) {
-        PurgeResult result = purger.purge(tags, keys);
+        // a command's key is a URL as a person spelled it: the cache's one normalisation finds its entry
+        Set<String> entryKeys = new java.util.LinkedHashSet<>();
+        keys.forEach(key -> entryKeys.add(KeyLayout.entryKey(key)));
+        PurgeResult result = purger.purge(tags, entryKeys);
         return new Purged(result.sequence(), result.keysPurged());
     }
 
