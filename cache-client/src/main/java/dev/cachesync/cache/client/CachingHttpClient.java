@@ -38,6 +38,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -85,7 +88,9 @@ public final class CachingHttpClient implements AutoCloseable {
      */
     private final long fencePruneEveryNanos;
     private volatile long nextFencePruneNanos = System.nanoTime();
+    /** Background revalidation (stale-while-revalidate): bounded threads and queue. */
     private final ExecutorService background;
+    private final int maxTagsPerResponse;
     /** Renews the leases of the fill locks this instance holds. */
     private final ScheduledExecutorService leaseRenewer;
     /** How long the end of a fill stays visible to waiters: as long as any of them may still wait. */
@@ -107,6 +112,7 @@ public final class CachingHttpClient implements AutoCloseable {
     private final Counter fillsDiscarded;
     private final Counter redisErrors;
     private final Counter redisFaults;
+    private final Counter revalidationsSkipped;
     private final Counter evictions;
     private final Counter lockWaits;
     private final Timer originLatency;
@@ -133,7 +139,10 @@ public final class CachingHttpClient implements AutoCloseable {
         this.leaseRenewer = Executors.newSingleThreadScheduledExecutor(daemon("cache-fill-lease"));
         this.redisRetryAfterNanos = b.redisRetryAfter.toNanos();
         this.fencePruneEveryNanos = b.maxEntryLifetime.toNanos() / 10;
-        this.background = Executors.newCachedThreadPool(daemon("cache-revalidate"));
+        this.background = new ThreadPoolExecutor(b.revalidationThreads, b.revalidationThreads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(b.revalidationQueue), daemon("cache-revalidate"));
+        ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
+        this.maxTagsPerResponse = b.maxTagsPerResponse;
         String prefixTag = b.keyPrefix;
         this.localHits = counter(registry, "cache.hits", "tier", "local", prefixTag);
         this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefixTag);
@@ -145,6 +154,7 @@ public final class CachingHttpClient implements AutoCloseable {
         this.fillsDiscarded = counter(registry, "cache.fills", "outcome", "fenced", prefixTag);
         this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefixTag);
         this.redisFaults = counter(registry, "cache.redis.faults", null, null, prefixTag);
+        this.revalidationsSkipped = counter(registry, "cache.revalidations.skipped", null, null, prefixTag);
         this.evictions = counter(registry, "cache.evictions", null, null, prefixTag);
         this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefixTag);
         this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefixTag)
@@ -294,13 +304,19 @@ public final class CachingHttpClient implements AutoCloseable {
         if (flights.containsKey(flight)) {
             return;
         }
-        background.execute(() -> {
-            try {
-                singleFlight(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
-            } catch (RuntimeException e) {
-                log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
-            }
-        });
+        try {
+            background.execute(() -> {
+                try {
+                    singleFlight(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
+                } catch (RuntimeException e) {
+                    log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            // every revalidation thread busy and the queue full: the stale answer stands, a later hit refreshes
+            revalidationsSkipped.increment();
+            log.debug("[Cache] revalidation queue full, {} served stale without a refresh", key);
+        }
     }
 
     /** Asks the origin (after the cross-instance fill lock), stores what may be stored, handles 304 and errors. */
@@ -370,10 +386,11 @@ public final class CachingHttpClient implements AutoCloseable {
             if (response.status() == 304 && conditional) {
                 Set<String> tags = response.headers().contains(tagHeader)
                         ? CacheTagsHeader.parse(response.headers().all(tagHeader)) : null;
+                boolean tooManyTags = tags != null && tooManyTags(key, tags);
                 StoredResponse refreshed = CacheStrategy.refresh(candidate, response.headers(), requestTime,
                         responseTime, tags).withFillSequence(fillSequence);
                 // a 304 that sets a cookie is this caller's: it refreshes nothing shared (unless configured)
-                boolean storable = strategy.mayStoreCookieSetting(response.headers());
+                boolean storable = strategy.mayStoreCookieSetting(response.headers()) && !tooManyTags;
                 fillEnd = !storable ? FillEnd.UNCACHEABLE
                         : fillSequence >= 0 ? storeVariant(key, entry, refreshed, candidate) : FillEnd.FAILED;
                 revalidated.increment();
@@ -492,11 +509,14 @@ public final class CachingHttpClient implements AutoCloseable {
             log.debug("[Cache] NOT STORED {} ({})", key, storability.reason());
             return null;
         }
+        Set<String> tags = CacheTagsHeader.parse(response.headers().all(tagHeader));
+        if (tooManyTags(key, tags)) {
+            return null;
+        }
         List<String> varyNames = CacheStrategy.varyNames(response.headers());
         StoredResponse stored = new StoredResponse(response.status(),
                 CacheStrategy.storedHeaders(response.headers()), response.body(), requestTime, responseTime,
-                CacheStrategy.varyValues(request.headers(), varyNames),
-                CacheTagsHeader.parse(response.headers().all(tagHeader)), fillSequence);
+                CacheStrategy.varyValues(request.headers(), varyNames), tags, fillSequence);
         if (stored.approximateSize() > maxEntryBytes) {
             log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, stored.approximateSize(),
                     maxEntryBytes);
@@ -505,7 +525,20 @@ public final class CachingHttpClient implements AutoCloseable {
         return stored;
     }
 
-    /** Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. */
+    /** More tags than a response may carry: it is not stored (every tag costs a set and a fence per fill). */
+    private boolean tooManyTags(String key, Set<String> tags) {
+        if (tags.size() <= maxTagsPerResponse) {
+            return false;
+        }
+        log.warn("[Cache] NOT STORED {}: {} cache tags, more than maxTagsPerResponse {}", key, tags.size(),
+                maxTagsPerResponse);
+        return true;
+    }
+
+    /**
+     * Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. The entry
+     * (all its variants) stays within maxEntryBytes: the oldest variants make room.
+     */
     private FillEnd storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
         List<StoredResponse> variants = new ArrayList<>();
         if (entry != null && !variant.varyNames().isEmpty()) {
@@ -519,6 +552,18 @@ public final class CachingHttpClient implements AutoCloseable {
         variants.add(0, variant);
         if (variants.size() > MAX_VARIANTS) {
             variants = variants.subList(0, MAX_VARIANTS);
+        }
+        int size = 0;
+        for (int i = 0; i < variants.size(); i++) {
+            size += variants.get(i).approximateSize();
+            if (size > maxEntryBytes) {
+                if (i == 0) {
+                    log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, size, maxEntryBytes);
+                    return FillEnd.UNCACHEABLE;
+                }
+                variants = variants.subList(0, i);
+                break;
+            }
         }
         CacheEntry updated = new CacheEntry(variants);
         long retainUntil = variants.stream().mapToLong(strategy::retainUntilMillis).max().orElse(0);
@@ -758,7 +803,8 @@ public final class CachingHttpClient implements AutoCloseable {
         return new ClientStats((long) localHits.count(), (long) redisHits.count(), (long) staleServed.count(),
                 (long) revalidated.count(), (long) misses.count(), originLatency.count(), (long) originErrors.count(),
                 (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
-                (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count());
+                (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count(),
+                (long) revalidationsSkipped.count());
     }
 
     @Override
@@ -810,6 +856,9 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Duration maxEntryLifetime = CacheStore.DEFAULT_MAX_ENTRY_LIFETIME;
         private boolean storeSetCookieResponses;
+        private int maxTagsPerResponse = 64;
+        private int revalidationThreads = 4;
+        private int revalidationQueue = 256;
 
         private Builder() {
         }
@@ -860,7 +909,7 @@ public final class CachingHttpClient implements AutoCloseable {
             return this;
         }
 
-        /** Responses bigger than this pass through uncached. */
+        /** Responses bigger than this pass through uncached; an entry's variants together stay within it. */
         public Builder maxEntryBytes(int maxEntryBytes) {
             if (maxEntryBytes <= 0) {
                 throw new IllegalArgumentException("maxEntryBytes must be > 0, was " + maxEntryBytes);
@@ -946,6 +995,30 @@ public final class CachingHttpClient implements AutoCloseable {
          */
         public Builder storeSetCookieResponses(boolean store) {
             this.storeSetCookieResponses = store;
+            return this;
+        }
+
+        /** Responses with more cache tags than this are not stored (a warning is logged); default 64. */
+        public Builder maxTagsPerResponse(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxTagsPerResponse must be > 0, was " + max);
+            }
+            this.maxTagsPerResponse = max;
+            return this;
+        }
+
+        /**
+         * Background revalidation (stale-while-revalidate) runs on {@code threads} threads with {@code queue}
+         * waiting refreshes (defaults 4 and 256); when both are full, the stale response is served without a
+         * refresh and {@code cache.revalidations.skipped} counts it.
+         */
+        public Builder backgroundRevalidation(int threads, int queue) {
+            if (threads <= 0 || queue <= 0) {
+                throw new IllegalArgumentException("backgroundRevalidation threads and queue must be > 0, were "
+                        + threads + " and " + queue);
+            }
+            this.revalidationThreads = threads;
+            this.revalidationQueue = queue;
             return this;
         }
 

@@ -18,7 +18,8 @@ public record ClientStats(
         long redisErrors,
         long evictions,
         long fillLockWaits,
-        long redisFaults) {
+        long redisFaults,
+        long revalidationsSkipped) {
 
     /** Share of GET/HEAD requests answered without a full origin response (local, Redis, stale, 304). */
     public double hitRatio() {

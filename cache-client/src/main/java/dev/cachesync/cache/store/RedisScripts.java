@@ -7,6 +7,19 @@ final class RedisScripts {
     }
 
     /**
+     * The values of the fence fields ARGV[3..] in the hash KEYS[1], read in chunks of 1000: Lua's unpack fails
+     * beyond about 8,000 values (Redis 7.0), and an entry may carry any number of tags.
+     */
+    private static final String HMGET_FROM_ARGV_3 = """
+            local values = {}
+            for first = 3, #ARGV, 1000 do
+              local part = redis.call('hmget', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+              for i = 1, #part do values[#values + 1] = part[i] end
+            end
+            return values
+            """;
+
+    /**
      * Fill step 3a, before the entry is written: index the key under its tags (and in the expiry index if it
      * is not there yet), then read the fences. Indexing first means an entry can never exist in Redis without
      * being in its tags' sets just because a call failed half-way (such an entry could not be purged by tag).
@@ -16,9 +29,7 @@ final class RedisScripts {
     static final String FILL_PREPARE = """
             for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
             redis.call('zadd', KEYS[2], 'NX', ARGV[2], ARGV[1])
-            if #ARGV < 3 then return {} end
-            return redis.call('hmget', KEYS[1], unpack(ARGV, 3))
-            """;
+            """ + HMGET_FROM_ARGV_3;
 
     /**
      * Fill step 3b+4, after the entry was written, atomically: index it again (a purge's clean-up may have
@@ -28,9 +39,7 @@ final class RedisScripts {
     static final String FILL_INDEX = """
             for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
             redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
-            if #ARGV < 3 then return {} end
-            return redis.call('hmget', KEYS[1], unpack(ARGV, 3))
-            """;
+            """ + HMGET_FROM_ARGV_3;
 
     /**
      * The read-side check of an entry read from Redis: its fences, and whether it is still in every one of its
@@ -44,8 +53,10 @@ final class RedisScripts {
               if redis.call('sismember', KEYS[i], ARGV[1]) == 0 then missing = missing + 1 end
             end
             local result = {missing}
-            local fences = redis.call('hmget', KEYS[1], unpack(ARGV, 2))
-            for i = 1, #fences do result[i + 1] = fences[i] end
+            for first = 2, #ARGV, 1000 do
+              local part = redis.call('hmget', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+              for i = 1, #part do result[#result + 1] = part[i] end
+            end
             return result
             """;
 

@@ -319,6 +319,66 @@ class CachingHttpClientTest {
     }
 
     @Test
+    void theSizeCapIsPerEntryTheOldestVariantsMakeRoom() {
+        try (CachingHttpClient small = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).maxEntryBytes(1000).sweepInterval(Duration.ZERO).build()) {
+            origin.route("/lang", r -> Reply.ok(r.headers().first("Accept-Language").orElse("") + "x".repeat(500),
+                    "Cache-Control", "max-age=60", "Vary", "Accept-Language"));
+            small.get("/lang", Headers.of("Accept-Language", "de"));
+            small.get("/lang", Headers.of("Accept-Language", "fr"));
+
+            var entry = small.store().readRaw(small.resolve("/lang").toString());
+            assertThat(entry.approximateSize()).isLessThanOrEqualTo(1000);
+            assertThat(entry.variants()).singleElement()
+                    .satisfies(v -> assertThat(v.varyValues()).containsEntry("accept-language", "fr"));
+        }
+    }
+
+    @Test
+    void aResponseWithMoreTagsThanTheCapIsNotStored() {
+        StringBuilder tags = new StringBuilder("t:0");
+        for (int i = 1; i < 65; i++) {
+            tags.append(", t:").append(i);
+        }
+        origin.route("/many", r -> Reply.ok("m", "Cache-Control", "max-age=60", "Cache-Tags", tags.toString()));
+        a.get("/many");
+        assertThat(a.get("/many").source()).as("65 tags > default 64").isEqualTo(CacheSource.ORIGIN);
+
+        try (CachingHttpClient generous = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).maxTagsPerResponse(100).sweepInterval(Duration.ZERO).build()) {
+            generous.get("/many");
+            assertThat(generous.get("/many").source()).isEqualTo(CacheSource.LOCAL);
+        }
+    }
+
+    @Test
+    void whenTheRevalidationQueueIsFullAStaleHitIsServedWithoutARefresh() {
+        CountDownLatch refreshes = new CountDownLatch(1);
+        try (CachingHttpClient bounded = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).clock(clock).backgroundRevalidation(1, 1).sweepInterval(Duration.ZERO)
+                .build()) {
+            for (String path : List.of("/s1", "/s2", "/s3")) {
+                AtomicInteger calls = new AtomicInteger();
+                origin.route(path, r -> {
+                    if (calls.incrementAndGet() > 1) {
+                        awaitQuietly(refreshes); // the refresh holds the only revalidation thread
+                    }
+                    return Reply.ok(path, "Cache-Control", "max-age=1, stale-while-revalidate=600");
+                });
+                bounded.get(path);
+            }
+            clock.advance(Duration.ofSeconds(5));
+
+            // /s1 runs on the one thread, /s2 waits in the queue of one, /s3 finds both full
+            List<CachedHttpResponse> stale = List.of(bounded.get("/s1"), bounded.get("/s2"), bounded.get("/s3"));
+
+            assertThat(stale).extracting(CachedHttpResponse::source).containsOnly(CacheSource.STALE);
+            assertThat(bounded.stats().revalidationsSkipped()).isEqualTo(1);
+            refreshes.countDown();
+        }
+    }
+
+    @Test
     void headIsAnsweredFromAStoredGetWithoutBody() {
         origin.route("/h", r -> Reply.ok("body", "Cache-Control", "max-age=60"));
         a.get("/h");
