@@ -13,12 +13,11 @@ import dev.cachesync.cache.store.CacheEntry;
 import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.CacheStore.FillEnd;
+import dev.cachesync.cache.client.SingleFlight.Flight;
 import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.cache.tags.CacheTagsHeader;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -27,13 +26,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +38,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -69,7 +64,6 @@ public final class CachingHttpClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CachingHttpClient.class);
     private static final int MAX_VARIANTS = 8;
-    private static final int SWEEP_BATCH = 1000;
 
     private final CacheStore store;
     private final TagPurger purger;
@@ -81,13 +75,8 @@ public final class CachingHttpClient implements AutoCloseable {
     private final int maxEntryBytes;
     private final Duration fillLockWait;
     private final Duration fillLockTtl;
-    private final long redisRetryAfterNanos;
-    /**
-     * Fences live for two lifetimes, so a pass over the hash every tenth of a lifetime is plenty; it keeps many
-     * instances with a short sweepInterval from each scanning a large hash every few seconds.
-     */
-    private final long fencePruneEveryNanos;
-    private volatile long nextFencePruneNanos = System.nanoTime();
+    private final RedisHealth health;
+    private final ExpirySweep sweep;
     /** Background revalidation (stale-while-revalidate): bounded threads and queue. */
     private final ExecutorService background;
     private final int maxTagsPerResponse;
@@ -95,27 +84,10 @@ public final class CachingHttpClient implements AutoCloseable {
     private final ScheduledExecutorService leaseRenewer;
     /** How long the end of a fill stays visible to waiters: as long as any of them may still wait. */
     private final Duration fillEndMarkerTtl;
-    private final ScheduledExecutorService sweeper;
-    private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();
+    private final SingleFlight flights;
     private final String instanceId = UUID.randomUUID().toString();
-    private volatile long redisSkipUntilNanos = System.nanoTime();
-    private final AtomicBoolean redisDown = new AtomicBoolean(false);
-    private final java.util.concurrent.atomic.AtomicInteger flightFollowers = new java.util.concurrent.atomic.AtomicInteger();
 
-    private final Counter localHits;
-    private final Counter redisHits;
-    private final Counter staleServed;
-    private final Counter revalidated;
-    private final Counter misses;
-    private final Counter originErrors;
-    private final Counter fillsStored;
-    private final Counter fillsDiscarded;
-    private final Counter redisErrors;
-    private final Counter redisFaults;
-    private final Counter revalidationsSkipped;
-    private final Counter evictions;
-    private final Counter lockWaits;
-    private final Timer originLatency;
+    private final ClientMetrics metrics;
 
     private CachingHttpClient(Builder b) {
         this.store = new CacheStore(b.redisson, b.keyPrefix,
@@ -137,35 +109,14 @@ public final class CachingHttpClient implements AutoCloseable {
         this.fillEndMarkerTtl = b.fillLockWait.compareTo(Duration.ofMillis(100)) > 0 ? b.fillLockWait
                 : Duration.ofMillis(100);
         this.leaseRenewer = Executors.newSingleThreadScheduledExecutor(daemon("cache-fill-lease"));
-        this.redisRetryAfterNanos = b.redisRetryAfter.toNanos();
-        this.fencePruneEveryNanos = b.maxEntryLifetime.toNanos() / 10;
         this.background = new ThreadPoolExecutor(b.revalidationThreads, b.revalidationThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(b.revalidationQueue), daemon("cache-revalidate"));
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         this.maxTagsPerResponse = b.maxTagsPerResponse;
-        String prefixTag = b.keyPrefix;
-        this.localHits = counter(registry, "cache.hits", "tier", "local", prefixTag);
-        this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefixTag);
-        this.staleServed = counter(registry, "cache.hits", "tier", "stale", prefixTag);
-        this.revalidated = counter(registry, "cache.hits", "tier", "revalidated", prefixTag);
-        this.misses = counter(registry, "cache.misses", null, null, prefixTag);
-        this.originErrors = counter(registry, "cache.origin.errors", null, null, prefixTag);
-        this.fillsStored = counter(registry, "cache.fills", "outcome", "stored", prefixTag);
-        this.fillsDiscarded = counter(registry, "cache.fills", "outcome", "fenced", prefixTag);
-        this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefixTag);
-        this.redisFaults = counter(registry, "cache.redis.faults", null, null, prefixTag);
-        this.revalidationsSkipped = counter(registry, "cache.revalidations.skipped", null, null, prefixTag);
-        this.evictions = counter(registry, "cache.evictions", null, null, prefixTag);
-        this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefixTag);
-        this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefixTag)
-                .publishPercentiles(0.5, 0.99).register(registry);
-        if (!b.sweepInterval.isZero()) {
-            this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("cache-expiry-sweep"));
-            long every = b.sweepInterval.toMillis();
-            sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
-        } else {
-            this.sweeper = null;
-        }
+        this.metrics = new ClientMetrics(registry, b.keyPrefix);
+        this.health = new RedisHealth(store, metrics, b.redisRetryAfter.toNanos());
+        this.flights = new SingleFlight(strategy, clock, this::currentSequenceOrUnknown, this::toResponse);
+        this.sweep = new ExpirySweep(store, health, metrics, clock, b.sweepInterval, b.maxEntryLifetime);
     }
 
     public static Builder builder() {
@@ -201,6 +152,17 @@ public final class CachingHttpClient implements AutoCloseable {
         if (!request.isCacheableMethod()) {
             return forwardUnsafe(request);
         }
+        CacheSource source = CacheSource.NONE; // a failure counts as a miss
+        try {
+            CachedHttpResponse response = sendCacheable(request);
+            source = response.source();
+            return response;
+        } finally {
+            metrics.served(source);
+        }
+    }
+
+    private CachedHttpResponse sendCacheable(CacheRequest request) {
         String key = KeyLayout.entryKey(request.uri());
         long now = clock.millis();
 
@@ -209,14 +171,14 @@ public final class CachingHttpClient implements AutoCloseable {
         if (local.decision() != null && local.decision().servesFromCache()) {
             return serve(request, key, entry, local.decision(), CacheSource.LOCAL, now);
         }
-        if (redisUsable()) {
+        if (health.usable()) {
             try {
                 entry = store.read(key);
-                redisRecovered();
+                health.recovered();
             } catch (CacheUnavailableException e) {
-                redisFailed(e);
+                health.failed(e);
             } catch (CacheFaultException e) {
-                redisFault(key, e);
+                health.fault(key, e);
             }
             Lookup shared = lookup(request, entry, now);
             if (shared.decision() != null && shared.decision().servesFromCache()) {
@@ -226,7 +188,6 @@ public final class CachingHttpClient implements AutoCloseable {
         }
         CacheDecision decision = local.decision() != null ? local.decision()
                 : strategy.decide(request, null, now);
-        misses.increment();
         if (CacheControl.parse(request.headers()).onlyIfCached()) {
             // RFC 9111 5.2.1.7: nothing suitable stored, and the caller forbids asking the origin
             log.debug("[Cache] MISS {} {} (only-if-cached: 504)", request.method(), key);
@@ -241,28 +202,13 @@ public final class CachingHttpClient implements AutoCloseable {
             // its answer (a 304 to its own validator, a 206) is for it alone: no flight to share
             return fromOrigin(request, key, known, decision, true).response();
         }
-        return singleFlight(flightKey(key, request, decision.stored()), request,
+        return flights.run(SingleFlight.key(key, request, decision.stored()), request,
                 () -> fromOrigin(request, key, known, decision, true));
     }
 
     private record Lookup(CacheDecision decision) {
     }
 
-    /**
-     * The outcome of one origin round, shared by single-flight followers.
-     *
-     * @param fillSequence the purge sequence read before the content was fetched (-1 when unknown)
-     * @param askedAtNanos {@link System#nanoTime()} just before the origin was asked, or {@link #NOT_ASKED}
-     *                     when the response did not come from an origin request made by this flight
-     * @param shareable    the response as a shared cache would store it (Set-Cookie removed, varied on the
-     *                     leader's request), or null when it may not be stored: then no follower gets it
-     * @param staleOnError the response is a stored one served because the origin failed
-     */
-    private record Flight(CachedHttpResponse response, long fillSequence, long askedAtNanos,
-                          StoredResponse shareable, boolean staleOnError) {
-    }
-
-    private static final long NOT_ASKED = Long.MIN_VALUE;
 
     private Lookup lookup(CacheRequest request, CacheEntry entry, long now) {
         if (entry == null) {
@@ -276,11 +222,6 @@ public final class CachingHttpClient implements AutoCloseable {
                                      CacheSource tier, long now) {
         StoredResponse stored = decision.stored();
         CacheSource source = decision.action() == Action.SERVE ? tier : CacheSource.STALE;
-        switch (source) {
-            case LOCAL -> localHits.increment();
-            case REDIS -> redisHits.increment();
-            default -> staleServed.increment();
-        }
         log.debug("[Cache] HIT {} {} {} ({})", source, request.method(), key, decision.reason());
         if (decision.action() == Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND) {
             revalidateInBackground(request, key, entry, decision);
@@ -300,21 +241,21 @@ public final class CachingHttpClient implements AutoCloseable {
         CacheDecision refresh = new CacheDecision(decision.stored().hasValidator() ? Action.REVALIDATE : Action.FETCH,
                 decision.stored(), "stale-while-revalidate");
         CacheRequest get = new CacheRequest("GET", request.uri(), request.headers(), null);
-        String flight = flightKey(key, get, decision.stored());
-        if (flights.containsKey(flight)) {
+        String flight = SingleFlight.key(key, get, decision.stored());
+        if (flights.inFlight(flight)) {
             return;
         }
         try {
             background.execute(() -> {
                 try {
-                    singleFlight(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
+                    flights.run(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
                 } catch (RuntimeException e) {
                     log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
                 }
             });
         } catch (RejectedExecutionException full) {
             // every revalidation thread busy and the queue full: the stale answer stands, a later hit refreshes
-            revalidationsSkipped.increment();
+            metrics.revalidationsSkipped.increment();
             log.debug("[Cache] revalidation queue full, {} served stale without a refresh", key);
         }
     }
@@ -324,7 +265,7 @@ public final class CachingHttpClient implements AutoCloseable {
                               boolean mayStore) {
         StoredResponse candidate = decision.stored();
         String lockToken = null;
-        if (mayStore && redisUsable()) {
+        if (mayStore && health.usable()) {
             try {
                 String token = instanceId + ":" + Thread.currentThread().getId();
                 long deadline = System.nanoTime() + fillLockWait.toNanos();
@@ -342,22 +283,22 @@ public final class CachingHttpClient implements AutoCloseable {
                     }
                 }
             } catch (CacheUnavailableException e) {
-                redisFailed(e);
+                health.failed(e);
             } catch (CacheFaultException e) {
-                redisFault(key, e);
+                health.fault(key, e);
             }
         }
         ScheduledFuture<?> lease = lockToken == null ? null : renewLease(key, lockToken);
         FillEnd fillEnd = FillEnd.FAILED;
         try {
             long fillSequence = -1; // unknown: the response will not be stored
-            if (mayStore && redisUsable()) {
+            if (mayStore && health.usable()) {
                 try {
                     fillSequence = store.sequence();
                 } catch (CacheUnavailableException e) {
-                    redisFailed(e);
+                    health.failed(e);
                 } catch (CacheFaultException e) {
-                    redisFault(key, e);
+                    health.fault(key, e);
                 }
             }
             boolean conditional = decision.action() == Action.REVALIDATE && candidate != null;
@@ -372,14 +313,14 @@ public final class CachingHttpClient implements AutoCloseable {
             try {
                 response = origin.send(originRequest);
             } catch (IOException | RuntimeException e) {
-                originErrors.increment();
+                metrics.originErrors.increment();
                 return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence(),
-                        NOT_ASKED, candidate, true);
+                        Flight.NOT_ASKED, candidate, true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
             } finally {
-                originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                metrics.originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             long responseTime = clock.millis();
 
@@ -393,7 +334,6 @@ public final class CachingHttpClient implements AutoCloseable {
                 boolean storable = strategy.mayStoreCookieSetting(response.headers()) && !tooManyTags;
                 fillEnd = !storable ? FillEnd.UNCACHEABLE
                         : fillSequence >= 0 ? storeVariant(key, entry, refreshed, candidate) : FillEnd.FAILED;
-                revalidated.increment();
                 log.debug("[Cache] REVALIDATED {} (304)", key);
                 CachedHttpResponse mine = toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
                 List<String> cookies = response.headers().all("Set-Cookie");
@@ -405,11 +345,10 @@ public final class CachingHttpClient implements AutoCloseable {
             }
             if (CacheStrategy.isErrorStatus(response.status())
                     && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
-                originErrors.increment();
-                staleServed.increment();
+                metrics.originErrors.increment();
                 log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
                 return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
-                        candidate.fillSequence(), NOT_ASKED, candidate, true);
+                        candidate.fillSequence(), Flight.NOT_ASKED, candidate, true);
             }
             StoredResponse storable = storableForm(request, key, response, requestTime, responseTime, fillSequence);
             fillEnd = storable == null ? FillEnd.UNCACHEABLE
@@ -422,9 +361,9 @@ public final class CachingHttpClient implements AutoCloseable {
                 try {
                     store.unlock(key, lockToken, fillEnd, fillEndMarkerTtl);
                 } catch (CacheUnavailableException e) {
-                    redisFailed(e); // the lock expires by itself
+                    health.failed(e); // the lock expires by itself
                 } catch (CacheFaultException e) {
-                    redisFault(key, e);
+                    health.fault(key, e);
                 }
             }
         }
@@ -432,7 +371,6 @@ public final class CachingHttpClient implements AutoCloseable {
 
     private CachedHttpResponse staleOnError(CacheRequest request, StoredResponse candidate, long now, Exception e) {
         if (strategy.mayServeStaleOnError(request, candidate, clock.millis())) {
-            staleServed.increment();
             log.debug("[Cache] STALE {} (origin unreachable: {}, stale-if-error)", request.uri(), e.toString());
             return toResponse(request, candidate, CacheSource.STALE, clock.millis());
         }
@@ -467,7 +405,7 @@ public final class CachingHttpClient implements AutoCloseable {
      * with how it ended, then act on that at once; never longer than {@code deadline}.
      */
     private Waited awaitOtherInstance(CacheRequest request, String key, long deadline) {
-        lockWaits.increment();
+        metrics.lockWaits.increment();
         long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
         while (System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
@@ -483,11 +421,10 @@ public final class CachingHttpClient implements AutoCloseable {
                 long now = clock.millis();
                 Lookup found = lookup(request, entry, now);
                 if (found.decision() != null && found.decision().action() == Action.SERVE) {
-                    redisHits.increment();
                     log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
                     StoredResponse stored = found.decision().stored();
                     return new Waited(new Flight(toResponse(request, stored, CacheSource.REDIS, now),
-                            stored.fillSequence(), NOT_ASKED, stored, false), false);
+                            stored.fillSequence(), Flight.NOT_ASKED, stored, false), false);
                 }
                 return Waited.RETRY_LOCK;
             }
@@ -570,16 +507,16 @@ public final class CachingHttpClient implements AutoCloseable {
         try {
             CacheStore.FillOutcome outcome = store.fill(key, updated, retainUntil);
             if (outcome == CacheStore.FillOutcome.STORED) {
-                fillsStored.increment();
+                metrics.fillsStored.increment();
                 log.debug("[Cache] STORE {} tags={} seq={}", key, updated.tags(), variant.fillSequence());
                 return FillEnd.STORED;
             }
-            fillsDiscarded.increment();
+            metrics.fillsDiscarded.increment();
             return FillEnd.FENCED;
         } catch (CacheUnavailableException e) {
-            redisFailed(e);
+            health.failed(e);
         } catch (CacheFaultException e) {
-            redisFault(key, e);
+            health.fault(key, e);
         }
         return FillEnd.FAILED;
     }
@@ -591,13 +528,13 @@ public final class CachingHttpClient implements AutoCloseable {
         try {
             response = origin.send(request);
         } catch (IOException e) {
-            originErrors.increment();
+            metrics.originErrors.increment();
             throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OriginUnavailableException("interrupted while asking the origin for " + request.uri(), e);
         } finally {
-            originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            metrics.originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
         // RFC 9111 4.4: any non-error status (2xx, 3xx) to an unsafe method invalidates the target URI
         if (!request.isSafeMethod() && response.status() >= 200 && response.status() < 400) {
@@ -615,100 +552,29 @@ public final class CachingHttpClient implements AutoCloseable {
                 purger.purgeKeys(keys);
                 log.debug("[Cache] PURGED {} after {} {}", keys, request.method(), response.status());
             } catch (RuntimeException e) {
-                redisErrors.increment();
+                metrics.redisErrors.increment();
                 log.warn("[Cache] could not purge {} after {}: {}", keys, request.method(), e.toString());
             }
         }
         return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
     }
 
-    /**
-     * One origin request per key at a time in this process. A follower may only take the leader's result if
-     * the leader asked the origin after the follower arrived, or fetched after every purge acknowledged before
-     * the follower arrived (leader's fill sequence >= the sequence the follower reads on joining); otherwise it
-     * asks again, so single flight never turns a read that starts after a purge into a stale read. When the
-     * sequence cannot be read (Redis unreachable from here, while purges may still be acknowledged by others),
-     * only the first rule applies.
-     */
-    private CachedHttpResponse singleFlight(String flightKey, CacheRequest request,
-                                            java.util.function.Supplier<Flight> work) {
-        long arrivedNanos = System.nanoTime();
-        for (int attempt = 0; ; attempt++) {
-            CompletableFuture<Flight> mine = new CompletableFuture<>();
-            CompletableFuture<Flight> leader = attempt < 3 ? flights.putIfAbsent(flightKey, mine) : null;
-            if (leader == null) {
-                try {
-                    Flight flight = work.get();
-                    mine.complete(flight);
-                    return flight.response();
-                } catch (RuntimeException e) {
-                    mine.completeExceptionally(e);
-                    throw e;
-                } finally {
-                    flights.remove(flightKey, mine);
-                }
-            }
-            long sequenceAtJoin = currentSequenceOrUnknown();
-            Flight flight;
-            flightFollowers.incrementAndGet();
-            try {
-                flight = leader.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw e;
-            } finally {
-                flightFollowers.decrementAndGet();
-            }
-            long now = clock.millis();
-            if (!strategy.mayShare(request, flight.shareable(), flight.staleOnError(), now)) {
-                log.debug("[Cache] leader's response for {} is not for this caller, asking the origin", flightKey);
-                return work.get().response();
-            }
-            boolean askedAfterArrival = flight.askedAtNanos() != NOT_ASKED
-                    && flight.askedAtNanos() - arrivedNanos >= 0;
-            boolean fetchedAfterKnownPurges = sequenceAtJoin >= 0 && flight.fillSequence() >= sequenceAtJoin;
-            if (askedAfterArrival || fetchedAfterKnownPurges) {
-                return toResponse(request, flight.shareable(), flight.response().source(), now);
-            }
-            log.debug("[Cache] leader of {} fetched before a purge this caller must see, asking again", flightKey);
-        }
-    }
+
+
 
     private long currentSequenceOrUnknown() {
-        if (!redisUsable()) {
+        if (!health.usable()) {
             return -1;
         }
         try {
             return store.sequence();
         } catch (CacheUnavailableException e) {
-            redisFailed(e);
+            health.failed(e);
             return -1;
         } catch (CacheFaultException e) {
-            redisFault(null, e);
+            health.fault(null, e);
             return -1;
         }
-    }
-
-    /**
-     * Requests that may get different responses must not share a flight: the key includes the values of the
-     * headers the stored variant varies on, and of the usual content-negotiation headers.
-     */
-    private static String flightKey(String key, CacheRequest request, StoredResponse stored) {
-        StringBuilder k = new StringBuilder(request.method()).append(' ').append(key);
-        List<String> names = new ArrayList<>(List.of("accept", "accept-language", "accept-encoding", "authorization"));
-        if (stored != null) {
-            stored.varyNames().forEach(n -> {
-                if (!names.contains(n)) {
-                    names.add(n);
-                }
-            });
-        }
-        for (String name : names) {
-            request.headers().combined(name).ifPresent(v -> k.append('\n').append(name).append(':').append(v));
-        }
-        return k.toString();
     }
 
     /**
@@ -716,72 +582,12 @@ public final class CachingHttpClient implements AutoCloseable {
      * fences, see {@link #pruneFences()}).
      */
     public int sweepExpired() {
-        int removed = store.sweepExpired(clock.millis(), SWEEP_BATCH);
-        evictions.increment(removed);
-        return removed;
+        return sweep.sweepExpired();
     }
 
     /** Drops purge fences older than twice {@code maxEntryLifetime} (see {@link CacheStore#pruneFences}). */
     public int pruneFences() {
-        return store.pruneFences(SWEEP_BATCH);
-    }
-
-    private void sweepQuietly() {
-        if (!redisUsable()) {
-            return;
-        }
-        try {
-            int removed;
-            do {
-                removed = sweepExpired();
-            } while (removed >= SWEEP_BATCH);
-            if (System.nanoTime() - nextFencePruneNanos >= 0) {
-                store.pruneFences(SWEEP_BATCH);
-                nextFencePruneNanos = System.nanoTime() + fencePruneEveryNanos;
-            }
-        } catch (CacheUnavailableException e) {
-            redisFailed(e);
-        } catch (RuntimeException e) {
-            log.warn("[Cache] expiry sweep failed: {}", e.toString());
-        }
-    }
-
-    private boolean redisUsable() {
-        return System.nanoTime() - redisSkipUntilNanos >= 0;
-    }
-
-    private void redisFailed(CacheUnavailableException e) {
-        redisErrors.increment();
-        redisSkipUntilNanos = System.nanoTime() + redisRetryAfterNanos;
-        if (redisDown.compareAndSet(false, true)) {
-            log.warn("[Cache] Redis unavailable, serving from near cache and origin: {}", e.getMessage());
-        }
-    }
-
-    /**
-     * A fault of one operation: this request goes on without Redis (a miss), the instance keeps using it. An
-     * undecodable entry is removed, so the origin's answer replaces it.
-     */
-    private void redisFault(String key, CacheFaultException e) {
-        redisFaults.increment();
-        if (e.kind() == CacheFaultException.Kind.INTERRUPTED) {
-            log.debug("[Cache] interrupted while waiting for Redis ({})", key);
-            return;
-        }
-        log.warn("[Cache] {} for {}: {}", e.kind(), key, e.getMessage());
-        if (e.kind() == CacheFaultException.Kind.BAD_ENTRY && key != null) {
-            try {
-                store.remove(List.of(key), List.of());
-            } catch (RuntimeException removal) {
-                log.warn("[Cache] could not remove the undecodable entry {}: {}", key, removal.toString());
-            }
-        }
-    }
-
-    private void redisRecovered() {
-        if (redisDown.compareAndSet(true, false)) {
-            log.info("[Cache] Redis available again");
-        }
+        return sweep.pruneFences();
     }
 
     /** The purge API on this client's Redis and key prefix. */
@@ -796,34 +602,19 @@ public final class CachingHttpClient implements AutoCloseable {
 
     /** Callers currently waiting for another caller's origin request for the same key (single flight). */
     public int singleFlightFollowers() {
-        return flightFollowers.get();
+        return flights.followers();
     }
 
     public ClientStats stats() {
-        return new ClientStats((long) localHits.count(), (long) redisHits.count(), (long) staleServed.count(),
-                (long) revalidated.count(), (long) misses.count(), originLatency.count(), (long) originErrors.count(),
-                (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
-                (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count(),
-                (long) revalidationsSkipped.count());
+        return metrics.snapshot();
     }
 
     @Override
     public void close() {
         background.shutdownNow();
         leaseRenewer.shutdownNow();
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
+        sweep.close();
         store.entriesMap().destroy(); // unsubscribes this instance's near cache from invalidations
-    }
-
-    private static Counter counter(MeterRegistry registry, String name, String tagKey, String tagValue,
-                                   String prefix) {
-        Counter.Builder b = Counter.builder(name).tag("prefix", prefix);
-        if (tagKey != null) {
-            b.tag(tagKey, tagValue);
-        }
-        return b.register(registry);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -149,6 +149,8 @@ class CachingHttpClientTest {
         assertThat(revalidated.source()).isEqualTo(CacheSource.REVALIDATED);
         assertThat(revalidated.bodyAsString()).isEqualTo("body-v1");
         assertThat(origin.lastRequest("/e").headers().first("If-None-Match")).contains("\"v1\"");
+        assertThat(b.stats().revalidated()).as("each request counted once").isEqualTo(1);
+        assertThat(b.stats().misses()).isZero();
         // the 304's max-age=60 now applies to the stored entry, for every instance, once b's write has
         // invalidated a's near-cache copy (pub/sub; until then a reads its own old copy and revalidates too)
         String key = a.resolve("/e").toString();

@@ -1,0 +1,73 @@
+package dev.cachesync.cache.client;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** The client's Micrometer meters (tag {@code prefix}) and their snapshot, {@link ClientStats}. */
+final class ClientMetrics {
+
+    final Counter localHits;
+    final Counter redisHits;
+    final Counter staleServed;
+    final Counter revalidated;
+    final Counter misses;
+    final Counter originErrors;
+    final Counter fillsStored;
+    final Counter fillsDiscarded;
+    final Counter redisErrors;
+    final Counter redisFaults;
+    final Counter revalidationsSkipped;
+    final Counter evictions;
+    final Counter lockWaits;
+    final Timer originLatency;
+
+    ClientMetrics(MeterRegistry registry, String prefix) {
+        this.localHits = counter(registry, "cache.hits", "tier", "local", prefix);
+        this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefix);
+        this.staleServed = counter(registry, "cache.hits", "tier", "stale", prefix);
+        this.revalidated = counter(registry, "cache.hits", "tier", "revalidated", prefix);
+        this.misses = counter(registry, "cache.misses", null, null, prefix);
+        this.originErrors = counter(registry, "cache.origin.errors", null, null, prefix);
+        this.fillsStored = counter(registry, "cache.fills", "outcome", "stored", prefix);
+        this.fillsDiscarded = counter(registry, "cache.fills", "outcome", "fenced", prefix);
+        this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefix);
+        this.redisFaults = counter(registry, "cache.redis.faults", null, null, prefix);
+        this.revalidationsSkipped = counter(registry, "cache.revalidations.skipped", null, null, prefix);
+        this.evictions = counter(registry, "cache.evictions", null, null, prefix);
+        this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefix);
+        this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefix)
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    /**
+     * Counts one GET/HEAD request by where its answer came from, exactly once: a hit of its tier, or a miss
+     * (origin, nothing for only-if-cached, or a failure). Background refreshes are no requests.
+     */
+    void served(CacheSource source) {
+        switch (source) {
+            case LOCAL -> localHits.increment();
+            case REDIS -> redisHits.increment();
+            case STALE -> staleServed.increment();
+            case REVALIDATED -> revalidated.increment();
+            case ORIGIN, NONE -> misses.increment();
+        }
+    }
+
+    ClientStats snapshot() {
+        return new ClientStats((long) localHits.count(), (long) redisHits.count(), (long) staleServed.count(),
+                (long) revalidated.count(), (long) misses.count(), originLatency.count(), (long) originErrors.count(),
+                (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
+                (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count(),
+                (long) revalidationsSkipped.count());
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String tagKey, String tagValue,
+                                   String prefix) {
+        Counter.Builder b = Counter.builder(name).tag("prefix", prefix);
+        if (tagKey != null) {
+            b.tag(tagKey, tagValue);
+        }
+        return b.register(registry);
+    }
+}
