@@ -1,14 +1,48 @@
 package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.http.Headers;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** A response and where it came from. The body array is the caller's own copy. */
-public record CachedHttpResponse(int status, Headers headers, byte[] body, CacheSource source) {
+/**
+ * A response and where it came from. The body array is the caller's own copy.
+ *
+ * <p>A response bigger than {@code maxEntryBytes} is passed through from the origin without being buffered:
+ * {@code rest} is then the open remainder of its body. Read such a body once, with {@link #bodyStream()} (or
+ * {@link #body()}, which buffers it whole) and close the stream.
+ */
+public record CachedHttpResponse(int status, Headers headers, byte[] body, CacheSource source, InputStream rest) {
+
+    public CachedHttpResponse(int status, Headers headers, byte[] body, CacheSource source) {
+        this(status, headers, body, source, null);
+    }
+
+    /** The whole body; for a passed-through response this reads (and buffers) the rest of it. */
+    @Override
+    public byte[] body() {
+        if (rest == null) {
+            return body;
+        }
+        try (InputStream all = bodyStream()) {
+            return all.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the body from the origin", e);
+        }
+    }
+
+    /** The body as a stream (the only way to read a passed-through body without buffering it). */
+    public InputStream bodyStream() {
+        InputStream first = new ByteArrayInputStream(body);
+        return rest == null ? first : new SequenceInputStream(first, rest);
+    }
 
     public String bodyAsString() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body(), StandardCharsets.UTF_8);
     }
 
     public Optional<String> header(String name) {
@@ -22,6 +56,7 @@ public record CachedHttpResponse(int status, Headers headers, byte[] body, Cache
 
     @Override
     public String toString() {
-        return "CachedHttpResponse[status=" + status + ", source=" + source + ", bytes=" + body.length + "]";
+        return "CachedHttpResponse[status=" + status + ", source=" + source
+                + (rest == null ? ", bytes=" + body.length : ", passed through") + "]";
     }
 }

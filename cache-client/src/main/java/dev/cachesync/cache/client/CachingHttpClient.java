@@ -98,7 +98,8 @@ public final class CachingHttpClient implements AutoCloseable {
         this.baseUri = b.origin == null || !b.origin.getRawPath().isEmpty() ? b.origin : b.origin.resolve("/");
         this.origin = b.customOrigin != null ? b.customOrigin
                 : new HttpOrigin(b.httpClient != null ? b.httpClient
-                        : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout);
+                        : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout,
+                        b.maxEntryBytes);
         this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis(),
                 b.storeSetCookieResponses);
         this.clock = b.clock;
@@ -346,6 +347,7 @@ public final class CachingHttpClient implements AutoCloseable {
             if (CacheStrategy.isErrorStatus(response.status())
                     && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
                 metrics.originErrors.increment();
+                closeQuietly(response);
                 log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
                 return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
                         candidate.fillSequence(), Flight.NOT_ASKED, candidate, true);
@@ -354,7 +356,7 @@ public final class CachingHttpClient implements AutoCloseable {
             fillEnd = storable == null ? FillEnd.UNCACHEABLE
                     : mayStore && fillSequence >= 0 ? storeVariant(key, entry, storable, null) : FillEnd.FAILED;
             return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
-                    CacheSource.ORIGIN), fillSequence, asked, storable, false);
+                    CacheSource.ORIGIN, response.rest()), fillSequence, asked, storable, false);
         } finally {
             if (lockToken != null) {
                 lease.cancel(false);
@@ -438,9 +440,24 @@ public final class CachingHttpClient implements AutoCloseable {
         return Waited.ASK_ORIGIN;
     }
 
+    private static void closeQuietly(Origin.Response response) {
+        if (response.rest() != null) {
+            try {
+                response.rest().close();
+            } catch (IOException ignored) {
+                // the connection is discarded either way
+            }
+        }
+    }
+
     /** The response as this cache would store it, or null when a shared cache may not store it. */
     private StoredResponse storableForm(CacheRequest request, String key, Origin.Response response,
                                         long requestTime, long responseTime, long fillSequence) {
+        if (!response.complete()) {
+            log.debug("[Cache] NOT STORED {} (body larger than maxEntryBytes {}, passed through)", key,
+                    maxEntryBytes);
+            return null;
+        }
         Storability storability = strategy.storability(request, response.status(), response.headers());
         if (!storability.storable()) {
             log.debug("[Cache] NOT STORED {} ({})", key, storability.reason());
@@ -556,7 +573,8 @@ public final class CachingHttpClient implements AutoCloseable {
                 log.warn("[Cache] could not purge {} after {}: {}", keys, request.method(), e.toString());
             }
         }
-        return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN);
+        return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN,
+                response.rest());
     }
 
 

@@ -313,7 +313,7 @@ class CachingHttpClientTest {
                 .origin(origin.uri()).maxEntryBytes(1000).sweepInterval(Duration.ZERO).build()) {
             origin.route("/big", r -> Reply.ok("x".repeat(5000), "Cache-Control", "max-age=60"));
             origin.route("/small", r -> Reply.ok("x", "Cache-Control", "max-age=60"));
-            small.get("/big");
+            assertThat(small.get("/big").bodyAsString()).as("passed through whole").hasSize(5000);
             small.get("/small");
             assertThat(small.get("/big").source()).isEqualTo(CacheSource.ORIGIN);
             assertThat(small.get("/small").source()).isEqualTo(CacheSource.LOCAL);

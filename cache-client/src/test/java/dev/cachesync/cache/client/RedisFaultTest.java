@@ -134,8 +134,13 @@ class RedisFaultTest {
             }
         });
 
-        assertThat(interrupted.get(5, TimeUnit.SECONDS)).as("the interrupted caller learns it was interrupted")
-                .isInstanceOf(OriginUnavailableException.class);
+        // the interrupted caller gets an answer or OriginUnavailableException, depending on whether the origin's
+        // answer was complete before its interrupt was noticed; either way only its own request is affected
+        Throwable outcome = interrupted.get(5, TimeUnit.SECONDS);
+        if (outcome != null) {
+            assertThat(outcome).isInstanceOf(OriginUnavailableException.class);
+        }
+        assertThat(b.stats().redisFaults()).as("the interrupted Redis call").isPositive();
         assertThat(b.stats().redisErrors()).isZero();
         assertThat(b.get("/good").source()).as("Redis still in use").isEqualTo(CacheSource.REDIS);
     }
