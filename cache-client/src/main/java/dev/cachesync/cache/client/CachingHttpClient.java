@@ -266,13 +266,16 @@ public final class CachingHttpClient implements AutoCloseable {
                               boolean mayStore) {
         StoredResponse candidate = decision.stored();
         String lockToken = null;
+        long fillSequence = -1; // unknown: the response will not be stored
         if (mayStore && health.usable()) {
             try {
                 String token = instanceId + ":" + Thread.currentThread().getId();
                 long deadline = System.nanoTime() + fillLockWait.toNanos();
                 while (true) {
-                    if (store.tryLock(key, token, fillLockTtl)) {
+                    long sequence = store.tryLockAndReadSequence(key, token, fillLockTtl);
+                    if (sequence >= 0) {
                         lockToken = token;
+                        fillSequence = sequence; // fill step 1, read with the lock
                         break;
                     }
                     Waited waited = awaitOtherInstance(request, key, deadline);
@@ -292,8 +295,7 @@ public final class CachingHttpClient implements AutoCloseable {
         ScheduledFuture<?> lease = lockToken == null ? null : renewLease(key, lockToken);
         FillEnd fillEnd = FillEnd.FAILED;
         try {
-            long fillSequence = -1; // unknown: the response will not be stored
-            if (mayStore && health.usable()) {
+            if (fillSequence < 0 && mayStore && health.usable()) {
                 try {
                     fillSequence = store.sequence();
                 } catch (CacheUnavailableException e) {

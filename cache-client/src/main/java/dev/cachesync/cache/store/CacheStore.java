@@ -549,10 +549,21 @@ public final class CacheStore {
      * nobody holds it or the last fill ended ({@link #fillLockState}).
      */
     public boolean tryLock(String key, String token, Duration lease) {
-        Long taken = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_ACQUIRE,
-                RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, Long.toString(lease.toMillis())),
-                "lock " + key);
-        return taken != null && taken == 1;
+        return tryLockAndReadSequence(key, token, lease) >= 0;
+    }
+
+    /**
+     * {@link #tryLock} and, when it is taken, fill step 1 (the purge sequence) in the same round trip: the
+     * sequence, or -1 when the lock is held by another filler.
+     */
+    public long tryLockAndReadSequence(String key, String token, Duration lease) {
+        List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                RedisScripts.LOCK_ACQUIRE, RScript.ReturnType.LIST, List.of(layout.fillLock(key), layout.sequence()),
+                token, Long.toString(lease.toMillis())), "lock " + key);
+        if (Long.parseLong(result.get(0).toString()) != 1) {
+            return -1;
+        }
+        return result.size() < 2 || result.get(1) == null ? 0 : Long.parseLong(result.get(1).toString());
     }
 
     /** Extends the lease while the filler still waits for the origin; false when it no longer holds the lock. */

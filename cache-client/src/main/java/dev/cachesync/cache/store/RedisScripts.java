@@ -62,13 +62,14 @@ final class RedisScripts {
 
     /**
      * Takes the fill lock of a key: free when absent or when it holds the end marker of a finished fill
-     * ({@code "ended:<outcome>"}). KEYS[1] lock; ARGV[1] token, ARGV[2] lease (ms). Returns 1 when taken.
+     * ({@code "ended:<outcome>"}). KEYS[1] lock, KEYS[2] purge sequence; ARGV[1] token, ARGV[2] lease (ms).
+     * Returns {1, sequence} when taken (fill step 1 in the same round trip), {0, nil} when not.
      */
     static final String LOCK_ACQUIRE = """
             local current = redis.call('get', KEYS[1])
-            if current and string.sub(current, 1, 6) ~= 'ended:' then return 0 end
+            if current and string.sub(current, 1, 6) ~= 'ended:' then return {0, false} end
             redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
+            return {1, redis.call('get', KEYS[2])}
             """;
 
     /** Extends the lease of a fill lock this token still holds. KEYS[1] lock; ARGV[1] token, ARGV[2] lease (ms). */
