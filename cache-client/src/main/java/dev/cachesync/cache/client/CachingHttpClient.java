@@ -383,7 +383,7 @@ public final class CachingHttpClient implements AutoCloseable {
 
     /** Keeps the fill lock's lease while the origin is asked; a crashed filler's lock lapses after one lease. */
     private ScheduledFuture<?> renewLease(String key, String token) {
-        long every = Math.max(1, fillLockTtl.toMillis() / 3);
+        long every = Math.max(1, fillLockTtl.toMillis() / 4);
         return leaseRenewer.scheduleAtFixedRate(() -> {
             try {
                 store.renewLock(key, token, fillLockTtl);
@@ -662,7 +662,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration redisTimeout = Duration.ofMillis(500);
         private Duration redisRetryAfter = Duration.ofSeconds(1);
         private Duration fillLockWait = Duration.ofMillis(500);
-        private Duration fillLockTtl = Duration.ofMillis(300);
+        private Duration fillLockTtl = Duration.ofSeconds(1);
         private Duration staleRetention = Duration.ofMinutes(5);
         private Duration sweepInterval = Duration.ofSeconds(30);
         private Duration maxEntryLifetime = CacheStore.DEFAULT_MAX_ENTRY_LIFETIME;
@@ -766,8 +766,9 @@ public final class CachingHttpClient implements AutoCloseable {
         }
 
         /**
-         * The fill lock's lease (default 300 ms), renewed every third of it while the filler waits for the origin:
-         * when a filler dies, the others take over after at most this long.
+         * The fill lock's lease (default 1 s), renewed every quarter of it while the filler waits for the origin:
+         * when a filler dies, the others take over after at most this long (or ask the origin themselves when
+         * {@code fillLockWait} ends first). A renewal that comes late only lets a second filler in.
          */
         public Builder fillLockTtl(Duration ttl) {
             this.fillLockTtl = positive(ttl, "fillLockTtl");

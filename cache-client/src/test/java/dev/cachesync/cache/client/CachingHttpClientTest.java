@@ -7,6 +7,7 @@ import dev.cachesync.cache.TestClock;
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
 import dev.cachesync.cache.TestRedis;
+import dev.cachesync.cache.TwoInstances;
 import dev.cachesync.cache.http.CacheRequest;
 import dev.cachesync.cache.http.Headers;
 import dev.cachesync.devstack.DevStack;
@@ -20,35 +21,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /** The caching client over HTTP against a local origin and real Redis: tiers, RFC cases, purges. */
-class CachingHttpClientTest {
+class CachingHttpClientTest extends TwoInstances {
 
-    static RedissonClient redisA;
-    static RedissonClient redisB;
     TestOrigin origin;
     TestClock clock;
     String prefix;
     CachingHttpClient a;
     CachingHttpClient b;
-
-    @BeforeAll
-    static void connect() {
-        redisA = TestRedis.client(DevStack.redis());
-        redisB = TestRedis.client(DevStack.redis());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisA.shutdown();
-        redisB.shutdown();
-    }
 
     @BeforeEach
     void start() {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
 import dev.cachesync.cache.TestRedis;
-import dev.cachesync.devstack.DevStack;
+import dev.cachesync.cache.TwoInstances;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -28,28 +26,14 @@ import org.redisson.api.RedissonClient;
  * fillLockWait is a minute here: a waiter that only polled for an entry would sit it out, and the test's
  * 10 s bound on the waiter's answer would fail.
  */
-class FillEndTest {
+class FillEndTest extends TwoInstances {
 
-    static RedissonClient redisA;
-    static RedissonClient redisB;
     TestOrigin origin;
     CachingHttpClient a;
     CachingHttpClient b;
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger calls = new AtomicInteger();
     ExecutorService callers = Executors.newCachedThreadPool();
-
-    @BeforeAll
-    static void connect() {
-        redisA = TestRedis.client(DevStack.redis());
-        redisB = TestRedis.client(DevStack.redis());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisA.shutdown();
-        redisB.shutdown();
-    }
 
     @BeforeEach
     void start() {
@@ -60,8 +44,12 @@ class FillEndTest {
     }
 
     CachingHttpClient client(RedissonClient redisson, String prefix) {
+        return client(redisson, prefix, Duration.ofSeconds(1));
+    }
+
+    CachingHttpClient client(RedissonClient redisson, String prefix, Duration lease) {
         return CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix).origin(origin.uri())
-                .fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO).build();
+                .fillLockWait(Duration.ofMinutes(1)).fillLockTtl(lease).sweepInterval(Duration.ZERO).build();
     }
 
     @AfterEach
@@ -147,11 +135,17 @@ class FillEndTest {
     void aFillerThatOutlivesOneLeaseKeepsTheLock() throws Exception {
         route("/slow", Reply.ok("slow", "Cache-Control", "max-age=60"), Reply.ok("again", "Cache-Control",
                 "max-age=60"));
+        // a lease of 500 ms (renewed every 125 ms), so that three leases pass while the origin is held
+        String prefix = TestRedis.uniquePrefix("fill-lease");
+        a.close();
+        b.close();
+        a = client(redisA, prefix, Duration.ofMillis(500));
+        b = client(redisB, prefix, Duration.ofMillis(500));
         Future<CachedHttpResponse> first = callers.submit(() -> a.get("/slow"));
         await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1);
         Future<CachedHttpResponse> waiter = callers.submit(() -> b.get("/slow"));
-        // several leases (300 ms) pass while a's origin request is held: a renews, b keeps waiting
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        // three leases pass while a's origin request is held: a renews, b keeps waiting
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
                 .until(() -> !waiter.isDone() && calls.get() == 1);
         release.countDown();
 

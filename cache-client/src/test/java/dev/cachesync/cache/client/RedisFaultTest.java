@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
 import dev.cachesync.cache.TestRedis;
-import dev.cachesync.devstack.DevStack;
+import dev.cachesync.cache.TwoInstances;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -24,26 +22,12 @@ import org.redisson.codec.CompositeCodec;
  * A fault of one key or one call (an undecodable entry, a command Redis refuses, an interrupt) costs that
  * request a miss; the instance keeps using Redis for everything else. Real Redis (devstack).
  */
-class RedisFaultTest {
+class RedisFaultTest extends TwoInstances {
 
-    static RedissonClient redisA;
-    static RedissonClient redisB;
     TestOrigin origin;
     String prefix;
     CachingHttpClient a;
     CachingHttpClient b;
-
-    @BeforeAll
-    static void connect() {
-        redisA = TestRedis.client(DevStack.redis());
-        redisB = TestRedis.client(DevStack.redis());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisA.shutdown();
-        redisB.shutdown();
-    }
 
     @BeforeEach
     void start() {
