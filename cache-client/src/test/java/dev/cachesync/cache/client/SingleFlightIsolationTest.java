@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.cachesync.cache.TestClock;
 import dev.cachesync.cache.TestOrigin;
 import dev.cachesync.cache.TestOrigin.Reply;
+import dev.cachesync.cache.OneInstance;
 import dev.cachesync.cache.TestRedis;
 import dev.cachesync.cache.http.Headers;
-import dev.cachesync.devstack.DevStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,39 +19,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.redisson.api.RedissonClient;
 
 /**
  * Single flight never hands one caller a response meant for another: concurrent callers of one URL are held at
  * the origin on a latch until all of them have either joined the first caller's flight or reached the origin
  * themselves, then released. Each caller must get the body the origin made for its own request.
  */
-class SingleFlightIsolationTest {
+class SingleFlightIsolationTest extends OneInstance {
 
-    static RedissonClient redisson;
     TestOrigin origin;
     TestClock clock;
     CachingHttpClient client;
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger atOrigin = new AtomicInteger();
     ExecutorService callers;
-
-    @BeforeAll
-    static void connect() {
-        redisson = TestRedis.client(DevStack.redis());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @BeforeEach
     void start() {

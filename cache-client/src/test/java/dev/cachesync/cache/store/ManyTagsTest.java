@@ -2,29 +2,15 @@ package dev.cachesync.cache.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachesync.cache.OneInstance;
 import dev.cachesync.cache.TestRedis;
-import dev.cachesync.devstack.DevStack;
 import java.time.Duration;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RedissonClient;
 
 /** The fill and read scripts take any number of tags (Lua's unpack stops near 8,000 values on Redis 7.0). */
-class ManyTagsTest {
+class ManyTagsTest extends OneInstance {
 
-    static RedissonClient redisson;
-
-    @BeforeAll
-    static void connect() {
-        redisson = TestRedis.client(DevStack.redis());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redisson.shutdown();
-    }
 
     @Test
     void anEntryWithTwentyThousandTagsIsFilledAndReadBack() {
