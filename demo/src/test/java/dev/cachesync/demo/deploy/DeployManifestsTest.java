@@ -331,6 +331,12 @@ class DeployManifestsTest {
             assertThat(service.path("tmpfs").toString()).as("tmpfs of %s", name).contains("/tmp");
         }
         assertThat(compose.at("/services/catalog/environment/CATALOG_AUTH_API_KEYS").isMissingNode()).isFalse();
+        String apiPort = compose.at("/services/catalog/environment/PORT").asText();
+        compose.path("services").fields().forEachRemaining(service -> service.getValue().path("ports").forEach(port -> {
+            if (!port.asText().equals(apiPort + ":" + apiPort)) {
+                assertThat(port.asText()).as("port published by compose service %s", service.getKey()).startsWith("127.0.0.1:");
+            }
+        }));
         String managementPort = compose.at("/services/catalog/environment/CATALOG_MANAGEMENT_PORT").asText();
         assertThat(compose.at("/services/catalog/ports").toString()).contains("\"127.0.0.1:" + managementPort + ":" + managementPort + "\"");
     }
