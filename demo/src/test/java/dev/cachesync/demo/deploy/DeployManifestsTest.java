@@ -227,6 +227,36 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theTransportsAreSecuredWithCredentialsFromSecretsAndTrustStoresFromSecretVolumes() {
+        Map<String, List<String>> required = Map.of(
+                "cachesync-catalog", List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                        "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"),
+                "cachesync-invalidator", List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                        "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "REDIS_PASSWORD", "REDIS_SSL_TRUSTSTORE_PASSWORD"));
+        required.forEach((name, secrets) -> {
+            JsonNode pod = named("Deployment", name).at("/spec/template/spec");
+            JsonNode config = named("ConfigMap", name).path("data");
+            assertThat(config.path("KAFKA_SECURITY_PROTOCOL").asText()).as("Kafka protocol of %s", name).isEqualTo("SASL_SSL");
+            List<String> fromSecrets = new ArrayList<>();
+            pod.at("/containers/0/env").forEach(env -> {
+                if (!env.at("/valueFrom/secretKeyRef/name").asText().isEmpty()) {
+                    fromSecrets.add(env.path("name").asText());
+                }
+            });
+            assertThat(fromSecrets).as("variables of %s from Secrets", name).containsAll(secrets);
+            config.fields().forEachRemaining(v -> {
+                if (v.getKey().endsWith("_TRUSTSTORE_LOCATION") || v.getKey().endsWith("_TRUSTSTORE_PATH")) {
+                    assertThat(volumeAt(pod, v.getValue().asText()).at("/secret/secretName").asText())
+                            .as("volume of %s (%s) in %s", v.getKey(), v.getValue().asText(), name).isNotBlank();
+                }
+            });
+        });
+        JsonNode invalidator = named("ConfigMap", "cachesync-invalidator").path("data");
+        assertThat(invalidator.path("REDIS_TLS").asText()).isEqualTo("true");
+        assertThat(invalidator.path("REDIS_USERNAME").asText()).as("Redis ACL user").isNotBlank();
+    }
+
+    @Test
     void containersRunAsNonRootOnAReadOnlyRootFilesystemWithEmptyDirsWhereTheyWrite() {
         for (JsonNode deployment : kinds("Deployment")) {
             JsonNode pod = deployment.at("/spec/template/spec");
@@ -301,6 +331,12 @@ class DeployManifestsTest {
             assertThat(service.path("tmpfs").toString()).as("tmpfs of %s", name).contains("/tmp");
         }
         assertThat(compose.at("/services/catalog/environment/CATALOG_AUTH_API_KEYS").isMissingNode()).isFalse();
+        String apiPort = compose.at("/services/catalog/environment/PORT").asText();
+        compose.path("services").fields().forEachRemaining(service -> service.getValue().path("ports").forEach(port -> {
+            if (!port.asText().equals(apiPort + ":" + apiPort)) {
+                assertThat(port.asText()).as("port published by compose service %s", service.getKey()).startsWith("127.0.0.1:");
+            }
+        }));
         String managementPort = compose.at("/services/catalog/environment/CATALOG_MANAGEMENT_PORT").asText();
         assertThat(compose.at("/services/catalog/ports").toString()).contains("\"127.0.0.1:" + managementPort + ":" + managementPort + "\"");
     }
