@@ -10,10 +10,14 @@ public final class ApiProblem extends RuntimeException {
     private final List<FieldError> errors;
 
     public ApiProblem(int status, String code, String field, String message) {
-        super(field + ": " + message);
+        this(status, code, List.of(new FieldError(field, message)));
+    }
+
+    ApiProblem(int status, String code, List<FieldError> errors) {
+        super(errors.toString());
         this.status = status;
         this.code = code;
-        this.errors = List.of(new FieldError(field, message));
+        this.errors = List.copyOf(errors);
     }
 
     int status() {

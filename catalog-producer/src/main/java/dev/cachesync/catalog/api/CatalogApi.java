@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cachesync.catalog.product.FieldError;
-import dev.cachesync.catalog.product.PreconditionFailedException;
 import dev.cachesync.catalog.product.Product;
-import dev.cachesync.catalog.product.ProductNotFoundException;
 import dev.cachesync.catalog.product.ProductRules;
 import dev.cachesync.catalog.product.ProductStore;
 import dev.cachesync.catalog.product.ProductTags;
-import dev.cachesync.catalog.product.StoreException;
 import dev.cachesync.catalog.product.ValidationException;
 import dev.cachesync.catalog.product.WriteCondition;
 import dev.cachesync.catalog.product.WriteResult;
@@ -29,8 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The catalog's HTTP API on Javalin: reads with HTTP caching headers (Cache-Control, ETag, Last-Modified,
@@ -45,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class CatalogApi {
     public static final String DEFAULT_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30, stale-if-error=300";
     public static final String CACHE_TAGS_HEADER = "Cache-Tags";
-    private static final Logger log = LoggerFactory.getLogger(CatalogApi.class);
     private static final Pattern TRACE_PARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -69,7 +63,7 @@ public final class CatalogApi {
         return new Builder(store);
     }
 
-    /** Registers the routes and error mappings on {@code app}. */
+    /** Registers the routes and error mappings ({@link ApiErrors}) on {@code app}; call before it starts. */
     public void addTo(Javalin app) {
         app.get("/products/{id}", this::getProduct);
         app.get("/products", this::getBatch);
@@ -83,21 +77,7 @@ public final class CatalogApi {
         app.patch("/products/{id}", this::patchProduct);
         app.delete("/products/{id}", this::deleteProduct);
 
-        app.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e.status(), e.code(), e.errors()));
-        app.exception(ValidationException.class, (e, ctx) -> problem(ctx, 400, "invalid_request", e.errors()));
-        app.exception(ProductNotFoundException.class, (e, ctx) ->
-                problem(ctx, 404, "not_found", List.of(new FieldError("id", e.getMessage()))));
-        app.exception(PreconditionFailedException.class, (e, ctx) -> {
-            if (e.current() != null) {
-                ctx.header("ETag", HttpCaching.etag(e.current()));
-            }
-            String field = ctx.header("If-Match") != null ? "If-Match" : "If-None-Match";
-            problem(ctx, 412, "precondition_failed", List.of(new FieldError(field, e.getMessage())));
-        });
-        app.exception(StoreException.class, (e, ctx) -> {
-            log.warn("store unavailable for {} {}", ctx.method(), ctx.path(), e);
-            problem(ctx, 503, "store_unavailable", List.of(new FieldError("store", "the catalog database failed; retry")));
-        });
+        ApiErrors.install(app);
     }
 
     // ---- reads ----
@@ -109,7 +89,7 @@ public final class CatalogApi {
             // Cacheable and tagged: the CREATED event of this id carries product:{id} and purges it.
             ctx.header("Cache-Control", cacheControl);
             ctx.header(CACHE_TAGS_HEADER, ProductTags.product(id));
-            problem(ctx, 404, "not_found", List.of(new FieldError("id", "no product with id '" + id + "'")));
+            ApiErrors.problem(ctx, 404, "not_found", List.of(new FieldError("id", "no product with id '" + id + "'")));
             return;
         }
         cacheable(ctx, HttpCaching.etag(product), product.updatedAt(), ProductTags.of(product), product);
@@ -289,15 +269,6 @@ public final class CatalogApi {
     }
 
     // ---- output ----
-
-    static void problem(Context ctx, int status, String code, List<FieldError> errors) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", code);
-        body.put("message", errors.stream().map(FieldError::toString).reduce((a, b) -> a + "; " + b).orElse(code));
-        body.put("errors", errors);
-        json(ctx, status, body);
-    }
 
     private static void json(Context ctx, int status, Object body) {
         try {

@@ -156,8 +156,9 @@ final class ProductRequests {
                         : "must be a number, was " + v.getNodeType().name().toLowerCase()));
                 return placeholder;
             }
-            long max = field.equals("stock") ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            if (!v.canConvertToLong() || v.longValue() > max || v.longValue() < -max) {
+            // Values in long range are left to ProductRules, which also guards drafts built in code.
+            long max = field.equals("stock") ? Integer.MAX_VALUE : ProductRules.MAX_MONEY;
+            if (!v.canConvertToLong() || field.equals("stock") && (v.longValue() > max || v.longValue() < -max)) {
                 errors.add(new FieldError(field, "is out of range, must be between 0 and " + max));
                 return placeholder;
             }

@@ -1,6 +1,7 @@
 package dev.cachesync.catalog.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cachesync.catalog.api.ApiErrors;
 import dev.cachesync.catalog.api.CatalogApi;
 import dev.cachesync.catalog.auth.CatalogAuth;
 import dev.cachesync.catalog.outbox.OutboxRelay;
@@ -78,7 +79,6 @@ public final class CatalogApp implements AutoCloseable {
         auth = CatalogAuth.of(config.auth());
         http = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
-            cfg.http.prefer405over404 = true;
             // Cache-Tags of a large listing can exceed Jetty's default 8 KiB of response headers.
             cfg.jetty.modifyHttpConfiguration(httpConfig -> httpConfig.setResponseHeaderSize(64 * 1024));
             // Without a stop timeout Jetty closes the connections of in-flight requests at stop: a write could
@@ -88,24 +88,17 @@ public final class CatalogApp implements AutoCloseable {
         });
         auth.addTo(http);
         CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);
-        http.error(404, CatalogApp::noRoute);
 
         management = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jetty.modifyServer(server -> server.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis()));
         });
+        ApiErrors.install(management); // the same problem JSON for unknown paths, wrong methods, bad requests
         management.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         management.get("/health/ready", this::ready);
         management.head("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         management.head("/health/ready", this::ready); // else Javalin answers HEAD with a bare 200, even when not ready
         management.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(meters.scrape()));
-        management.error(404, CatalogApp::noRoute);
-    }
-
-    private static void noRoute(Context ctx) {
-        if (ctx.result() == null) {
-            ctx.json(Map.of("status", 404, "error", "not_found", "message", "no route " + ctx.method() + " " + ctx.path()));
-        }
     }
 
     /** Opens the database, starts the relay and the HTTP server; fails fast (and cleans up) on bad settings. */

@@ -10,6 +10,11 @@ public final class ProductRules {
     public static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     public static final int MAX_NAME_LENGTH = 200;
     public static final int MAX_DESCRIPTION_LENGTH = 5000;
+    /**
+     * Largest amount of money (minor units): 2^53 - 1, JavaScript's Number.MAX_SAFE_INTEGER. Every consumer reads
+     * it exactly; JS Avro and JSON decoders refuse or round larger longs.
+     */
+    public static final long MAX_MONEY = (1L << 53) - 1;
     public static final String DEFAULT_CURRENCY = "EUR";
 
     private ProductRules() {
@@ -39,16 +44,19 @@ public final class ProductRules {
     static void check(ProductDraft.Unchecked draft, List<FieldError> errors) {
         if (draft.name() == null || draft.name().isBlank()) {
             errors.add(new FieldError("name", "is required and must not be blank"));
-        } else if (draft.name().length() > MAX_NAME_LENGTH) {
-            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+        } else {
+            checkLength("name", draft.name(), MAX_NAME_LENGTH, errors);
         }
-        if (draft.description() != null && draft.description().length() > MAX_DESCRIPTION_LENGTH) {
-            errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION_LENGTH + " characters"));
+        if (draft.description() != null) {
+            checkLength("description", draft.description(), MAX_DESCRIPTION_LENGTH, errors);
         }
         checkText("name", draft.name(), false, errors);
         checkText("description", draft.description(), true, errors);
         if (draft.priceCents() < 0) {
             errors.add(new FieldError("priceCents", "must be >= 0, was " + draft.priceCents()));
+        } else if (draft.priceCents() > MAX_MONEY) {
+            errors.add(new FieldError("priceCents", "must be at most " + MAX_MONEY
+                    + " (2^53 - 1, the largest whole number every consumer reads exactly), was " + draft.priceCents()));
         }
         if (draft.currency() == null || !CURRENCY.matcher(draft.currency()).matches()) {
             errors.add(new FieldError("currency", "must be a three-letter ISO 4217 code such as EUR"));
@@ -61,6 +69,14 @@ public final class ProductRules {
         }
         if (draft.brandSlug() != null && !isValidId(draft.brandSlug())) {
             errors.add(new FieldError("brandSlug", describeBadId(draft.brandSlug())));
+        }
+    }
+
+    /** Counts characters as a reader does: a code point each (an emoji is one, though two UTF-16 units in Java). */
+    private static void checkLength(String field, String value, int max, List<FieldError> errors) {
+        int length = value.codePointCount(0, value.length());
+        if (length > max) {
+            errors.add(new FieldError(field, "must be at most " + max + " characters (Unicode code points), was " + length));
         }
     }
 

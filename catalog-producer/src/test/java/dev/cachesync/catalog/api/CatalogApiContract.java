@@ -350,6 +350,9 @@ abstract class CatalogApiContract {
             fractional price     | {"name":"x","priceCents":1.5,"categorySlug":"shoes"}                     | priceCents
             price as text        | {"name":"x","priceCents":"12","categorySlug":"shoes"}                    | priceCents
             missing price        | {"name":"x","categorySlug":"shoes"}                                      | priceCents
+            price above 2^53 - 1 | {"name":"x","priceCents":9007199254740992,"categorySlug":"shoes"}        | priceCents
+            largest long price   | {"name":"x","priceCents":9223372036854775807,"categorySlug":"shoes"}     | priceCents
+            price beyond long    | {"name":"x","priceCents":9223372036854775808,"categorySlug":"shoes"}     | priceCents
             negative stock       | {"name":"x","priceCents":1,"stock":-2,"categorySlug":"shoes"}            | stock
             bad currency         | {"name":"x","priceCents":1,"currency":"euro","categorySlug":"shoes"}     | currency
             bad category slug    | {"name":"x","priceCents":1,"categorySlug":"Shoes!"}                      | categorySlug
@@ -373,8 +376,9 @@ abstract class CatalogApiContract {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         JsonNode error = json(response);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(ApiErrors.PROBLEM_JSON);
         assertThat(error.get("errors").findValuesAsText("field")).contains(field);
-        assertThat(error.get("message").asText()).contains(field);
+        assertThat(error.get("detail").asText()).contains(field);
         assertThat(get("/products/" + id).statusCode()).isEqualTo(404);
         assertThat(outboxFor(id)).isEmpty();
     }
@@ -387,6 +391,32 @@ abstract class CatalogApiContract {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(json(get("/products/" + id)).get("description").asText()).isEqualTo("warm\n\tdry");
         assertThat(json(get("/products/" + id)).get("name").asText()).isEqualTo("Boot \ud83e\udd7e");
+    }
+
+    @Test
+    void moneyUpTo2To53Minus1IsAccepted() throws Exception {
+        String id = newId();
+        HttpResponse<String> created = put(id, shoe("shoes", null, 9007199254740991L));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(get("/products/" + id)).get("priceCents").asLong()).isEqualTo(9007199254740991L);
+        HttpResponse<String> tooMuch = put(id, shoe("shoes", null, 9007199254740992L));
+        assertThat(json(tooMuch).get("detail").asText()).contains("at most 9007199254740991");
+    }
+
+    @Test
+    void lengthsCountCodePointsAsTheMessageSays() throws Exception {
+        String emoji = "\ud83e\udd7e"; // one character, two UTF-16 units
+        String id = newId();
+        HttpResponse<String> accepted = put(id, "{\"name\":\"" + emoji.repeat(200)
+                + "\",\"priceCents\":1,\"categorySlug\":\"shoes\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        assertThat(json(get("/products/" + id)).get("name").asText().codePointCount(0, 400)).isEqualTo(200);
+
+        HttpResponse<String> refused = put(newId(), "{\"name\":\"" + emoji.repeat(201)
+                + "\",\"priceCents\":1,\"categorySlug\":\"shoes\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).at("/errors/0/message").asText())
+                .isEqualTo("must be at most 200 characters (Unicode code points), was 201");
     }
 
     @Test
@@ -404,6 +434,7 @@ abstract class CatalogApiContract {
             unknown field     | {"colour":"red"}        | colour
             bad brand         | {"brandSlug":"A B"}     | brandSlug
             stock overflow    | {"stock":3000000000}    | stock
+            price above 2^53 - 1 | {"priceCents":9007199254740992} | priceCents
             malformed JSON    | {"stock":               | body
             """)
     void badPatchIsRejectedNamingTheField(String reason, String body, String field) throws Exception {

@@ -77,7 +77,9 @@ class CatalogAppTest {
                     "catalog_outbox_publish_latency_seconds_count 1",
                     "catalog_outbox_published_total 1",
                     "http_server_requests_seconds_count{method=\"PUT\",status=\"201\",uri=\"/products/{id}\"} 1");
-            assertThat(get(base + "/nowhere").statusCode()).isEqualTo(404);
+            HttpResponse<String> nowhere = get(base + "/nowhere");
+            assertThat(nowhere.statusCode()).isEqualTo(404);
+            assertThat(nowhere.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         } finally {
             app.close();
         }
