@@ -39,6 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Schema writer = registry.getSchemaById(id);   // cached: one HTTP call per id per client
  * }</pre>
  *
+ * <p>Schemas are sent as the repository's {@code .avsc} says them, without the {@code avro.java.*} properties
+ * Avro's Java code generator adds to generated classes' schemas (as Confluent's
+ * {@code avro.remove.java.properties=true}): other languages' clients that register or look up the same
+ * {@code .avsc} find the same id. A lookup falls back to the schema with those properties, as earlier releases
+ * registered it.
+ *
  * <p>Thread-safe. Schemas by id and the ids of registered schemas are cached for the life of the client (a
  * registry never changes what an id means). Every failure is a {@link SchemaRegistryException}; a refused
  * credential is a {@link RegistryAccessDeniedException}, whose message never contains the credential.
@@ -123,6 +129,10 @@ public final class SchemaRegistryClient {
         }
         String path = "/subjects/" + encode(subject);
         Response response = send("POST", path, schemaBody(schema));
+        if (response.status == 404 && PortableSchemas.hasJavaProperties(schema)) {
+            // Registered by an earlier release, which kept the Java code generator's properties.
+            response = send("POST", path, JSON.createObjectNode().put("schema", schema.toString()).toString());
+        }
         if (response.status == 404) {
             throw new UnknownSchemaException("Schema " + schema.getFullName() + " is not registered under subject '"
                     + subject + "' at " + baseUrl + " (registry said: " + response.registryMessage() + ")",
@@ -253,7 +263,7 @@ public final class SchemaRegistryClient {
     private void remember(SubjectSchema key, int id) {
         idsBySubjectSchema.put(key, id);
         // The registry now means this schema by this id: no need to fetch it back.
-        schemasById.putIfAbsent(id, CompletableFuture.completedFuture(key.schema()));
+        schemasById.putIfAbsent(id, CompletableFuture.completedFuture(PortableSchemas.of(key.schema())));
     }
 
     private CompatibilityLevel parseLevel(Response response, String path) {
@@ -274,7 +284,7 @@ public final class SchemaRegistryClient {
 
     private static String schemaBody(Schema schema) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("schema", schema.toString());
+        body.put("schema", PortableSchemas.json(schema));
         return body.toString();
     }
 
