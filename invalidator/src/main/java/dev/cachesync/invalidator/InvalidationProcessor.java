@@ -94,7 +94,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
             pending.flush();
         }
         InvalidationBatch.Outcome outcome = batch.add(invalidation, source(record, topic), System.nanoTime());
-        metrics.event(input, outcome.name().toLowerCase());
+        metrics.event(input, outcome.name());
         if (batch.isEmpty()) {
             unapplied.caughtUp(task); // a duplicate, after a wait for the registry
         } else {

@@ -30,13 +30,28 @@ public final class InvalidatorMetrics {
                 .description("invalidations coalesced into one purge").register(registry);
     }
 
-    /** An input record taken, by input ("product-event" or "command") and outcome (added, duplicate, ...). */
+    /**
+     * An input record taken, by input ("product-event" or "command") and outcome ("added", "duplicate",
+     * "out-of-order", "dead-lettered"). Label values are lower-case words joined by '-', like the dead-letter reasons.
+     */
     public void event(String input, String outcome) {
-        registry.counter("cachesync.invalidator.events", "input", input, "outcome", outcome).increment();
+        Counter.builder("cachesync.invalidator.events")
+                .description("input records taken, by input topic and what became of them")
+                .tag("input", labelValue(input)).tag("outcome", labelValue(outcome))
+                .register(registry).increment();
     }
 
+    /** A record sent to the dead-letter topic, by the reason in its cachesync.dlq.reason header. */
     public void deadLetter(String reason) {
-        registry.counter("cachesync.invalidator.dead.letters", "reason", reason).increment();
+        Counter.builder("cachesync.invalidator.dead.letters")
+                .description("records sent to the dead-letter topic, by reason (the cachesync.dlq.reason header)")
+                .tag("reason", labelValue(reason))
+                .register(registry).increment();
+    }
+
+    /** One style for every label value: lower case, words joined by '-' (OUT_OF_ORDER becomes out-of-order). */
+    static String labelValue(String value) {
+        return value.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     public void purged(int keys, int coalesced, Duration lagOfOldest) {
@@ -48,7 +63,9 @@ public final class InvalidatorMetrics {
 
     /** A decoding attempt that failed because of the registry and will be retried, by cause. */
     public void decodeRetry(String cause) {
-        registry.counter("cachesync.invalidator.decode.retries", "cause", cause).increment();
+        Counter.builder("cachesync.invalidator.decode.retries")
+                .description("decoding attempts that failed because of the schema registry and are retried, by cause")
+                .tag("cause", labelValue(cause)).register(registry).increment();
     }
 
     /** Exposes the age of the oldest invalidation this instance has not applied yet (0 when none). */
@@ -61,14 +78,16 @@ public final class InvalidatorMetrics {
 
     /** A heal of Redis data loss re-applied {@code invalidations} from Kafka. */
     public void healed(int invalidations) {
-        registry.counter("cachesync.invalidator.heals").increment();
-        registry.counter("cachesync.invalidator.healed.invalidations").increment(invalidations);
+        Counter.builder("cachesync.invalidator.heals")
+                .description("heals of a Redis data loss: invalidations re-applied from Kafka").register(registry).increment();
+        Counter.builder("cachesync.invalidator.healed.invalidations")
+                .description("invalidations re-applied from Kafka by heals").register(registry).increment(invalidations);
     }
 
     /** A purge attempt that failed, by class (transient or deterministic). */
     public void retry(dev.cachesync.invalidator.apply.PurgeFailures.Kind kind) {
         Counter.builder("cachesync.invalidator.purge.retries").description("purge attempts that failed, by class")
-                .tag("class", kind.name().toLowerCase()).register(registry).increment();
+                .tag("class", labelValue(kind.name())).register(registry).increment();
     }
 
     public MeterRegistry registry() {

@@ -29,6 +29,7 @@ import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.Promtool;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.InvalidationApplied;
@@ -254,12 +255,27 @@ class InvalidatorEndToEndTest {
         String base = "http://127.0.0.1:" + app.httpPort();
         await().atMost(Duration.ofSeconds(30)).until(() -> status(http, base + "/health/ready") == 200);
         assertThat(status(http, base + "/health/live")).isEqualTo(200);
-        publish(event(id("metrics"), 1, "shoes"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body())
+        String product = id("metrics");
+        publish(event(product, 2, "shoes"));
+        publish(event(product, 1, "shoes")); // older than the one seen: out of order
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, product, null)).get(30, TimeUnit.SECONDS); // tombstone
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape(http, base))
                 .contains("cachesync_invalidator_purges_total")
-                .contains("cachesync_invalidator_lag_seconds_bucket"));
+                .contains("cachesync_invalidator_lag_seconds_bucket")
+                .contains("outcome=\"out-of-order\"")
+                .contains("outcome=\"dead-lettered\"")
+                .contains("cachesync_invalidator_dead_letters_total{reason=\"empty-record\"}"));
+
+        // Prometheus' own parser and linter: help text on every metric, valid names and types.
+        assertThat(Promtool.checkMetrics(scrape(http, base))).as("promtool check metrics").isEmpty();
+    }
+
+    private static String scrape(HttpClient http, String base) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

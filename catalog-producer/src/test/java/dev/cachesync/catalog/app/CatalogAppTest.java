@@ -9,6 +9,7 @@ import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.catalog.testing.TopicReader;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.Promtool;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.ProductEvent;
 import java.net.ConnectException;
@@ -75,8 +76,12 @@ class CatalogAppTest {
                     "catalog_outbox_backlog ",
                     "catalog_outbox_oldest_unsent_age_seconds ",
                     "catalog_outbox_publish_latency_seconds_count 1",
+                    "catalog_outbox_publish_latency_seconds_bucket{le=\"+Inf\"} 1", // the README's p50/p99 source
                     "catalog_outbox_published_total 1",
+                    "catalog_outbox_publish_failures_total 0",
+                    "process_cpu_usage ",
                     "http_server_requests_seconds_count{method=\"PUT\",status=\"201\",uri=\"/products/{id}\"} 1");
+            assertThat(Promtool.checkMetrics(metrics.body())).as("promtool check metrics").isEmpty();
             HttpResponse<String> nowhere = get(base + "/nowhere");
             assertThat(nowhere.statusCode()).isEqualTo(404);
             assertThat(nowhere.headers().firstValue("Content-Type")).hasValue("application/problem+json");

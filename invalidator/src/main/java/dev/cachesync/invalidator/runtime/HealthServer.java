@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -20,6 +22,7 @@ final class HealthServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Map<String, Supplier<Answer>> routes;
 
     HealthServer(int port, Supplier<Status> live, Supplier<Status> ready, PrometheusMeterRegistry metrics) {
         try {
@@ -35,10 +38,11 @@ final class HealthServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/health/live", exchange -> probe(exchange, live.get()));
-        server.createContext("/health/ready", exchange -> probe(exchange, ready.get()));
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        routes = Map.of(
+                "/health/live", () -> probe(live.get()),
+                "/health/ready", () -> probe(ready.get()),
+                "/metrics", () -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/", this::route);
         server.start();
     }
 
@@ -46,19 +50,49 @@ final class HealthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void probe(HttpExchange exchange, Status status) throws IOException {
-        String body = "{\"status\":\"" + (status.ok() ? "UP" : "DOWN") + "\",\"detail\":\""
-                + status.detail().replace("\"", "'") + "\"}";
-        respond(exchange, status.ok() ? 200 : 503, "application/json", body);
+    /** Exact paths (the JDK matches contexts by prefix), GET and HEAD only. */
+    private void route(HttpExchange exchange) throws IOException {
+        try {
+            Supplier<Answer> route = routes.get(exchange.getRequestURI().getRawPath());
+            String method = exchange.getRequestMethod();
+            Answer answer;
+            if (route == null) {
+                answer = new Answer(404, "application/json", "{\"status\":404,\"error\":\"not_found\",\"detail\":\"no such path;"
+                        + " there are " + String.join(", ", new TreeSet<>(routes.keySet())) + "\"}");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                answer = new Answer(405, "application/json",
+                        "{\"status\":405,\"error\":\"method_not_allowed\",\"detail\":\"only GET and HEAD\"}");
+            } else {
+                answer = route.get();
+            }
+            respond(exchange, answer, method.equals("HEAD"));
+        } finally {
+            exchange.close();
+        }
     }
 
-    private static void respond(HttpExchange exchange, int code, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(code, bytes.length);
+    private static Answer probe(Status status) {
+        String body = "{\"status\":\"" + (status.ok() ? "UP" : "DOWN") + "\",\"detail\":\""
+                + status.detail().replace("\"", "'") + "\"}";
+        return new Answer(status.ok() ? 200 : 503, "application/json", body);
+    }
+
+    private static void respond(HttpExchange exchange, Answer answer, boolean head) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", answer.type());
+        if (head) {
+            // -1: no body. A length on a HEAD answer makes the JDK log a warning on every probe.
+            exchange.sendResponseHeaders(answer.code(), -1);
+            return;
+        }
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.code(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    private record Answer(int code, String type, String body) {
     }
 
     @Override
