@@ -103,6 +103,9 @@ public final class InvalidationWatcher implements AutoCloseable {
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return; // a tombstone (compaction, a cleanup tool): no change and no purge to show
+        }
         try {
             if (record.topic().equals(Topics.PRODUCT_EVENTS)) {
                 ProductEvent event = events.deserialize(record.topic(), record.headers(), record.value());
