@@ -11,10 +11,10 @@ public final class ProductRules {
     public static final int MAX_NAME_LENGTH = 200;
     public static final int MAX_DESCRIPTION_LENGTH = 5000;
     /**
-     * Largest amount of money (minor units): 2^53 - 1, JavaScript's Number.MAX_SAFE_INTEGER. Every consumer reads
-     * it exactly; JS Avro and JSON decoders refuse or round larger longs.
+     * Largest amount of money (minor units): 2^53 - 2, what every consumer reads exactly. JavaScript numbers hold
+     * up to 2^53 - 1, but avsc (the JS Avro decoder) refuses that one too as a "potential precision loss".
      */
-    public static final long MAX_MONEY = (1L << 53) - 1;
+    public static final long MAX_MONEY = (1L << 53) - 2;
     public static final String DEFAULT_CURRENCY = "EUR";
 
     private ProductRules() {
@@ -56,7 +56,7 @@ public final class ProductRules {
             errors.add(new FieldError("priceCents", "must be >= 0, was " + draft.priceCents()));
         } else if (draft.priceCents() > MAX_MONEY) {
             errors.add(new FieldError("priceCents", "must be at most " + MAX_MONEY
-                    + " (2^53 - 1, the largest whole number every consumer reads exactly), was " + draft.priceCents()));
+                    + " (2^53 - 2, the largest whole number every consumer reads exactly), was " + draft.priceCents()));
         }
         if (draft.currency() == null || !CURRENCY.matcher(draft.currency()).matches()) {
             errors.add(new FieldError("currency", "must be a three-letter ISO 4217 code such as EUR"));
