@@ -51,7 +51,8 @@ class InvalidationWatcherTest {
                 .setSourceEventIds(List.of(event.getEventId())).setLagMillis(3).build();
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 
-        try (InvalidationWatcher watcher = InvalidationWatcher.start(kafka.bootstrapServers(), registry.url());
+        try (InvalidationWatcher watcher = InvalidationWatcher.start(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url()));
              KafkaProducer<String, byte[]> raw = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
              KafkaProducer<String, ProductEvent> events = new KafkaProducer<>(config, new StringSerializer(),
                      AvroSerdes.serde(ProductEvent.class, registry.url()).serializer());

@@ -34,7 +34,7 @@ class AuthenticatedRegistryTest {
                     .build();
             int id = client.register(subject, ProductEvent.getClassSchema());
             assertThat(SchemaRegistryClient.builder(proxy.url()).auth(RegistryAuth.basic("catalog:" + PASSWORD)).build()
-                    .getSchemaById(id)).isEqualTo(ProductEvent.getClassSchema());
+                    .getSchemaById(id)).isEqualTo(PortableSchemas.of(ProductEvent.getClassSchema()));
 
             String wrong = "not-" + PASSWORD;
             SchemaRegistryClient impostor = SchemaRegistryClient.builder(proxy.url())
