@@ -22,9 +22,18 @@ public final class RunBenchmarks {
         if (which.equals("jmh") || which.equals("all")) {
             Collection<RunResult> runs = new Runner(new OptionsBuilder()
                     .include(TierHitBenchmark.class.getSimpleName()).build()).run();
-            String md = "# Tier hits (JMH, 1 thread)\n\n" + Machine.describe() + "\n" + jmhTable(runs)
+            // earlier runs stay in the file: each run appends a dated section
+            String machine = Machine.describe();
+            String md = "\n## Run " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                    + ": with same-run baselines (raw Caffeine getIfPresent, raw Redisson RMap.get)\n\n" + machine
+                    + "\n" + jmhTable(runs) + "\n" + jmhRatios(runs)
                     + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh`\n";
-            Files.writeString(results.resolve("tier-hits.md"), md);
+            Path file = results.resolve("tier-hits.md");
+            if (Files.exists(file)) {
+                Files.writeString(file, md, java.nio.file.StandardOpenOption.APPEND);
+            } else {
+                Files.writeString(file, "# Tier hits (JMH, 1 thread)\n" + md);
+            }
             System.out.println(md);
         }
         if (which.equals("proxy") || which.equals("all")) {
@@ -84,6 +93,42 @@ public final class RunBenchmarks {
             System.out.println(md);
         }
         System.exit(0);
+    }
+
+    /** Time per hit relative to its baseline, from throughput (mean) and from sample-time p50; with the goals. */
+    static String jmhRatios(Collection<RunResult> runs) {
+        StringBuilder md = new StringBuilder();
+        md.append("| ratio | from throughput (mean time) | from sample-time p50 | goal | met |\n|---|---|---|---|---|\n");
+        ratioRow(md, runs, "localHit", "caffeineGetIfPresent", 5.0);
+        ratioRow(md, runs, "redisHit", "rmapGet", 1.5);
+        return md.toString();
+    }
+
+    private static void ratioRow(StringBuilder md, Collection<RunResult> runs, String hit, String baseline, double goal) {
+        double thrpt = score(runs, baseline, org.openjdk.jmh.annotations.Mode.Throughput)
+                / score(runs, hit, org.openjdk.jmh.annotations.Mode.Throughput);
+        double p50 = p50(runs, hit) / p50(runs, baseline);
+        boolean met = thrpt <= goal && p50 <= goal;
+        md.append(String.format("| %s / %s | %.2fx | %.2fx | <= %.1fx | %s |%n", hit, baseline, thrpt, p50, goal,
+                met ? "yes" : "no"));
+    }
+
+    private static RunResult find(Collection<RunResult> runs, String name, org.openjdk.jmh.annotations.Mode mode) {
+        for (RunResult run : runs) {
+            if (run.getParams().getBenchmark().endsWith("." + name) && run.getParams().getMode() == mode) {
+                return run;
+            }
+        }
+        throw new IllegalStateException("no result for " + name + " " + mode);
+    }
+
+    private static double score(Collection<RunResult> runs, String name, org.openjdk.jmh.annotations.Mode mode) {
+        return find(runs, name, mode).getPrimaryResult().getScore();
+    }
+
+    private static double p50(Collection<RunResult> runs, String name) {
+        return find(runs, name, org.openjdk.jmh.annotations.Mode.SampleTime).getPrimaryResult().getStatistics()
+                .getPercentile(50);
     }
 
     static String jmhTable(Collection<RunResult> runs) {

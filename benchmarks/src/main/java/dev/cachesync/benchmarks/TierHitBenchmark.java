@@ -5,8 +5,12 @@ import dev.cachesync.cache.client.CachedHttpResponse;
 import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.cache.client.Origin;
 import dev.cachesync.cache.http.Headers;
+import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.cache.store.EntryCodec;
+import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.devstack.RedisServer;
-import java.net.URI;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +28,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.redisson.Redisson;
+import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
-/** One cache hit per operation: from the near cache (LOCAL) and from Redis (REDIS, near cache off). */
+/**
+ * One cache hit per operation: from the near cache (LOCAL) and from Redis (REDIS, near cache off), each next to a
+ * same-run baseline holding the same stored entry: a raw Caffeine {@code getIfPresent} for the near hit and a raw
+ * Redisson {@code RMap.get} (plain map, same Redis, the cache's {@link EntryCodec}) for the Redis hit.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,6 +55,10 @@ public class TierHitBenchmark {
     RedissonClient redissonRedis;
     CachingHttpClient nearCached;
     CachingHttpClient redisOnly;
+    RedissonClient redissonRaw;
+    Cache<String, CacheEntry> caffeine;
+    RMap<String, CacheEntry> rawMap;
+    String key;
     final String path = "http://catalog.bench/products/p-1";
 
     @Setup(Level.Trial)
@@ -63,6 +76,21 @@ public class TierHitBenchmark {
         nearCached.get(path);
         expect(nearCached.get(path), CacheSource.LOCAL);
         expect(redisOnly.get(path), CacheSource.REDIS);
+
+        // the baselines hold the very entry the cache stored (same value, same size on the wire)
+        key = KeyLayout.entryKey(path);
+        CacheEntry entry = nearCached.store().readRaw(key);
+        if (entry == null) {
+            throw new IllegalStateException("no stored entry under " + key);
+        }
+        caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
+        caffeine.put(key, entry);
+        redissonRaw = redisson(redis);
+        rawMap = redissonRaw.getMap("bench-raw:entries", EntryCodec.INSTANCE);
+        rawMap.put(key, entry);
+        if (caffeine.getIfPresent(key) == null || rawMap.get(key) == null) {
+            throw new IllegalStateException("baseline entry missing");
+        }
     }
 
     static RedissonClient redisson(RedisServer redis) {
@@ -82,9 +110,21 @@ public class TierHitBenchmark {
         return nearCached.get(path);
     }
 
+    /** Baseline for {@code localHit}: a raw in-process cache lookup of the same entry. */
+    @Benchmark
+    public CacheEntry caffeineGetIfPresent() {
+        return caffeine.getIfPresent(key);
+    }
+
     @Benchmark
     public CachedHttpResponse redisHit() {
         return redisOnly.get(path);
+    }
+
+    /** Baseline for {@code redisHit}: one HGET of the same entry through a plain Redisson map, decoded. */
+    @Benchmark
+    public CacheEntry rmapGet() {
+        return rawMap.get(key);
     }
 
     @TearDown(Level.Trial)
@@ -95,6 +135,7 @@ public class TierHitBenchmark {
         redisOnly.close();
         redissonLocal.shutdown();
         redissonRedis.shutdown();
+        redissonRaw.shutdown();
         redis.close();
     }
 }
