@@ -11,6 +11,7 @@ import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
 import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.PublicKeyPem;
 import dev.cachesync.catalog.auth.Scopes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +53,7 @@ final class AuthOverheadBenchmark {
                 new JWTClaimsSet.Builder().issuer("https://issuer.bench/").audience("catalog").subject("bench")
                         .claim("scope", Scopes.WRITE).expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
         jwt.sign(new RSASSASigner(signer));
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(signer.toRSAPublicKey().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem = PublicKeyPem.encode(signer.toRSAPublicKey());
 
         try (CatalogApp open = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
                      "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "OUTBOX_RELAY_ENABLED", "false", "JDBC_URL", h2(),

@@ -15,15 +15,11 @@ import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +73,7 @@ final class JwtVerifier {
 
     /** One configured public key: PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo), RSA or EC. */
     static JwtVerifier publicKey(String pem, String issuer, String audience, Duration clockSkew) {
-        PublicKey key = parsePem(pem);
+        PublicKey key = PublicKeyPem.decode(pem);
         Set<JWSAlgorithm> algorithms;
         if (key instanceof RSAPublicKey) {
             algorithms = RSA;
@@ -136,23 +132,5 @@ final class JwtVerifier {
             return JWSAlgorithm.ES512;
         }
         throw new IllegalArgumentException("the EC public key must be on P-256, P-384 or P-521, is on " + curve);
-    }
-
-    private static PublicKey parsePem(String pem) {
-        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-        byte[] der;
-        try {
-            der = Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the public key must be PEM (-----BEGIN PUBLIC KEY-----, base64)", e);
-        }
-        for (String algorithm : List.of("RSA", "EC")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException e) {
-                // try the next algorithm
-            }
-        }
-        throw new IllegalArgumentException("the public key is neither an RSA nor an EC X.509 public key");
     }
 }

@@ -199,8 +199,7 @@ class CatalogAuthTest {
     @Test
     void authenticatedReadsAndAConfiguredEcPublicKey() throws Exception {
         ECKey signer = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-        String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(signer.toECPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        String pem = PublicKeyPem.encode(signer.toECPublicKey());
         try (CatalogApp authenticatedReads = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
                 "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "OUTBOX_RELAY_ENABLED", "false", "JDBC_URL", h2Url(),
                 "CATALOG_AUTH_READS", "authenticated",
