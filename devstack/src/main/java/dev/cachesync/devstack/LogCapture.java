@@ -28,12 +28,18 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     /** Starts recording; {@link #close()} stops. */
     public static LogCapture begin() {
+        return begin(new String[0]);
+    }
+
+    /** Starts recording with these loggers opened to INFO too (e.g. a connection pool's), besides the usual ones. */
+    public static LogCapture begin(String... alsoOpened) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         LogCapture capture = new LogCapture();
         capture.setContext(context);
         capture.setName("devstack-log-capture");
         capture.start();
-        for (String name : OPENED) {
+        for (String name : java.util.stream.Stream.concat(OPENED.stream(), java.util.Arrays.stream(alsoOpened))
+                .distinct().toList()) {
             Logger logger = context.getLogger(name);
             capture.previous.put(logger, logger.getLevel());
             logger.setLevel(Level.INFO);

@@ -14,9 +14,11 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.auth.ApiKeys;
+import dev.cachesync.catalog.auth.PublicKeyPem;
 import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.LogCapture;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
@@ -38,7 +40,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -75,8 +76,7 @@ class SecretsNeverLeaveTest {
         PrintStream err = System.err;
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (RedisServer redis = RedisServer.start();
-             CapturedLogs logs = new CapturedLogs("org.apache.kafka", "com.zaxxer.hikari", "org.redisson",
-                     "org.eclipse.jetty", "io.javalin")) {
+             LogCapture logs = LogCapture.begin("com.zaxxer.hikari", "org.eclipse.jetty", "io.javalin")) {
             System.setOut(new PrintStream(tee(out, console), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(tee(err, console), true, StandardCharsets.UTF_8));
             requirePassword(redis, redisPassword);
@@ -183,8 +183,7 @@ class SecretsNeverLeaveTest {
     }
 
     private static String pem(RSAKey key) throws Exception {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        return PublicKeyPem.encode(key.toRSAPublicKey());
     }
 
     private static String stackTrace(Throwable t) {
