@@ -61,7 +61,7 @@ public final class InvalidatorCli {
     /** Configured from environment variables, as {@link #main} is. */
     public static InvalidatorCli fromEnv(Map<String, String> env, PrintStream out) {
         return new InvalidatorCli(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"),
+                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7"),
                 KafkaClientSecurity.fromEnv(env), RegistryAuth.fromEnv(env), out);
     }
 

@@ -55,7 +55,7 @@ public record InvalidatorConfig(
         Env e = new Env(env);
         return new InvalidatorConfig(
                 e.text("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                e.text("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7"),
+                e.text("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7"),
                 RedisSettings.from(env),
                 e.text("INVALIDATOR_APPLICATION_ID", "cachesync-invalidator"),
                 e.integer("INVALIDATOR_STREAM_THREADS", 1),
