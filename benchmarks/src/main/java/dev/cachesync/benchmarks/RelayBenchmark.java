@@ -20,7 +20,7 @@ import dev.cachesync.catalog.outbox.OutboxWriter;
 import dev.cachesync.catalog.product.ProductDraft;
 import dev.cachesync.catalog.product.ProductStore;
 import dev.cachesync.catalog.product.WriteCondition;
-import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.devstack.TopicContents;
@@ -124,7 +124,7 @@ final class RelayBenchmark {
     }
 
     private OutboxRelay relay(HikariDataSource dataSource, String topic) {
-        return OutboxRelay.builder(dataSource, ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
+        return OutboxRelay.builder(dataSource, ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
                 .topic(topic).batchSize(500).pollInterval(Duration.ofMillis(100)).build();
     }
 

@@ -7,7 +7,7 @@ import dev.cachesync.catalog.auth.CatalogAuth;
 import dev.cachesync.catalog.outbox.OutboxRelay;
 import dev.cachesync.catalog.outbox.OutboxWriter;
 import dev.cachesync.catalog.product.ProductStore;
-import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
@@ -62,7 +62,7 @@ public final class CatalogApp implements AutoCloseable {
 
         dataSource = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.dbPoolSize());
         relay = config.relayEnabled()
-                ? OutboxRelay.builder(dataSource, ProductEventProducer.to(config.kafkaBootstrapServers(), config.schemaRegistryUrl())
+                ? OutboxRelay.builder(dataSource, ProductEventProducerSettings.to(config.kafkaBootstrapServers(), config.schemaRegistryUrl())
                                 .autoRegisterSchemas(config.autoRegisterSchemas())
                                 .deliveryTimeout(config.deliveryTimeout())
                                 .clientId(config.eventSource())

@@ -1,7 +1,7 @@
 package dev.cachesync.catalog.outbox;
 
 import dev.cachesync.catalog.product.ProductChange;
-import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.catalog.publish.ProductEvents;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.Topics;
@@ -68,7 +68,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration maxBackoff;
     private final Duration sentRetention;
-    private final int purgeBatchSize;
+    private final int deleteBatchSize;
     private final Clock clock;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
@@ -76,14 +76,14 @@ public final class OutboxRelay implements AutoCloseable {
     private final Timer commitToAck;
     private final OutboxMonitor monitor;
 
-    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
-    private static final int MAX_PURGE_BATCHES = 1000;
+    private static final Duration DELETE_INTERVAL = Duration.ofMinutes(1);
+    private static final int MAX_DELETE_BATCHES = 1000;
 
     private final Object round = new Object(); // one relay round at a time per instance
     private volatile Producer<String, ProductEvent> producer; // replaced only inside a round
     private volatile Thread thread;
     private volatile boolean running;
-    private volatile Instant lastPurge = Instant.EPOCH;
+    private volatile Instant lastDelete = Instant.EPOCH;
 
     private OutboxRelay(Builder b) {
         this.dataSource = b.dataSource;
@@ -94,7 +94,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.maxBackoff = b.maxBackoff;
         this.sentRetention = b.sentRetention;
-        this.purgeBatchSize = b.purgeBatchSize;
+        this.deleteBatchSize = b.deleteBatchSize;
         this.clock = b.clock;
         MeterRegistry meters = b.meterRegistry;
         this.published = Counter.builder("catalog.outbox.published").description("Outbox rows acknowledged by Kafka")
@@ -114,7 +114,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /** A relay publishing with the standard idempotent producer to {@code bootstrapServers}. */
-    public static Builder builder(DataSource dataSource, ProductEventProducer producer) {
+    public static Builder builder(DataSource dataSource, ProductEventProducerSettings producer) {
         return new Builder(dataSource, producer::create);
     }
 
@@ -157,7 +157,7 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 int sent = relayOnce();
                 failedRounds = 0;
-                purgeSentRowsNowAndThen();
+                deleteSentRowsNowAndThen();
                 if (sent < batchSize) {
                     pause(pollInterval);
                 }
@@ -341,40 +341,40 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /** Once a minute, deletes sent rows older than the retention; a failure is logged and retried next time. */
-    private void purgeSentRowsNowAndThen() {
+    private void deleteSentRowsNowAndThen() {
         Instant now = clock.instant();
-        if (Duration.between(lastPurge, now).compareTo(PURGE_INTERVAL) < 0) {
+        if (Duration.between(lastDelete, now).compareTo(DELETE_INTERVAL) < 0) {
             return;
         }
-        lastPurge = now;
+        lastDelete = now;
         try {
-            int deleted = purgeSentRows();
+            int deleted = deleteSentRows();
             if (deleted > 0) {
-                log.debug("purged {} sent outbox rows", deleted);
+                log.debug("deleted {} sent outbox rows", deleted);
             }
         } catch (SQLException e) {
-            log.warn("could not purge sent outbox rows: {}", e.toString());
+            log.warn("could not delete sent outbox rows: {}", e.toString());
         }
     }
 
     /**
      * Deletes rows that were sent more than {@code sentRetention} ago, in short transactions of at most
-     * {@code purgeBatchSize} rows (one huge DELETE would hold its locks and its WAL for as long as it runs), and at
-     * most {@value #MAX_PURGE_BATCHES} of them per call so the relay gets back to publishing; the rest goes next
+     * {@code deleteBatchSize} rows (one huge DELETE would hold its locks and its WAL for as long as it runs), and at
+     * most {@value #MAX_DELETE_BATCHES} of them per call so the relay gets back to publishing; the rest goes next
      * time. Unsent rows are never deleted. Returns how many rows were deleted.
      */
-    public int purgeSentRows() throws SQLException {
+    public int deleteSentRows() throws SQLException {
         OffsetDateTime sentBefore = OffsetDateTime.ofInstant(clock.instant().minus(sentRetention), ZoneOffset.UTC);
         int total = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE seq IN"
                      + " (SELECT seq FROM outbox WHERE sent_at < ? LIMIT ?)")) {
-            for (int batch = 0; batch < MAX_PURGE_BATCHES; batch++) {
+            for (int batch = 0; batch < MAX_DELETE_BATCHES; batch++) {
                 ps.setObject(1, sentBefore);
-                ps.setInt(2, purgeBatchSize);
+                ps.setInt(2, deleteBatchSize);
                 int deleted = ps.executeUpdate();
                 total += deleted;
-                if (deleted < purgeBatchSize) {
+                if (deleted < deleteBatchSize) {
                     break;
                 }
             }
@@ -456,7 +456,7 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration sentRetention = Duration.ofDays(1);
-        private int purgeBatchSize = 1000;
+        private int deleteBatchSize = 1000;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
@@ -491,12 +491,12 @@ public final class OutboxRelay implements AutoCloseable {
             return this;
         }
 
-        /** Most sent rows one purge transaction deletes; default 1000. */
-        public Builder purgeBatchSize(int purgeBatchSize) {
-            if (purgeBatchSize <= 0) {
-                throw new IllegalArgumentException("purgeBatchSize must be > 0");
+        /** Most sent rows one cleanup transaction deletes; default 1000. */
+        public Builder deleteBatchSize(int deleteBatchSize) {
+            if (deleteBatchSize <= 0) {
+                throw new IllegalArgumentException("deleteBatchSize must be > 0");
             }
-            this.purgeBatchSize = purgeBatchSize;
+            this.deleteBatchSize = deleteBatchSize;
             return this;
         }
 

@@ -41,7 +41,7 @@ public final class CatalogEventPublisher implements AutoCloseable {
     }
 
     public static Builder builder(String bootstrapServers, String schemaRegistryUrl) {
-        return new Builder(ProductEventProducer.to(bootstrapServers, schemaRegistryUrl));
+        return new Builder(ProductEventProducerSettings.to(bootstrapServers, schemaRegistryUrl));
     }
 
     public CompletableFuture<RecordMetadata> created(Product after) {
@@ -85,12 +85,12 @@ public final class CatalogEventPublisher implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final ProductEventProducer producer;
+        private final ProductEventProducerSettings producer;
         private String topic = Topics.PRODUCT_EVENTS;
         private String source = "catalog";
         private Clock clock = Clock.systemUTC();
 
-        private Builder(ProductEventProducer producer) {
+        private Builder(ProductEventProducerSettings producer) {
             this.producer = producer;
         }
 
@@ -102,7 +102,7 @@ public final class CatalogEventPublisher implements AutoCloseable {
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
         /** Tune the underlying producer (delivery timeout, client id, other properties). */
-        public Builder producer(java.util.function.Consumer<ProductEventProducer> settings) { settings.accept(producer); return this; }
+        public Builder producer(java.util.function.Consumer<ProductEventProducerSettings> settings) { settings.accept(producer); return this; }
 
         public CatalogEventPublisher build() {
             return new CatalogEventPublisher(this);

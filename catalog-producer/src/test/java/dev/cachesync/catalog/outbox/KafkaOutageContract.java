@@ -7,7 +7,7 @@ import dev.cachesync.catalog.product.ProductDraft;
 import dev.cachesync.catalog.product.ProductPatch;
 import dev.cachesync.catalog.product.ProductStore;
 import dev.cachesync.catalog.product.WriteCondition;
-import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.catalog.testing.TestDatabase;
 import dev.cachesync.catalog.testing.TopicReader;
 import dev.cachesync.devstack.DevStack;
@@ -55,7 +55,7 @@ abstract class KafkaOutageContract {
 
     @Test
     void changesCommitDuringAnOutageAndAllArriveOnceInOrderAfterIt() {
-        relay = OutboxRelay.builder(db.dataSource(), ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
+        relay = OutboxRelay.builder(db.dataSource(), ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
                 .topic(TOPIC).pollInterval(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500)).build();
         ProductStore store = ProductStore.builder(db.dataSource()).changeSink(new OutboxWriter())
                 .afterCommit(relay::wakeUp).build();
@@ -92,7 +92,7 @@ abstract class KafkaOutageContract {
 
     @Test
     void aRoundStopsAtTheFirstRowKafkaRefusesSoNoLaterVersionCanOvertakeIt() throws Exception {
-        ProductEventProducer settings = ProductEventProducer.to(kafka.bootstrapServers(), registry.url())
+        ProductEventProducerSettings settings = ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url())
                 .property("max.block.ms", 500);
         java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
         relay = OutboxRelay.builder(db.dataSource(), () -> countingSends(settings.create(), sends)).topic(TOPIC).build();

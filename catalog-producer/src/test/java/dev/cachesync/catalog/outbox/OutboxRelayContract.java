@@ -7,7 +7,7 @@ import dev.cachesync.catalog.product.ProductDraft;
 import dev.cachesync.catalog.product.ProductPatch;
 import dev.cachesync.catalog.product.ProductStore;
 import dev.cachesync.catalog.product.WriteCondition;
-import dev.cachesync.catalog.publish.ProductEventProducer;
+import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.catalog.testing.TestDatabase;
 import dev.cachesync.catalog.testing.TopicReader;
 import dev.cachesync.devstack.DevStack;
@@ -58,7 +58,7 @@ abstract class OutboxRelayContract {
 
     private OutboxRelay startRelay() {
         OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
-                        ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
+                        ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
                 .topic(topic).pollInterval(Duration.ofMillis(50)).batchSize(20).build();
         relays.add(relay);
         return relay.start();
@@ -164,8 +164,8 @@ abstract class OutboxRelayContract {
     void sentRowsAreDeletedAfterTheRetentionInBoundedBatchesAndUnsentRowsNever() throws Exception {
         MutableClock clock = new MutableClock(java.time.Instant.now());
         OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
-                        ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
-                .topic(topic).clock(clock).sentRetention(Duration.ofHours(1)).purgeBatchSize(2).build();
+                        ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
+                .topic(topic).clock(clock).sentRetention(Duration.ofHours(1)).deleteBatchSize(2).build();
         relays.add(relay);
         store = storeWaking();
         for (int i = 0; i < 5; i++) {
@@ -177,15 +177,15 @@ abstract class OutboxRelayContract {
         assertThat(relay.relayOnce()).isEqualTo(1);
         store.put("pending", product("shoes", null, 1), WriteCondition.always(), null);
 
-        assertThat(relay.purgeSentRows()).isEqualTo(5); // three statements of at most 2 rows
-        assertThat(relay.purgeSentRows()).isZero();
+        assertThat(relay.deleteSentRows()).isEqualTo(5); // three statements of at most 2 rows
+        assertThat(relay.deleteSentRows()).isZero();
         assertThat(dev.cachesync.catalog.testing.OutboxTable.changes(db.dataSource()))
                 .extracting(c -> c.productId()).containsExactly("fresh", "pending");
         assertThat(dev.cachesync.catalog.testing.OutboxTable.unsent(db.dataSource()))
                 .extracting(c -> c.productId()).containsExactly("pending");
 
         clock.advance(Duration.ofHours(2));
-        assertThat(relay.purgeSentRows()).isEqualTo(1);
+        assertThat(relay.deleteSentRows()).isEqualTo(1);
         assertThat(dev.cachesync.catalog.testing.OutboxTable.changes(db.dataSource()))
                 .extracting(c -> c.productId()).containsExactly("pending");
     }
@@ -209,7 +209,7 @@ abstract class OutboxRelayContract {
     void backlogMetricsFollowTheOutbox() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
-                        ProductEventProducer.to(kafka.bootstrapServers(), registry.url()))
+                        ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
                 .topic(topic).meterRegistry(meters).build();
         relays.add(relay);
         store = storeWaking();

@@ -15,11 +15,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Settings of the Kafka producer that writes product events: idempotent ({@code enable.idempotence=true},
+ * Settings of the Kafka producer (and the factory of the producer they describe) that writes product events: idempotent ({@code enable.idempotence=true},
  * {@code acks=all}, at most 5 requests in flight), so broker retries never duplicate or reorder records of one
  * partition, and the key (product id) keeps every product's events in one partition, in order.
  */
-public final class ProductEventProducer {
+public final class ProductEventProducerSettings {
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
     private boolean autoRegisterSchemas = true;
@@ -30,35 +30,52 @@ public final class ProductEventProducer {
     private RegistryAuth registryAuth = RegistryAuth.none();
     private final Map<String, Object> overrides = new HashMap<>();
 
-    private ProductEventProducer(String bootstrapServers, String schemaRegistryUrl) {
+    private ProductEventProducerSettings(String bootstrapServers, String schemaRegistryUrl) {
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.schemaRegistryUrl = Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
     }
 
-    public static ProductEventProducer to(String bootstrapServers, String schemaRegistryUrl) {
-        return new ProductEventProducer(bootstrapServers, schemaRegistryUrl);
+    public static ProductEventProducerSettings to(String bootstrapServers, String schemaRegistryUrl) {
+        return new ProductEventProducerSettings(bootstrapServers, schemaRegistryUrl);
     }
 
     /** Register the ProductEvent schema on first use (default); false to only look it up. */
-    public ProductEventProducer autoRegisterSchemas(boolean autoRegister) { this.autoRegisterSchemas = autoRegister; return this; }
+    public ProductEventProducerSettings autoRegisterSchemas(boolean autoRegister) { this.autoRegisterSchemas = autoRegister; return this; }
 
     /** How long a send may keep retrying (e.g. through a broker outage) before it fails; default 2 minutes. */
-    public ProductEventProducer deliveryTimeout(Duration timeout) { this.deliveryTimeout = Objects.requireNonNull(timeout); return this; }
+    public ProductEventProducerSettings deliveryTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("deliveryTimeout must be positive, was " + timeout);
+        }
+        this.deliveryTimeout = timeout;
+        return this;
+    }
 
-    public ProductEventProducer linger(Duration linger) { this.lingerTime = Objects.requireNonNull(linger); return this; }
+    /** How long a send waits to batch with others; default 5 ms; must be shorter than the delivery timeout. */
+    public ProductEventProducerSettings linger(Duration linger) {
+        if (linger == null || linger.isNegative()) {
+            throw new IllegalArgumentException("linger must be zero or positive, was " + linger);
+        }
+        this.lingerTime = linger;
+        return this;
+    }
 
-    public ProductEventProducer clientId(String clientId) { this.clientId = Objects.requireNonNull(clientId); return this; }
+    public ProductEventProducerSettings clientId(String clientId) { this.clientId = Objects.requireNonNull(clientId); return this; }
 
     /** How to authenticate to Kafka and encrypt the connection (default plaintext). */
-    public ProductEventProducer security(KafkaClientSecurity security) { this.security = Objects.requireNonNull(security); return this; }
+    public ProductEventProducerSettings security(KafkaClientSecurity security) { this.security = Objects.requireNonNull(security); return this; }
 
     /** The credentials the serializer sends to the schema registry (default none). */
-    public ProductEventProducer registryAuth(RegistryAuth auth) { this.registryAuth = Objects.requireNonNull(auth); return this; }
+    public ProductEventProducerSettings registryAuth(RegistryAuth auth) { this.registryAuth = Objects.requireNonNull(auth); return this; }
 
     /** Any other producer property; the idempotence settings cannot be weakened. */
-    public ProductEventProducer property(String key, Object value) { overrides.put(key, value); return this; }
+    public ProductEventProducerSettings property(String key, Object value) { overrides.put(key, value); return this; }
 
     public Map<String, Object> properties() {
+        if (lingerTime.compareTo(deliveryTimeout) >= 0) {
+            throw new IllegalArgumentException("linger (" + lingerTime + ") must be shorter than deliveryTimeout ("
+                    + deliveryTimeout + ")");
+        }
         Map<String, Object> props = new HashMap<>(overrides);
         props.putAll(security.properties());
         props.putAll(registryAuth.serdeConfig());
