@@ -1,5 +1,6 @@
 package dev.cachesync.benchmarks;
 
+import dev.cachesync.cache.tags.CatalogTags;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cachesync.cache.client.CachedHttpResponse;
@@ -180,7 +181,7 @@ public final class ProxyLoadTest {
                 int id = ThreadLocalRandom.current().nextInt(PRODUCTS);
                 long version = versions[id].incrementAndGet();
                 if (writerPurger != null) {
-                    writerPurger.purgeTags(List.of("product:" + id));
+                    writerPurger.purgeTags(List.of(CatalogTags.product(String.valueOf(id))));
                 }
                 settledVersions[id].set(version);
                 changes.incrementAndGet();

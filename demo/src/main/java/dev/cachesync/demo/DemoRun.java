@@ -1,5 +1,6 @@
 package dev.cachesync.demo;
 
+import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.orders.InMemoryOrderService;
 import dev.cachesync.demo.report.ComparisonReport;
@@ -124,7 +125,7 @@ public final class DemoRun implements AutoCloseable {
         plain.forEach(InMemoryOrderService::close);
 
         // A cold start for cachesync too: purge every product from Redis and the near caches.
-        List<String> tags = CatalogSeed.productIds(options.products()).stream().map(id -> "product:" + id).toList();
+        List<String> tags = CatalogSeed.productIds(options.products()).stream().map(CatalogTags::product).toList();
         instances.get(0).client().purger().purgeTags(tags);
         Instant from = Instant.now();
         RunResult cachesync = SimulatedDay.run(new SimulatedDay.Run("cachesync",
@@ -162,7 +163,7 @@ public final class DemoRun implements AutoCloseable {
             instance.read(product);
         }
         new InMemoryOrderService("warm-up", stack.proxy().uri()).read(product);
-        instances.get(0).client().purger().purgeTags(List.of("product:" + product));
+        instances.get(0).client().purger().purgeTags(List.of(CatalogTags.product(product)));
     }
 
     /** The catalog's Cache-Control: max-age from the options; a stale answer may be served while refreshing. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import dev.cachesync.cache.tags.CacheTag;
+import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
@@ -78,7 +79,7 @@ public final class EventDecoder {
             return Decoded.rejected("missing-product-id", "eventId " + event.getEventId() + " has no productId");
         }
         Set<String> tags = new LinkedHashSet<>(event.getTags());
-        tags.add("product:" + event.getProductId());
+        tags.add(CatalogTags.PRODUCT_PREFIX + event.getProductId()); // checked with the others below
         // The event should list these already; deriving them again means a producer bug cannot leave a
         // category page stale (a move from shoes to boots must purge both).
         addProductTags(tags, event.getBefore());
@@ -120,9 +121,9 @@ public final class EventDecoder {
         if (product == null) {
             return;
         }
-        tags.add("category:" + product.getCategorySlug());
+        tags.add(CatalogTags.CATEGORY_PREFIX + product.getCategorySlug());
         if (product.getBrandSlug() != null) {
-            tags.add("brand:" + product.getBrandSlug());
+            tags.add(CatalogTags.BRAND_PREFIX + product.getBrandSlug());
         }
     }
 

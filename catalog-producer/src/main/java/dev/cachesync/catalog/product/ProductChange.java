@@ -1,5 +1,6 @@
 package dev.cachesync.catalog.product;
 
+import dev.cachesync.cache.tags.CacheTag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public record ProductChange(
         }
         for (String tag : tags) {
             if (!ProductTags.isValid(tag)) {
-                throw new IllegalArgumentException("invalid cache tag '" + tag + "', must match " + ProductTags.TAG);
+                throw new IllegalArgumentException("invalid cache tag '" + tag + "', must match " + CacheTag.PATTERN.pattern());
             }
         }
     }

@@ -1,14 +1,15 @@
 package dev.cachesync.catalog.product;
 
+import dev.cachesync.cache.tags.CacheTag;
+import dev.cachesync.cache.tags.CatalogTags;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Cache tags of catalog content. Responses carry them in {@code Cache-Tags}; events carry every tag a change
+ * Cache tags of catalog content, built with the shared vocabulary ({@link CatalogTags}). Responses carry them in {@code Cache-Tags}; events carry every tag a change
  * touches, so purging an event's tags removes every cached response that showed the old state.
  * <p>
  * {@code product:{id}} marks a response showing that product; {@code category:{slug}} and {@code brand:{slug}}
@@ -17,24 +18,22 @@ import java.util.regex.Pattern;
  * its category and brand (which would empty the cache a little more with every change).
  */
 public final class ProductTags {
-    /** The project-wide tag syntax. */
-    public static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9:_.\\-]{0,127}");
     /** Listing tag of batch responses ({@code GET /products?ids=...}). */
-    public static final String BATCH = "products:batch";
+    public static final String BATCH = CatalogTags.PRODUCT_BATCHES;
 
     private ProductTags() {
     }
 
     public static String product(String id) {
-        return "product:" + id;
+        return CatalogTags.product(id);
     }
 
     public static String category(String slug) {
-        return "category:" + slug;
+        return CatalogTags.category(slug);
     }
 
     public static String brand(String slug) {
-        return "brand:" + slug;
+        return CatalogTags.brand(slug);
     }
 
     /** What a response showing {@code product} depends on: that product. */
@@ -67,8 +66,9 @@ public final class ProductTags {
         return new ArrayList<>(tags);
     }
 
+    /** The project-wide tag grammar ({@link CacheTag#PATTERN}). */
     public static boolean isValid(String tag) {
-        return tag != null && TAG.matcher(tag).matches();
+        return CacheTag.isValid(tag);
     }
 
     private static void addListingTags(Product product, Set<String> tags) {

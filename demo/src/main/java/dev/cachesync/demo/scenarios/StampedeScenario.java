@@ -1,5 +1,6 @@
 package dev.cachesync.demo.scenarios;
 
+import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.orders.ProductRead;
 import dev.cachesync.demo.stack.DelayingProxy;
@@ -70,7 +71,7 @@ public final class StampedeScenario {
             instance.read(productId); // in every near cache, so the purge has something to invalidate everywhere
         }
         CachesyncOrderService first = instances.get(0);
-        int purged = first.client().purger().purgeTags(List.of("product:" + productId)).keysPurged();
+        int purged = first.client().purger().purgeTags(List.of(CatalogTags.product(productId))).keysPurged();
         long purgedAt = System.nanoTime();
         awaitNearCachesEmpty(instances, productId);
         Duration emptied = Duration.ofNanos(System.nanoTime() - purgedAt);
