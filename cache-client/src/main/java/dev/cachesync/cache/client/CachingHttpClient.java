@@ -114,7 +114,7 @@ public final class CachingHttpClient implements AutoCloseable {
                 new ArrayBlockingQueue<>(b.revalidationQueue), daemon("cache-revalidate"));
         ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
         this.maxTagsPerResponse = b.maxTagsPerResponse;
-        this.metrics = new ClientMetrics(registry, b.keyPrefix);
+        this.metrics = new ClientMetrics(registry, b.keyPrefix, this::nearCacheSize);
         this.health = new RedisHealth(store, metrics, b.redisRetryAfter.toNanos());
         this.flights = new SingleFlight(strategy, clock, this::currentSequenceOrUnknown, this::toResponse);
         this.sweep = new ExpirySweep(store, health, metrics, clock, b.sweepInterval, b.maxEntryLifetime);
@@ -608,6 +608,11 @@ public final class CachingHttpClient implements AutoCloseable {
     /** Drops purge fences older than twice {@code maxEntryLifetime} (see {@link CacheStore#pruneFences}). */
     public int pruneFences() {
         return sweep.pruneFences();
+    }
+
+    /** Entries in this process's near cache now (no Redis call), for {@code cache.size}. */
+    private long nearCacheSize() {
+        return store.nearCacheEnabled() ? store.entriesMap().getCachedMap().size() : 0;
     }
 
     /** The purge API on this client's Redis and key prefix. */

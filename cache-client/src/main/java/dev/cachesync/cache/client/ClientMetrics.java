@@ -3,8 +3,12 @@ package dev.cachesync.cache.client;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.function.LongSupplier;
 
-/** The client's Micrometer meters (tag {@code prefix}) and their snapshot, {@link ClientStats}. */
+/**
+ * The client's Micrometer meters (tag {@code prefix}) and their snapshot, {@link ClientStats}; Micrometer's standard
+ * cache meters are derived from them ({@link StandardCacheMeters}).
+ */
 final class ClientMetrics {
 
     final Counter localHits;
@@ -21,8 +25,12 @@ final class ClientMetrics {
     final Counter evictions;
     final Counter lockWaits;
     final Timer originLatency;
+    /** Entries in this process's near cache, for {@code cache.size}. */
+    private final LongSupplier nearCacheSize;
 
-    ClientMetrics(MeterRegistry registry, String prefix) {
+    ClientMetrics(MeterRegistry registry, String prefix, LongSupplier nearCacheSize) {
+        this.nearCacheSize = nearCacheSize;
+        var standard = StandardCacheMeters.tags(StandardCacheMeters.cacheName(prefix), prefix);
         this.localHits = counter(registry, "cache.hits", "tier", "local", prefix);
         this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefix);
         this.staleServed = counter(registry, "cache.hits", "tier", "stale", prefix);
@@ -34,10 +42,12 @@ final class ClientMetrics {
         this.redisErrors = counter(registry, "cache.redis.errors", null, null, prefix);
         this.redisFaults = counter(registry, "cache.redis.faults", null, null, prefix);
         this.revalidationsSkipped = counter(registry, "cache.revalidations.skipped", null, null, prefix);
-        this.evictions = counter(registry, "cache.evictions", null, null, prefix);
+        this.evictions = StandardCacheMeters.evictionCounter(registry, standard); // the standard meter itself
         this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefix);
         this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefix)
                 .publishPercentiles(0.5, 0.99).register(registry);
+        StandardCacheMeters.bindDerived(registry, standard, this);
+        StandardCacheMeters.bindSize(registry, standard, this, m -> m.nearCacheSize.getAsLong());
     }
 
     /**
