@@ -27,7 +27,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class StarterApplicationTest {
 
     static final String PREFIX = StarterContexts.uniquePrefix();
-    static final AtomicInteger catalogRequests = new AtomicInteger();
     static final HttpServer catalog = catalog();
 
     @DynamicPropertySource
@@ -61,18 +59,17 @@ class StarterApplicationTest {
         }
     }
 
-    /** A catalog API stand-in: one product, cacheable, tagged as the real catalog tags it. */
+    /** A catalog API stand-in: every product costs 42.00, cacheable, tagged as the real catalog tags it. */
     static HttpServer catalog() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/products/p-1", exchange -> {
-                catalogRequests.incrementAndGet();
-                byte[] body = """
-                        {"id":"p-1","name":"Boot","priceCents":4200,"currency":"EUR","stock":3,"version":1}
-                        """.getBytes(StandardCharsets.UTF_8);
+            server.createContext("/products/", exchange -> {
+                String id = exchange.getRequestURI().getPath().substring("/products/".length());
+                byte[] body = ("{\"id\":\"" + id + "\",\"name\":\"Boot\",\"priceCents\":4200,\"currency\":\"EUR\","
+                        + "\"stock\":3,\"version\":1}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.getResponseHeaders().add("Cache-Control", "max-age=60");
-                exchange.getResponseHeaders().add("Cache-Tags", "product:p-1");
+                exchange.getResponseHeaders().add("Cache-Tags", "product:" + id);
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
                 exchange.close();
@@ -121,8 +118,8 @@ class StarterApplicationTest {
         assertThat(cacheManager.getCache("quotes")).isInstanceOf(CachesyncSpringCache.class);
 
         // the catalog client reads through the two tiers, origin from cachesync.client.origin
-        ProductResult first = catalogClient.lookup("p-1");
-        ProductResult second = catalogClient.lookup("p-1");
+        ProductResult first = catalogClient.lookup("p-context");
+        ProductResult second = catalogClient.lookup("p-context");
         assertThat(first.product()).hasValueSatisfying(p -> assertThat(p.priceCents()).isEqualTo(4200));
         assertThat(first.source()).isEqualTo(CacheSource.ORIGIN);
         assertThat(second.source()).isEqualTo(CacheSource.LOCAL);
@@ -216,7 +213,7 @@ class StarterApplicationTest {
     void metricsAppearUnderTheStandardNamesAndCachesyncsOwn() throws Exception {
         quotes.quote("p-m");
         quotes.quote("p-m");
-        catalogClient.lookup("p-1");
+        catalogClient.lookup("p-metrics");
 
         assertThat(meterRegistry.get("cache.gets").tags("cache", "quotes", "prefix", PREFIX, "result", "hit")
                 .counter().count()).isGreaterThanOrEqualTo(1);

@@ -36,7 +36,7 @@ class StandardCacheMetersTest extends OneInstance {
         prefix = TestRedis.uniquePrefix("standard");
         registry = new SimpleMeterRegistry();
         client = CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix).origin(origin.uri()).clock(clock)
-                .meterRegistry(registry).sweepInterval(Duration.ZERO).build();
+                .meterRegistry(registry).sweepInterval(Duration.ZERO).redisTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterEach
@@ -71,7 +71,7 @@ class StandardCacheMetersTest extends OneInstance {
     void theExpirySweepCountsOnTheStandardEvictionsMeter() {
         try (CachingHttpClient sweeping = CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix)
                 .origin(origin.uri()).clock(clock).meterRegistry(registry).sweepInterval(Duration.ofMillis(50))
-                .build()) {
+                .redisTimeout(Duration.ofSeconds(5)).build()) {
             origin.route("/short", r -> Reply.ok("s", "Cache-Control", "max-age=1"));
             sweeping.get("/short");
             clock.advance(Duration.ofSeconds(5));

@@ -20,7 +20,7 @@ class CachesyncHealthTest {
     void upWhileRedisAnswersDownWhenItStopsAndReadersStillGetAnswers() throws Exception {
         try (RedisServer redis = RedisServer.start();
              ConfigurableApplicationContext context = StarterContexts.start(redis, StarterContexts.uniquePrefix(),
-                     "cachesync.client.redis-retry-after=100ms")) {
+                     "cachesync.client.redis-retry-after=100ms", "cachesync.client.redis-timeout=1s")) {
             HealthIndicator cachesync = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
                     .getContributor("cachesync");
             QuoteService quotes = context.getBean(QuoteService.class);

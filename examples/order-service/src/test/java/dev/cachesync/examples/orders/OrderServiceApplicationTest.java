@@ -48,6 +48,8 @@ class OrderServiceApplicationTest {
         registry.add("cachesync.redis.port", () -> DevStack.redis().port());
         registry.add("cachesync.redis.host", () -> DevStack.redis().host());
         registry.add("cachesync.redis.key-prefix", () -> PREFIX);
+        // generous: CI machines are shared, and a slow Redis call is a miss (the tier assertions would flake)
+        registry.add("cachesync.client.redis-timeout", () -> "5s");
     }
 
     /** The catalog API's shape: a product with max-age and its tags. */
