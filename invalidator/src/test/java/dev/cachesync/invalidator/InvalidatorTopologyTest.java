@@ -14,8 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.cachesync.devstack.DevStackExtension;
-import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.devstack.InMemorySchemaRegistry;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.events.Product;
@@ -26,7 +25,9 @@ import dev.cachesync.invalidator.apply.BatchApplier;
 import dev.cachesync.invalidator.apply.InvalidationSink;
 import dev.cachesync.invalidator.apply.RetryPolicy;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.registry.SchemaRegistryClient;
 import dev.cachesync.schemas.serde.AvroSerdes;
+import dev.cachesync.schemas.serde.AvroSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -41,11 +42,13 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The topology on TopologyTestDriver, with the real schema registry and Redis replaced by a recording sink. */
-@ExtendWith(DevStackExtension.class)
+/**
+ * The topology on TopologyTestDriver, with the in-memory schema registry stub (whose scripted answers stand for the
+ * registry's failures) and Redis replaced by a recording sink.
+ */
 class InvalidatorTopologyTest {
+    private static final String SCHEMA_BY_ID = "GET /schemas/ids/";
     private static final int MAX_BATCH_TAGS = 10;
     private static final int MAX_TAGS = 50;
     private final RecordingSink sink = new RecordingSink();
@@ -53,7 +56,7 @@ class InvalidatorTopologyTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** Every read of the decode clock moves it one minute on: the unknown-schema window passes in 5 failures. */
     private final AtomicLong decodeClock = new AtomicLong();
-    private ScriptedRegistry scriptedRegistry;
+    private InMemorySchemaRegistry registry;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ProductEvent> events;
     private TestInputTopic<String, byte[]> rawEvents;
@@ -61,16 +64,16 @@ class InvalidatorTopologyTest {
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
-    void setUp(SchemaRegistry registry) throws Exception {
-        scriptedRegistry = new ScriptedRegistry(registry.url());
+    void setUp() {
+        registry = InMemorySchemaRegistry.start();
         InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
         BatchApplier applier = new BatchApplier(sink, applied::add, (source, reason, detail) -> {
             throw new AssertionError("no purge should be dead-lettered here: " + reason + " " + detail);
         }, metrics, Clock.systemUTC(), new RetryPolicy(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 3), () -> true);
         var topology = InvalidatorTopology.build(new InvalidatorTopology.Settings(Duration.ofMillis(5), 500, MAX_BATCH_TAGS,
                         MAX_TAGS, 100_000),
-                () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, scriptedRegistry.url()).deserializer(),
-                        AvroSerdes.serde(InvalidationCommand.class, scriptedRegistry.url()).deserializer()),
+                () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer(),
+                        AvroSerdes.serde(InvalidationCommand.class, registry.url()).deserializer()),
                 applier::apply, metrics,
                 new DecodeRetries(Duration.ofMinutes(5), new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
                         () -> true, () -> decodeClock.addAndGet(Duration.ofMinutes(1).toNanos())),
@@ -80,18 +83,21 @@ class InvalidatorTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(topology, props);
 
-        Serializer<ProductEvent> eventSerializer = AvroSerdes.serde(ProductEvent.class, registry.url()).serializer();
+        // The producers have a registry client of their own, as separate processes do: the decoder does not find
+        // the schemas in a cache filled by registering them, it fetches them by id.
+        SchemaRegistryClient producers = SchemaRegistryClient.builder(registry.url()).build();
+        Serializer<ProductEvent> eventSerializer = new AvroSerializer<>(producers);
         events = driver.createInputTopic(Topics.PRODUCT_EVENTS, new StringSerializer(), eventSerializer);
         rawEvents = driver.createInputTopic(Topics.PRODUCT_EVENTS, new StringSerializer(), new ByteArraySerializer());
         commands = driver.createInputTopic(Topics.INVALIDATION_COMMANDS, new StringSerializer(),
-                AvroSerdes.serde(InvalidationCommand.class, registry.url()).serializer());
+                new AvroSerializer<InvalidationCommand>(producers));
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
     void tearDown() {
         driver.close();
-        scriptedRegistry.close();
+        registry.close();
     }
 
     @Test
@@ -235,16 +241,16 @@ class InvalidatorTopologyTest {
 
     @Test
     void registryFailuresAreRetriedAndTheEventIsAppliedNotDeadLettered() {
-        scriptedRegistry.thenAnswer(503, "{\"error_code\":50301,\"message\":\"unavailable\"}")
-                .thenAnswer(401, "{\"error_code\":40101,\"message\":\"unauthorized\"}")
-                .thenAnswer(403, "{\"error_code\":40301,\"message\":\"forbidden\"}")
-                .thenAnswer(429, "slow down")
-                .thenAnswer(408, "")
-                .thenAnswer(200, "<html><body>corporate proxy login</body></html>");
+        registry.answerNext(SCHEMA_BY_ID, 503, "{\"error_code\":50301,\"message\":\"unavailable\"}")
+                .answerNext(SCHEMA_BY_ID, 401, "{\"error_code\":40101,\"message\":\"unauthorized\"}")
+                .answerNext(SCHEMA_BY_ID, 403, "{\"error_code\":40301,\"message\":\"forbidden\"}")
+                .answerNext(SCHEMA_BY_ID, 429, "slow down")
+                .answerNext(SCHEMA_BY_ID, 408, "")
+                .answerNext(SCHEMA_BY_ID, 200, "<html><body>corporate proxy login</body></html>");
 
         events.pipeInput("p10", event("p10", 1, null, product("p10", "shoes", null), List.of("product:p10")));
 
-        assertThat(scriptedRegistry.scriptedAnswers()).isEqualTo(6);
+        assertThat(registry.scriptedAnswers()).isEqualTo(6);
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(sink.tagPurges).singleElement().satisfies(tags -> assertThat(tags).contains("product:p10"));
         assertThat(meters.get("cachesync.invalidator.decode.retries").tag("cause", "registry").counter().count())
@@ -254,7 +260,8 @@ class InvalidatorTopologyTest {
     @Test
     void anUnknownSchemaIdThatComesBackWithinTheWindowIsApplied() {
         String notFound = "{\"error_code\":40403,\"message\":\"Schema not found\"}";
-        scriptedRegistry.thenAnswer(404, notFound).thenAnswer(404, notFound).thenAnswer(404, notFound);
+        registry.answerNext(SCHEMA_BY_ID, 404, notFound).answerNext(SCHEMA_BY_ID, 404, notFound)
+                .answerNext(SCHEMA_BY_ID, 404, notFound);
 
         events.pipeInput("p11", event("p11", 1, null, product("p11", "shoes", null), List.of("product:p11")));
 
