@@ -1,6 +1,9 @@
 package dev.cachesync.cache.client;
 
+import dev.cachesync.cache.http.CacheRequest;
+import dev.cachesync.cache.http.CacheStrategy;
 import dev.cachesync.cache.http.Headers;
+import dev.cachesync.cache.http.StoredResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +23,15 @@ public record CachedHttpResponse(int status, Headers headers, byte[] body, Cache
 
     public CachedHttpResponse(int status, Headers headers, byte[] body, CacheSource source) {
         this(status, headers, body, source, null);
+    }
+
+    /** A stored response as a caller gets it: its own body copy (none for HEAD), an Age, never a stored cookie. */
+    static CachedHttpResponse fromStored(CacheRequest request, StoredResponse stored, CacheSource source,
+                                         long nowMillis) {
+        Headers headers = CacheStrategy.storedHeaders(stored.headers())
+                .with("Age", Long.toString(CacheStrategy.ageSeconds(stored, nowMillis)));
+        byte[] body = request.method().equals("HEAD") ? new byte[0] : stored.body().clone();
+        return new CachedHttpResponse(stored.status(), headers, body, source);
     }
 
     /** The whole body; for a passed-through response this reads (and buffers) the rest of it. */

@@ -1,25 +1,19 @@
 package dev.cachesync.cache.client;
 
-import dev.cachesync.cache.http.CacheControl;
-import dev.cachesync.cache.http.CacheDecision;
-import dev.cachesync.cache.http.CacheDecision.Action;
+import dev.cachesync.cache.http.CachePlan;
 import dev.cachesync.cache.http.CacheRequest;
 import dev.cachesync.cache.http.CacheStrategy;
 import dev.cachesync.cache.http.Headers;
-import dev.cachesync.cache.http.Storability;
 import dev.cachesync.cache.http.StoredResponse;
 import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.cache.store.CacheEntry;
 import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.CacheStore;
-import dev.cachesync.cache.store.CacheStore.FillEnd;
-import dev.cachesync.cache.client.SingleFlight.Flight;
 import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.cache.tags.CacheTagsHeader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -27,18 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,35 +47,29 @@ import org.slf4j.LoggerFactory;
  * <p>Redis problems never reach callers: a failed or slow Redis call counts as a miss, Redis is then skipped
  * for {@code redisRetryAfter} and tried again automatically. Origin failures do reach callers (as the
  * origin's status, or {@link OriginUnavailableException}) unless stale-if-error allows a stored response.
+ *
+ * <p>The client decides nothing about HTTP caching itself: {@link CacheStrategy#plan} makes a {@link CachePlan}
+ * from the request and what the near cache (then Redis) holds, and the client carries it out: serve,
+ * refresh in the background, ask the origin through single flight and {@link OriginFill}, or pass through.
  */
 public final class CachingHttpClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CachingHttpClient.class);
-    private static final int MAX_VARIANTS = 8;
 
     private final CacheStore store;
     private final TagPurger purger;
-    private final Origin origin;
     private final URI baseUri;
     private final CacheStrategy strategy;
     private final Clock clock;
-    private final String tagHeader;
-    private final int maxEntryBytes;
-    private final Duration fillLockWait;
-    private final Duration fillLockTtl;
+    private final ClientMetrics metrics;
     private final RedisHealth health;
     private final ExpirySweep sweep;
-    /** Background revalidation (stale-while-revalidate): bounded threads and queue. */
-    private final ExecutorService background;
-    private final int maxTagsPerResponse;
-    /** Renews the leases of the fill locks this instance holds. */
-    private final ScheduledExecutorService leaseRenewer;
-    /** How long the end of a fill stays visible to waiters: as long as any of them may still wait. */
-    private final Duration fillEndMarkerTtl;
+    private final FillLock locks;
+    private final OriginFill fills;
+    private final OriginPassThrough passThrough;
     private final SingleFlight flights;
-    private final String instanceId = UUID.randomUUID().toString();
-
-    private final ClientMetrics metrics;
+    /** Background refreshes (stale-while-revalidate): bounded threads and queue. */
+    private final ThreadPoolExecutor background;
 
     private CachingHttpClient(Builder b) {
         this.store = new CacheStore(b.redisson, b.keyPrefix,
@@ -96,28 +78,29 @@ public final class CachingHttpClient implements AutoCloseable {
         this.purger = TagPurger.on(store, registry);
         // "http://host" has an empty path, which URI.resolve mishandles ("http://hostproducts/1")
         this.baseUri = b.origin == null || !b.origin.getRawPath().isEmpty() ? b.origin : b.origin.resolve("/");
-        this.origin = b.customOrigin != null ? b.customOrigin
+        Origin origin = b.customOrigin != null ? b.customOrigin
                 : new HttpOrigin(b.httpClient != null ? b.httpClient
                         : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout,
                         b.maxEntryBytes);
         this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis(),
                 b.storeSetCookieResponses);
         this.clock = b.clock;
-        this.tagHeader = b.tagHeader;
-        this.maxEntryBytes = b.maxEntryBytes;
-        this.fillLockWait = b.fillLockWait;
-        this.fillLockTtl = b.fillLockTtl;
-        this.fillEndMarkerTtl = b.fillLockWait.compareTo(Duration.ofMillis(100)) > 0 ? b.fillLockWait
-                : Duration.ofMillis(100);
-        this.leaseRenewer = Executors.newSingleThreadScheduledExecutor(daemon("cache-fill-lease"));
-        this.background = new ThreadPoolExecutor(b.revalidationThreads, b.revalidationThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(b.revalidationQueue), daemon("cache-revalidate"));
-        ((ThreadPoolExecutor) background).allowCoreThreadTimeOut(true);
-        this.maxTagsPerResponse = b.maxTagsPerResponse;
         this.metrics = new ClientMetrics(registry, b.keyPrefix, this::nearCacheSize);
         this.health = new RedisHealth(store, metrics, b.redisRetryAfter.toNanos());
-        this.flights = new SingleFlight(strategy, clock, this::currentSequenceOrUnknown, this::toResponse);
         this.sweep = new ExpirySweep(store, health, metrics, clock, b.sweepInterval, b.maxEntryLifetime);
+        this.locks = new FillLock(store, metrics, b.fillLockTtl, b.fillLockWait);
+        EntryWriter writer = new EntryWriter(store, strategy, health, metrics, b.tagHeader, b.maxEntryBytes,
+                b.maxTagsPerResponse);
+        this.fills = new OriginFill(store, origin, strategy, clock, health, metrics, locks, writer, b.fillLockWait);
+        this.passThrough = new OriginPassThrough(origin, purger, metrics);
+        this.flights = new SingleFlight(strategy, clock, fills::sequenceOrUnknown);
+        this.background = new ThreadPoolExecutor(b.revalidationThreads, b.revalidationThreads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(b.revalidationQueue), r -> {
+                    Thread t = new Thread(r, "cache-revalidate");
+                    t.setDaemon(true);
+                    return t;
+                });
+        background.allowCoreThreadTimeOut(true);
     }
 
     public static Builder builder() {
@@ -133,7 +116,7 @@ public final class CachingHttpClient implements AutoCloseable {
         return send(CacheRequest.get(resolve(pathOrUrl), headers));
     }
 
-    public CompletableFuture<CachedHttpResponse> sendAsync(CacheRequest request, java.util.concurrent.Executor executor) {
+    public CompletableFuture<CachedHttpResponse> sendAsync(CacheRequest request, Executor executor) {
         return CompletableFuture.supplyAsync(() -> send(request), executor);
     }
 
@@ -148,452 +131,116 @@ public final class CachingHttpClient implements AutoCloseable {
         return baseUri.resolve(pathOrUrl);
     }
 
-    /** Sends a request through the cache. GET and HEAD may be answered from the cache. */
+    /**
+     * Sends a request through the cache. GET and HEAD may be answered from the cache; each is counted once in
+     * {@link #stats()}, by how it was answered (a failure counts as a miss).
+     */
     public CachedHttpResponse send(CacheRequest request) {
-        if (!request.isCacheableMethod()) {
-            return forwardUnsafe(request);
-        }
-        CacheSource source = CacheSource.NONE; // a failure counts as a miss
+        CacheSource source = CacheSource.NONE;
         try {
-            CachedHttpResponse response = sendCacheable(request);
+            CachedHttpResponse response = answer(request);
             source = response.source();
             return response;
         } finally {
-            metrics.served(source);
+            if (request.isCacheableMethod()) {
+                metrics.served(source);
+            }
         }
     }
 
-    private CachedHttpResponse sendCacheable(CacheRequest request) {
+    private CachedHttpResponse answer(CacheRequest request) {
         String key = KeyLayout.entryKey(request.uri());
         long now = clock.millis();
+        CacheEntry local = store.readLocal(key);
+        CachePlan plan = strategy.plan(request, key, variants(local), now);
+        if (plan instanceof CachePlan.PassThrough pass) {
+            return passThrough.send(pass);
+        }
+        if (plan.servesFromCache() || !health.usable()) {
+            return execute(request, plan, key, local, CacheSource.LOCAL, now);
+        }
+        return afterRedisRead(request, key, local, now);
+    }
 
-        CacheEntry entry = store.readLocal(key);
-        Lookup local = lookup(request, entry, now);
-        if (local.decision() != null && local.decision().servesFromCache()) {
-            return serve(request, key, entry, local.decision(), CacheSource.LOCAL, now);
+    /** The near cache had nothing to serve: plan again with what Redis holds (preferred) and the near copy. */
+    private CachedHttpResponse afterRedisRead(CacheRequest request, String key, CacheEntry local, long now) {
+        CacheEntry shared;
+        try {
+            shared = store.read(key);
+            health.recovered();
+        } catch (CacheUnavailableException e) {
+            health.failed(e);
+            shared = local;
+        } catch (CacheFaultException e) {
+            health.fault(key, e);
+            shared = local;
         }
-        if (health.usable()) {
-            try {
-                entry = store.read(key);
-                health.recovered();
-            } catch (CacheUnavailableException e) {
-                health.failed(e);
-            } catch (CacheFaultException e) {
-                health.fault(key, e);
-            }
-            Lookup shared = lookup(request, entry, now);
-            if (shared.decision() != null && shared.decision().servesFromCache()) {
-                return serve(request, key, entry, shared.decision(), CacheSource.REDIS, now);
-            }
-            local = shared.decision() != null ? shared : local;
+        List<StoredResponse> candidates = new ArrayList<>(variants(shared));
+        if (shared != local) {
+            candidates.addAll(variants(local));
         }
-        CacheDecision decision = local.decision() != null ? local.decision()
-                : strategy.decide(request, null, now);
-        if (CacheControl.parse(request.headers()).onlyIfCached()) {
-            // RFC 9111 5.2.1.7: nothing suitable stored, and the caller forbids asking the origin
-            log.debug("[Cache] MISS {} {} (only-if-cached: 504)", request.method(), key);
+        return execute(request, strategy.plan(request, key, candidates, now), key, shared, CacheSource.REDIS, now);
+    }
+
+    private static List<StoredResponse> variants(CacheEntry entry) {
+        return entry == null ? List.of() : entry.variants();
+    }
+
+    /**
+     * Carries out the plan for a GET or HEAD {@code request}.
+     *
+     * @param entry what was read for the key (a fill keeps its other variants)
+     * @param tier  where a served response came from
+     */
+    private CachedHttpResponse execute(CacheRequest request, CachePlan plan, String key, CacheEntry entry,
+                                       CacheSource tier, long now) {
+        if (plan instanceof CachePlan.Serve serve) {
+            CacheSource source = serve.stale() ? CacheSource.STALE : tier;
+            log.debug("[Cache] HIT {} {} ({})", source, key, plan.reason());
+            return CachedHttpResponse.fromStored(request, serve.stored(), source, now);
+        }
+        if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
+            log.debug("[Cache] HIT {} {} ({})", CacheSource.STALE, key, plan.reason());
+            refreshInBackground(key, entry, stale.refresh());
+            return CachedHttpResponse.fromStored(request, stale.stored(), CacheSource.STALE, now);
+        }
+        if (plan instanceof CachePlan.OnlyIfCachedMiss) {
+            log.debug("[Cache] MISS {} ({}: 504)", key, plan.reason());
             return new CachedHttpResponse(504, Headers.EMPTY, new byte[0], CacheSource.NONE);
         }
-        log.debug("[Cache] MISS {} {} ({})", request.method(), key, decision.reason());
-        if (request.method().equals("HEAD")) {
-            return fromOrigin(request, key, null, decision, false).response();
+        CachePlan.OriginPlan ask = (CachePlan.OriginPlan) plan;
+        log.debug("[Cache] MISS {} {} ({})", ask.request().method(), key, plan.reason());
+        if (ask.flight() instanceof CachePlan.Flight.Join join) {
+            return flights.run(join.key(), ask.request(), () -> fills.run(key, entry, ask));
         }
-        CacheEntry known = entry;
-        if (request.hasConditionalsOrRange()) {
-            // its answer (a 304 to its own validator, a 206) is for it alone: no flight to share
-            return fromOrigin(request, key, known, decision, true).response();
-        }
-        return flights.run(SingleFlight.key(key, request, decision.stored()), request,
-                () -> fromOrigin(request, key, known, decision, true));
+        return fills.run(key, entry, ask).response();
     }
 
-    private record Lookup(CacheDecision decision) {
-    }
-
-
-    private Lookup lookup(CacheRequest request, CacheEntry entry, long now) {
-        if (entry == null) {
-            return new Lookup(null);
-        }
-        StoredResponse variant = CacheStrategy.selectVariant(entry.variants(), request.headers());
-        return variant == null ? new Lookup(null) : new Lookup(strategy.decide(request, variant, now));
-    }
-
-    private CachedHttpResponse serve(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
-                                     CacheSource tier, long now) {
-        StoredResponse stored = decision.stored();
-        CacheSource source = decision.action() == Action.SERVE ? tier : CacheSource.STALE;
-        log.debug("[Cache] HIT {} {} {} ({})", source, request.method(), key, decision.reason());
-        if (decision.action() == Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND) {
-            revalidateInBackground(request, key, entry, decision);
-        }
-        return toResponse(request, stored, source, now);
-    }
-
-    /** A stored response as a caller gets it: its own body copy, an Age, never a stored cookie. */
-    private CachedHttpResponse toResponse(CacheRequest request, StoredResponse stored, CacheSource source, long now) {
-        Headers headers = CacheStrategy.storedHeaders(stored.headers())
-                .with("Age", Long.toString(CacheStrategy.ageSeconds(stored, now)));
-        byte[] body = request.method().equals("HEAD") ? new byte[0] : stored.body().clone();
-        return new CachedHttpResponse(stored.status(), headers, body, source);
-    }
-
-    private void revalidateInBackground(CacheRequest request, String key, CacheEntry entry, CacheDecision decision) {
-        CacheDecision refresh = new CacheDecision(decision.stored().hasValidator() ? Action.REVALIDATE : Action.FETCH,
-                decision.stored(), "stale-while-revalidate");
-        CacheRequest get = new CacheRequest("GET", request.uri(), request.headers(), null);
-        String flight = SingleFlight.key(key, get, decision.stored());
-        if (flights.inFlight(flight)) {
+    /**
+     * Runs {@code refresh} on the bounded background pool, unless its flight is already under way. It is no
+     * request of its own: it counts in no request statistic. When the pool and its queue are full, the stale
+     * answer stands without a refresh (a later hit tries again) and {@code cache.revalidations.skipped} counts it.
+     */
+    private void refreshInBackground(String key, CacheEntry entry, CachePlan.OriginPlan refresh) {
+        String flight = refresh.flight() instanceof CachePlan.Flight.Join join ? join.key() : null;
+        if (flight != null && flights.inFlight(flight)) {
             return;
         }
         try {
             background.execute(() -> {
                 try {
-                    flights.run(flight, get, () -> fromOrigin(get, key, entry, refresh, true));
+                    if (flight == null) {
+                        fills.run(key, entry, refresh);
+                    } else {
+                        flights.run(flight, refresh.request(), () -> fills.run(key, entry, refresh));
+                    }
                 } catch (RuntimeException e) {
-                    log.debug("[Cache] background revalidation of {} failed: {}", key, e.toString());
+                    log.debug("[Cache] background refresh of {} failed: {}", key, e.toString());
                 }
             });
         } catch (RejectedExecutionException full) {
-            // every revalidation thread busy and the queue full: the stale answer stands, a later hit refreshes
             metrics.revalidationsSkipped.increment();
-            log.debug("[Cache] revalidation queue full, {} served stale without a refresh", key);
-        }
-    }
-
-    /** Asks the origin (after the cross-instance fill lock), stores what may be stored, handles 304 and errors. */
-    private Flight fromOrigin(CacheRequest request, String key, CacheEntry entry, CacheDecision decision,
-                              boolean mayStore) {
-        StoredResponse candidate = decision.stored();
-        String lockToken = null;
-        long fillSequence = -1; // unknown: the response will not be stored
-        if (mayStore && health.usable()) {
-            try {
-                String token = instanceId + ":" + Thread.currentThread().getId();
-                long deadline = System.nanoTime() + fillLockWait.toNanos();
-                while (true) {
-                    long sequence = store.tryLockAndReadSequence(key, token, fillLockTtl);
-                    if (sequence >= 0) {
-                        lockToken = token;
-                        fillSequence = sequence; // fill step 1, read with the lock
-                        break;
-                    }
-                    Waited waited = awaitOtherInstance(request, key, deadline);
-                    if (waited.flight() != null) {
-                        return waited.flight();
-                    }
-                    if (!waited.retryLock()) {
-                        break;
-                    }
-                }
-            } catch (CacheUnavailableException e) {
-                health.failed(e);
-            } catch (CacheFaultException e) {
-                health.fault(key, e);
-            }
-        }
-        ScheduledFuture<?> lease = lockToken == null ? null : renewLease(key, lockToken);
-        FillEnd fillEnd = FillEnd.FAILED;
-        try {
-            if (fillSequence < 0 && mayStore && health.usable()) {
-                try {
-                    fillSequence = store.sequence();
-                } catch (CacheUnavailableException e) {
-                    health.failed(e);
-                } catch (CacheFaultException e) {
-                    health.fault(key, e);
-                }
-            }
-            boolean conditional = decision.action() == Action.REVALIDATE && candidate != null;
-            CacheRequest originRequest = conditional
-                    ? new CacheRequest(request.method(), request.uri(),
-                            CacheStrategy.conditionalHeaders(request.headers(), candidate), request.body())
-                    : request;
-            long requestTime = clock.millis();
-            Origin.Response response;
-            long started = System.nanoTime();
-            long asked = started;
-            try {
-                response = origin.send(originRequest);
-            } catch (IOException | RuntimeException e) {
-                metrics.originErrors.increment();
-                return new Flight(staleOnError(request, candidate, requestTime, e), candidate.fillSequence(),
-                        Flight.NOT_ASKED, candidate, true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OriginUnavailableException("interrupted while asking the origin for " + key, e);
-            } finally {
-                metrics.originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            }
-            long responseTime = clock.millis();
-
-            if (response.status() == 304 && conditional) {
-                Set<String> tags = response.headers().contains(tagHeader)
-                        ? CacheTagsHeader.parse(response.headers().all(tagHeader)) : null;
-                boolean tooManyTags = tags != null && tooManyTags(key, tags);
-                StoredResponse refreshed = CacheStrategy.refresh(candidate, response.headers(), requestTime,
-                        responseTime, tags).withFillSequence(fillSequence);
-                // a 304 that sets a cookie is this caller's: it refreshes nothing shared (unless configured)
-                boolean storable = strategy.mayStoreCookieSetting(response.headers()) && !tooManyTags;
-                fillEnd = !storable ? FillEnd.UNCACHEABLE
-                        : fillSequence >= 0 ? storeVariant(key, entry, refreshed, candidate) : FillEnd.FAILED;
-                log.debug("[Cache] REVALIDATED {} (304)", key);
-                CachedHttpResponse mine = toResponse(request, refreshed, CacheSource.REVALIDATED, responseTime);
-                List<String> cookies = response.headers().all("Set-Cookie");
-                if (!cookies.isEmpty()) {
-                    mine = new CachedHttpResponse(mine.status(), mine.headers().withAll("Set-Cookie", cookies),
-                            mine.body(), mine.source());
-                }
-                return new Flight(mine, fillSequence, asked, storable ? refreshed : null, false);
-            }
-            if (CacheStrategy.isErrorStatus(response.status())
-                    && strategy.mayServeStaleOnError(request, candidate, responseTime)) {
-                metrics.originErrors.increment();
-                closeQuietly(response);
-                log.debug("[Cache] STALE {} (origin answered {}, stale-if-error)", key, response.status());
-                return new Flight(toResponse(request, candidate, CacheSource.STALE, responseTime),
-                        candidate.fillSequence(), Flight.NOT_ASKED, candidate, true);
-            }
-            StoredResponse storable = storableForm(request, key, response, requestTime, responseTime, fillSequence);
-            fillEnd = storable == null ? FillEnd.UNCACHEABLE
-                    : mayStore && fillSequence >= 0 ? storeVariant(key, entry, storable, null) : FillEnd.FAILED;
-            return new Flight(new CachedHttpResponse(response.status(), response.headers(), response.body(),
-                    CacheSource.ORIGIN, response.rest()), fillSequence, asked, storable, false);
-        } finally {
-            if (lockToken != null) {
-                lease.cancel(false);
-                try {
-                    store.unlock(key, lockToken, fillEnd, fillEndMarkerTtl);
-                } catch (CacheUnavailableException e) {
-                    health.failed(e); // the lock expires by itself
-                } catch (CacheFaultException e) {
-                    health.fault(key, e);
-                }
-            }
-        }
-    }
-
-    private CachedHttpResponse staleOnError(CacheRequest request, StoredResponse candidate, long now, Exception e) {
-        if (strategy.mayServeStaleOnError(request, candidate, clock.millis())) {
-            log.debug("[Cache] STALE {} (origin unreachable: {}, stale-if-error)", request.uri(), e.toString());
-            return toResponse(request, candidate, CacheSource.STALE, clock.millis());
-        }
-        throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
-    }
-
-    /** Keeps the fill lock's lease while the origin is asked; a crashed filler's lock lapses after one lease. */
-    private ScheduledFuture<?> renewLease(String key, String token) {
-        long every = Math.max(1, fillLockTtl.toMillis() / 4);
-        return leaseRenewer.scheduleAtFixedRate(() -> {
-            try {
-                store.renewLock(key, token, fillLockTtl);
-            } catch (RuntimeException e) {
-                log.debug("[Cache] could not renew the fill lock of {}: {}", key, e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * What waiting for another instance's fill came to: its entry ({@code flight}), or "try to take the lock
-     * again" (the fill was fenced, its filler crashed, or what it stored is not for this request), or neither:
-     * ask the origin without the lock (the response was uncacheable or the fill failed; waiting longer would not
-     * help and taking turns would only serialise the callers).
-     */
-    private record Waited(Flight flight, boolean retryLock) {
-        static final Waited ASK_ORIGIN = new Waited(null, false);
-        static final Waited RETRY_LOCK = new Waited(null, true);
-    }
-
-    /**
-     * Another instance holds the fill lock: poll the lock (one GET) until its fill ends, which the filler marks
-     * with how it ended, then act on that at once; never longer than {@code deadline}.
-     */
-    private Waited awaitOtherInstance(CacheRequest request, String key, long deadline) {
-        metrics.lockWaits.increment();
-        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
-        while (System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
-            // Capped low: a waiter should see the end of the fill within a few ms, and the wait itself is bounded
-            // by fillLockWait, so the polling of one hot key stays a short burst.
-            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(4));
-            CacheStore.FillLockState state = store.fillLockState(key);
-            if (state instanceof CacheStore.FillLockState.Held) {
-                continue;
-            }
-            if (state instanceof CacheStore.FillLockState.Ended ended && ended.how() == FillEnd.STORED) {
-                CacheEntry entry = store.read(key);
-                long now = clock.millis();
-                Lookup found = lookup(request, entry, now);
-                if (found.decision() != null && found.decision().action() == Action.SERVE) {
-                    log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
-                    StoredResponse stored = found.decision().stored();
-                    return new Waited(new Flight(toResponse(request, stored, CacheSource.REDIS, now),
-                            stored.fillSequence(), Flight.NOT_ASKED, stored, false), false);
-                }
-                return Waited.RETRY_LOCK;
-            }
-            boolean retry = state instanceof CacheStore.FillLockState.Free
-                    || ((CacheStore.FillLockState.Ended) state).how() == FillEnd.FENCED;
-            log.debug("[Cache] the other fill of {} ended ({}), {}", key, state,
-                    retry ? "taking the lock" : "asking the origin");
-            return retry ? Waited.RETRY_LOCK : Waited.ASK_ORIGIN;
-        }
-        log.debug("[Cache] fill lock wait for {} ended, asking the origin", key);
-        return Waited.ASK_ORIGIN;
-    }
-
-    private static void closeQuietly(Origin.Response response) {
-        if (response.rest() != null) {
-            try {
-                response.rest().close();
-            } catch (IOException ignored) {
-                // the connection is discarded either way
-            }
-        }
-    }
-
-    /** The response as this cache would store it, or null when a shared cache may not store it. */
-    private StoredResponse storableForm(CacheRequest request, String key, Origin.Response response,
-                                        long requestTime, long responseTime, long fillSequence) {
-        if (!response.complete()) {
-            log.debug("[Cache] NOT STORED {} (body larger than maxEntryBytes {}, passed through)", key,
-                    maxEntryBytes);
-            return null;
-        }
-        Storability storability = strategy.storability(request, response.status(), response.headers());
-        if (!storability.storable()) {
-            log.debug("[Cache] NOT STORED {} ({})", key, storability.reason());
-            return null;
-        }
-        Set<String> tags = CacheTagsHeader.parse(response.headers().all(tagHeader));
-        if (tooManyTags(key, tags)) {
-            return null;
-        }
-        List<String> varyNames = CacheStrategy.varyNames(response.headers());
-        StoredResponse stored = new StoredResponse(response.status(),
-                CacheStrategy.storedHeaders(response.headers()), response.body(), requestTime, responseTime,
-                CacheStrategy.varyValues(request.headers(), varyNames), tags, fillSequence);
-        if (stored.approximateSize() > maxEntryBytes) {
-            log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, stored.approximateSize(),
-                    maxEntryBytes);
-            return null;
-        }
-        return stored;
-    }
-
-    /** More tags than a response may carry: it is not stored (every tag costs a set and a fence per fill). */
-    private boolean tooManyTags(String key, Set<String> tags) {
-        if (tags.size() <= maxTagsPerResponse) {
-            return false;
-        }
-        log.warn("[Cache] NOT STORED {}: {} cache tags, more than maxTagsPerResponse {}", key, tags.size(),
-                maxTagsPerResponse);
-        return true;
-    }
-
-    /**
-     * Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. The entry
-     * (all its variants) stays within maxEntryBytes: the oldest variants make room.
-     */
-    private FillEnd storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
-        List<StoredResponse> variants = new ArrayList<>();
-        if (entry != null && !variant.varyNames().isEmpty()) {
-            for (StoredResponse v : entry.variants()) {
-                boolean same = v == replaced || v.varyValues().equals(variant.varyValues());
-                if (!same && !v.varyNames().isEmpty()) {
-                    variants.add(v);
-                }
-            }
-        }
-        variants.add(0, variant);
-        if (variants.size() > MAX_VARIANTS) {
-            variants = variants.subList(0, MAX_VARIANTS);
-        }
-        int size = 0;
-        for (int i = 0; i < variants.size(); i++) {
-            size += variants.get(i).approximateSize();
-            if (size > maxEntryBytes) {
-                if (i == 0) {
-                    log.debug("[Cache] NOT STORED {} ({} bytes > maxEntryBytes {})", key, size, maxEntryBytes);
-                    return FillEnd.UNCACHEABLE;
-                }
-                variants = variants.subList(0, i);
-                break;
-            }
-        }
-        CacheEntry updated = new CacheEntry(variants);
-        long retainUntil = variants.stream().mapToLong(strategy::retainUntilMillis).max().orElse(0);
-        try {
-            CacheStore.FillOutcome outcome = store.fill(key, updated, retainUntil);
-            if (outcome == CacheStore.FillOutcome.STORED) {
-                metrics.fillsStored.increment();
-                log.debug("[Cache] STORE {} tags={} seq={}", key, updated.tags(), variant.fillSequence());
-                return FillEnd.STORED;
-            }
-            metrics.fillsDiscarded.increment();
-            return FillEnd.FENCED;
-        } catch (CacheUnavailableException e) {
-            health.failed(e);
-        } catch (CacheFaultException e) {
-            health.fault(key, e);
-        }
-        return FillEnd.FAILED;
-    }
-
-    /** Unsafe methods go to the origin; a 2xx or 3xx purges the URL (and its Location / Content-Location). */
-    private CachedHttpResponse forwardUnsafe(CacheRequest request) {
-        Origin.Response response;
-        long started = System.nanoTime();
-        try {
-            response = origin.send(request);
-        } catch (IOException e) {
-            metrics.originErrors.increment();
-            throw new OriginUnavailableException("origin unreachable for " + request.uri() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OriginUnavailableException("interrupted while asking the origin for " + request.uri(), e);
-        } finally {
-            metrics.originLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
-        // RFC 9111 4.4: any non-error status (2xx, 3xx) to an unsafe method invalidates the target URI
-        if (!request.isSafeMethod() && response.status() >= 200 && response.status() < 400) {
-            List<String> keys = new ArrayList<>();
-            keys.add(KeyLayout.entryKey(request.uri()));
-            for (String header : List.of("Location", "Content-Location")) {
-                response.headers().first(header).ifPresent(value -> {
-                    URI target = request.uri().resolve(value);
-                    if (Objects.equals(target.getAuthority(), request.uri().getAuthority())) {
-                        keys.add(KeyLayout.entryKey(target));
-                    }
-                });
-            }
-            try {
-                purger.purgeKeys(keys);
-                log.debug("[Cache] PURGED {} after {} {}", keys, request.method(), response.status());
-            } catch (RuntimeException e) {
-                metrics.redisErrors.increment();
-                log.warn("[Cache] could not purge {} after {}: {}", keys, request.method(), e.toString());
-            }
-        }
-        return new CachedHttpResponse(response.status(), response.headers(), response.body(), CacheSource.ORIGIN,
-                response.rest());
-    }
-
-
-
-
-    private long currentSequenceOrUnknown() {
-        if (!health.usable()) {
-            return -1;
-        }
-        try {
-            return store.sequence();
-        } catch (CacheUnavailableException e) {
-            health.failed(e);
-            return -1;
-        } catch (CacheFaultException e) {
-            health.fault(null, e);
-            return -1;
+            log.debug("[Cache] refresh queue full, {} served stale without a refresh", key);
         }
     }
 
@@ -637,17 +284,9 @@ public final class CachingHttpClient implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
-        leaseRenewer.shutdownNow();
+        locks.close();
         sweep.close();
         store.entriesMap().destroy(); // unsubscribes this instance's near cache from invalidations
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Builder; only {@link #redisson} is required (and {@link #origin} for relative paths). */

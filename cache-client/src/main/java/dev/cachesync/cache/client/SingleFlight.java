@@ -4,8 +4,6 @@ import dev.cachesync.cache.http.CacheRequest;
 import dev.cachesync.cache.http.CacheStrategy;
 import dev.cachesync.cache.http.StoredResponse;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,50 +15,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single flight in one process: concurrent misses with the same flight key make one origin request, and a
- * follower takes the leader's response only when {@link CacheStrategy#mayShare} allows it and no purge it must
+ * Single flight in one process: concurrent misses with the same flight key ({@code CachePlan.Flight.Join}, the
+ * strategy decides who may join) make one origin request, and a follower takes the leader's response only when {@link CacheStrategy#mayShare} allows it and no purge it must
  * see came in between (README "Isolation").
  */
 final class SingleFlight {
 
     private static final Logger log = LoggerFactory.getLogger(CachingHttpClient.class);
 
-    /**
-     * The outcome of one origin round, shared by single-flight followers.
-     *
-     * @param fillSequence the purge sequence read before the content was fetched (-1 when unknown)
-     * @param askedAtNanos {@link System#nanoTime()} just before the origin was asked, or {@link #NOT_ASKED}
-     *                     when the response did not come from an origin request made by this flight
-     * @param shareable    the response as a shared cache would store it (Set-Cookie removed, varied on the
-     *                     leader's request), or null when it may not be stored: then no follower gets it
-     * @param staleOnError the response is a stored one served because the origin failed
-     */
-    record Flight(CachedHttpResponse response, long fillSequence, long askedAtNanos,
-                          StoredResponse shareable, boolean staleOnError) {
-
-        /** {@link #askedAtNanos} of a response that did not come from an origin request of this flight. */
-        static final long NOT_ASKED = Long.MIN_VALUE;
-    }
-
-    /** Renders a stored response for a caller (its own body copy, Age). */
-    @FunctionalInterface
-    interface Renderer {
-        CachedHttpResponse render(CacheRequest request, StoredResponse stored, CacheSource source, long nowMillis);
-    }
-
-    private final Map<String, CompletableFuture<Flight>> flights = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<OriginOutcome>> flights = new ConcurrentHashMap<>();
     private final AtomicInteger followers = new AtomicInteger();
     private final CacheStrategy strategy;
     private final Clock clock;
     /** The purge sequence now, or -1 when it cannot be read. */
     private final LongSupplier sequenceOrUnknown;
-    private final Renderer render;
 
-    SingleFlight(CacheStrategy strategy, Clock clock, LongSupplier sequenceOrUnknown, Renderer render) {
+    SingleFlight(CacheStrategy strategy, Clock clock, LongSupplier sequenceOrUnknown) {
         this.strategy = strategy;
         this.clock = clock;
         this.sequenceOrUnknown = sequenceOrUnknown;
-        this.render = render;
     }
 
     boolean inFlight(String flightKey) {
@@ -80,14 +53,14 @@ final class SingleFlight {
      * sequence cannot be read (Redis unreachable from here, while purges may still be acknowledged by others),
      * only the first rule applies.
      */
-    CachedHttpResponse run(String flightKey, CacheRequest request, Supplier<Flight> work) {
+    CachedHttpResponse run(String flightKey, CacheRequest request, Supplier<OriginOutcome> work) {
         long arrivedNanos = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
-            CompletableFuture<Flight> mine = new CompletableFuture<>();
-            CompletableFuture<Flight> leader = attempt < 3 ? flights.putIfAbsent(flightKey, mine) : null;
+            CompletableFuture<OriginOutcome> mine = new CompletableFuture<>();
+            CompletableFuture<OriginOutcome> leader = attempt < 3 ? flights.putIfAbsent(flightKey, mine) : null;
             if (leader == null) {
                 try {
-                    Flight flight = work.get();
+                    OriginOutcome flight = work.get();
                     mine.complete(flight);
                     return flight.response();
                 } catch (RuntimeException e) {
@@ -98,7 +71,7 @@ final class SingleFlight {
                 }
             }
             long sequenceAtJoin = sequenceOrUnknown.getAsLong();
-            Flight flight;
+            OriginOutcome flight;
             followers.incrementAndGet();
             try {
                 flight = leader.join();
@@ -119,33 +92,13 @@ final class SingleFlight {
                 log.debug("[Cache] leader's response for {} is not for this caller, asking the origin", flightKey);
                 return work.get().response();
             }
-            boolean askedAfterArrival = flight.askedAtNanos() != Flight.NOT_ASKED
+            boolean askedAfterArrival = flight.askedAtNanos() != OriginOutcome.NOT_ASKED
                     && flight.askedAtNanos() - arrivedNanos >= 0;
             boolean fetchedAfterKnownPurges = sequenceAtJoin >= 0 && flight.fillSequence() >= sequenceAtJoin;
             if (askedAfterArrival || fetchedAfterKnownPurges) {
-                return render.render(request, flight.shareable(), flight.response().source(), now);
+                return CachedHttpResponse.fromStored(request, flight.shareable(), flight.response().source(), now);
             }
             log.debug("[Cache] leader of {} fetched before a purge this caller must see, asking again", flightKey);
         }
-    }
-
-    /**
-     * Requests that may get different responses must not share a flight: the key includes the values of the
-     * headers the stored variant varies on, and of the usual content-negotiation headers.
-     */
-    static String key(String key, CacheRequest request, StoredResponse stored) {
-        StringBuilder k = new StringBuilder(request.method()).append(' ').append(key);
-        List<String> names = new ArrayList<>(List.of("accept", "accept-language", "accept-encoding", "authorization"));
-        if (stored != null) {
-            stored.varyNames().forEach(n -> {
-                if (!names.contains(n)) {
-                    names.add(n);
-                }
-            });
-        }
-        for (String name : names) {
-            request.headers().combined(name).ifPresent(v -> k.append('\n').append(name).append(':').append(v));
-        }
-        return k.toString();
     }
 }

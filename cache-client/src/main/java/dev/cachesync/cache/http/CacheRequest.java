@@ -36,7 +36,7 @@ public record CacheRequest(String method, URI uri, Headers headers, byte[] body)
      * Header fields that make the origin's answer specific to this request (a 304 to its own validator, a 206
      * for its own range): such a request never shares an origin request with another caller.
      */
-    private static final java.util.List<String> REQUEST_SPECIFIC = java.util.List.of("If-None-Match",
+    static final java.util.List<String> REQUEST_SPECIFIC = java.util.List.of("If-None-Match",
             "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range");
 
     /** Does it carry its own preconditions or a range (see {@link #REQUEST_SPECIFIC})? */

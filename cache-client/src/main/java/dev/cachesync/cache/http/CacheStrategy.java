@@ -1,6 +1,7 @@
 package dev.cachesync.cache.http;
 
-import dev.cachesync.cache.http.CacheDecision.Action;
+import dev.cachesync.cache.http.CachePlan.Flight;
+import dev.cachesync.cache.http.CachePlan.Invalidation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pure RFC 9111 decisions of a shared cache: reuse, revalidate or fetch; store or not, for how long,
- * under which Vary values; how a 304 refreshes a stored response. No I/O; time is a parameter.
+ * The pure RFC 9111 decisions of a shared cache: the {@link CachePlan} for a request (reuse, revalidate or fetch,
+ * which single flight it may join, what an unsafe method invalidates); whether a follower may take a leader's
+ * answer; store or not, for how long, under which Vary values; how a 304 refreshes a stored response. No I/O;
+ * time is a parameter.
  *
  * <p>Choices where the RFCs leave room (documented so users are not surprised):
  * <ul>
@@ -86,50 +89,145 @@ public final class CacheStrategy {
         return nowMillis - stored.responseTimeMillis() > maxEntryLifetimeMillis;
     }
 
-    public CacheDecision decide(CacheRequest request, StoredResponse stored, long nowMillis) {
+    /**
+     * The complete plan for {@code request}: answer from the cache, answer stale and refresh, revalidate, fetch,
+     * 504 for {@code only-if-cached}, or pass an unsafe method through with what it invalidates. Pure: the
+     * request, the stored variants and the clock decide it.
+     *
+     * @param key      the request's cache key (its normalised URL): origin requests of equal keys may share a flight
+     * @param variants the stored variants of the key, preferred first; the first whose Vary matches is used
+     */
+    public CachePlan plan(CacheRequest request, String key, List<StoredResponse> variants, long nowMillis) {
         if (!request.isCacheableMethod()) {
-            return new CacheDecision(Action.PASS_THROUGH, null, request.method() + " is not cached");
+            Invalidation invalidation = request.isSafeMethod() ? Invalidation.NONE : new Invalidation(request.uri());
+            return new CachePlan.PassThrough(request, invalidation, request.method() + " is not cached");
         }
-        if (stored == null) {
-            return new CacheDecision(Action.FETCH, null, "nothing stored");
+        StoredResponse stored = selectVariant(variants, request.headers());
+        Verdict verdict = stored == null ? new Verdict(Use.FETCH, "nothing stored") : evaluate(request, stored, nowMillis);
+        switch (verdict.use()) {
+            case SERVE:
+                return new CachePlan.Serve(stored, false, verdict.reason());
+            case SERVE_STALE:
+                return new CachePlan.Serve(stored, true, verdict.reason());
+            case SERVE_STALE_AND_REFRESH:
+                return new CachePlan.ServeStaleAndRefresh(stored, backgroundRefresh(request, key, stored),
+                        verdict.reason());
+            default:
+                if (CacheControl.parse(request.headers()).onlyIfCached()) {
+                    return new CachePlan.OnlyIfCachedMiss("only-if-cached, " + verdict.reason());
+                }
+                // with no matching variant, the flight still varies on what the stored ones vary on
+                StoredResponse varied = stored != null || variants.isEmpty() ? stored : variants.get(0);
+                return originPlan(request, key, stored, varied, verdict.use() == Use.REVALIDATE, verdict.reason());
         }
+    }
+
+    /**
+     * Asking the origin for {@code request}. A HEAD goes alone and stores nothing (only GET responses are stored).
+     * A request with its own preconditions or range is sent as it is and alone: its 304 or 206 is for it, and a
+     * 304 to its validators says nothing about the stored response (so it is never revalidated on its behalf);
+     * a full answer to it may be stored. Any other GET may join the flight of its key.
+     */
+    private CachePlan.OriginPlan originPlan(CacheRequest request, String key, StoredResponse stored,
+                                            StoredResponse varied, boolean revalidate, String reason) {
+        boolean head = request.method().equals("HEAD");
+        boolean own = request.hasConditionalsOrRange();
+        Flight flight;
+        if (head) {
+            flight = new Flight.Alone("HEAD: answered alone, never stored");
+        } else if (own) {
+            flight = new Flight.Alone("its own preconditions or range: the answer is for it alone");
+        } else {
+            flight = new Flight.Join(flightKey(key, request, varied));
+        }
+        if (revalidate && !own) {
+            return new CachePlan.Revalidate(request, stored, conditionalHeaders(request.headers(), stored), flight,
+                    !head, reason);
+        }
+        return new CachePlan.Fetch(request, stored, flight, !head, reason);
+    }
+
+    /**
+     * The background refresh of a stale-while-revalidate answer: a GET with the caller's headers but none of its
+     * own preconditions or range (the refresh is for the cache, not for the caller), sharing a flight.
+     */
+    private CachePlan.OriginPlan backgroundRefresh(CacheRequest request, String key, StoredResponse stored) {
+        Headers headers = request.headers();
+        for (String name : CacheRequest.REQUEST_SPECIFIC) {
+            headers = headers.without(name);
+        }
+        CacheRequest get = new CacheRequest("GET", request.uri(), headers, null);
+        return originPlan(get, key, stored, stored, stored.hasValidator(), "stale-while-revalidate refresh");
+    }
+
+    /**
+     * Requests that may get different responses must not share a flight: the key includes the values of the
+     * headers the stored response ({@code varied}, may be null) varies on, and of the usual content-negotiation
+     * headers and Authorization. Equal keys only let callers wait for one another: a follower still takes the
+     * leader's answer only when {@link #mayShare} allows it.
+     */
+    static String flightKey(String key, CacheRequest request, StoredResponse varied) {
+        StringBuilder k = new StringBuilder(request.method()).append(' ').append(key);
+        List<String> names = new ArrayList<>(FLIGHT_KEY_HEADERS);
+        if (varied != null) {
+            for (String n : varied.varyNames()) {
+                if (!names.contains(n)) {
+                    names.add(n);
+                }
+            }
+        }
+        for (String name : names) {
+            request.headers().combined(name).ifPresent(v -> k.append('\n').append(name).append(':').append(v));
+        }
+        return k.toString();
+    }
+
+    private static final List<String> FLIGHT_KEY_HEADERS = List.of("accept", "accept-language", "accept-encoding",
+            "authorization");
+
+    /** How a stored response may be used for a request (RFC 9111 4.2, 4.2.4; README "What gets cached"). */
+    private enum Use { SERVE, SERVE_STALE, SERVE_STALE_AND_REFRESH, REVALIDATE, FETCH }
+
+    private record Verdict(Use use, String reason) {
+    }
+
+    private Verdict evaluate(CacheRequest request, StoredResponse stored, long nowMillis) {
         CacheControl requestCc = CacheControl.parse(request.headers());
         CacheControl responseCc = stored.cacheControl();
-        Action miss = stored.hasValidator() ? Action.REVALIDATE : Action.FETCH;
+        Use miss = stored.hasValidator() ? Use.REVALIDATE : Use.FETCH;
         if (pastLifetimeCap(stored, nowMillis)) {
-            return new CacheDecision(miss, stored, "older than maxEntryLifetime");
+            return new Verdict(miss, "older than maxEntryLifetime");
         }
         if (responseCc.noCache()) {
-            return new CacheDecision(miss, stored, "response no-cache");
+            return new Verdict(miss, "response no-cache");
         }
         if (requestCc.noCache()) {
-            return new CacheDecision(miss, stored, "request no-cache");
+            return new Verdict(miss, "request no-cache");
         }
         long age = FreshnessPolicy.currentAgeMillis(stored, nowMillis);
         long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
         if (age < lifetime) {
             if (requestCc.maxAge().isPresent() && age > requestCc.maxAge().getAsLong() * 1000) {
-                return new CacheDecision(miss, stored, "older than request max-age");
+                return new Verdict(miss, "older than request max-age");
             }
             if (requestCc.minFresh().isPresent() && lifetime - age < requestCc.minFresh().getAsLong() * 1000) {
-                return new CacheDecision(miss, stored, "less fresh than request min-fresh");
+                return new Verdict(miss, "less fresh than request min-fresh");
             }
-            return new CacheDecision(Action.SERVE, stored, "fresh");
+            return new Verdict(Use.SERVE, "fresh");
         }
         long staleness = age - lifetime;
         if (!forbidsStale(responseCc)) {
             boolean clientAcceptsStale = requestCc.maxStaleAny()
                     || (requestCc.maxStale().isPresent() && staleness <= requestCc.maxStale().getAsLong() * 1000);
             if (clientAcceptsStale && responseCc.sMaxAge().isEmpty()) {
-                return new CacheDecision(Action.SERVE_STALE, stored, "stale within request max-stale");
+                return new Verdict(Use.SERVE_STALE, "stale within request max-stale");
             }
             if (responseCc.staleWhileRevalidate().isPresent()
                     && staleness <= responseCc.staleWhileRevalidate().getAsLong() * 1000) {
-                return new CacheDecision(Action.SERVE_STALE_AND_REVALIDATE_IN_BACKGROUND, stored,
-                        "stale within stale-while-revalidate");
+                return new Verdict(Use.SERVE_STALE_AND_REFRESH, "stale within stale-while-revalidate");
             }
         }
-        return new CacheDecision(miss, stored, "stale");
+        return new Verdict(miss, "stale");
     }
 
     /** May {@code stored} answer {@code request} because the origin failed (5xx, timeout, unreachable)? */
@@ -233,8 +331,8 @@ public final class CacheStrategy {
         if (staleOnError) {
             return mayServeStaleOnError(follower, shared, nowMillis);
         }
-        Action action = decide(follower, shared, nowMillis).action();
-        return action == Action.SERVE || action == Action.SERVE_STALE;
+        Use use = evaluate(follower, shared, nowMillis).use();
+        return use == Use.SERVE || use == Use.SERVE_STALE;
     }
 
     /**

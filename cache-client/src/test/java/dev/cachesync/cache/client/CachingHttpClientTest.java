@@ -9,6 +9,7 @@ import dev.cachesync.cache.TestOrigin.Reply;
 import dev.cachesync.cache.TestRedis;
 import dev.cachesync.cache.TwoInstances;
 import dev.cachesync.cache.http.CacheRequest;
+import dev.cachesync.cache.http.FreshnessPolicy;
 import dev.cachesync.cache.http.Headers;
 import dev.cachesync.devstack.DevStack;
 import java.time.Duration;
@@ -142,6 +143,35 @@ class CachingHttpClientTest extends TwoInstances {
         await().atMost(Duration.ofSeconds(5)).until(() -> a.store().readLocal(key) == null);
         assertThat(a.get("/e").source()).isIn(CacheSource.REDIS, CacheSource.LOCAL);
         assertThat(origin.hits("/e")).isEqualTo(2);
+    }
+
+    @Test
+    void aCallersOwnValidatorNeverRevalidatesTheStoredResponse() {
+        // The stored copy has only Last-Modified; the caller holds a newer copy and asks with its own ETag. The
+        // origin's 304 is about the caller's copy: it must reach the caller as it is and refresh nothing stored.
+        String oldDate = FreshnessPolicy.formatDate(clock.millis() - 3_600_000);
+        String newDate = FreshnessPolicy.formatDate(clock.millis());
+        AtomicInteger version = new AtomicInteger(1);
+        origin.route("/lm", r -> {
+            if (version.get() == 1) {
+                return Reply.ok("v1", "Last-Modified", oldDate, "Cache-Control", "max-age=60");
+            }
+            // RFC 9110 13.2.2: If-None-Match is evaluated first; If-Modified-Since only without it
+            boolean current = r.headers().contains("If-None-Match")
+                    ? r.headers().first("If-None-Match").filter("\"v2\""::equals).isPresent()
+                    : r.headers().first("If-Modified-Since").filter(newDate::equals).isPresent();
+            return current ? new Reply(304, Map.of("ETag", "\"v2\"", "Last-Modified", newDate), "")
+                    : Reply.ok("v2", "ETag", "\"v2\"", "Last-Modified", newDate, "Cache-Control", "max-age=60");
+        });
+        a.get("/lm");
+        version.set(2);
+        clock.advance(Duration.ofSeconds(61));
+
+        CachedHttpResponse own = a.get("/lm", Headers.of("If-None-Match", "\"v2\""));
+        CachedHttpResponse plain = a.get("/lm");
+
+        assertThat(own.status()).as("the caller's own copy is current").isEqualTo(304);
+        assertThat(plain.bodyAsString()).as("the stored v1 was not refreshed by a 304 about v2").isEqualTo("v2");
     }
 
     @Test
