@@ -103,7 +103,8 @@ public final class CacheStrategy {
             return new CachePlan.PassThrough(request, invalidation, request.method() + " is not cached");
         }
         StoredResponse stored = selectVariant(variants, request.headers());
-        Verdict verdict = stored == null ? new Verdict(Use.FETCH, "nothing stored") : evaluate(request, stored, nowMillis);
+        Verdict verdict = stored != null ? evaluate(request, stored, nowMillis)
+                : new Verdict(Use.FETCH, variants.isEmpty() ? "nothing stored" : "no stored variant matches");
         switch (verdict.use()) {
             case SERVE:
                 return new CachePlan.Serve(stored, false, verdict.reason());
@@ -149,10 +150,11 @@ public final class CacheStrategy {
 
     /**
      * The background refresh of a stale-while-revalidate answer: a GET with the caller's headers but none of its
-     * own preconditions or range (the refresh is for the cache, not for the caller), sharing a flight.
+     * own preconditions, range or cache directives (the refresh is the cache's, not the caller's: a caller's
+     * {@code no-store} must not keep the refreshed response out of the cache), sharing a flight.
      */
     private CachePlan.OriginPlan backgroundRefresh(CacheRequest request, String key, StoredResponse stored) {
-        Headers headers = request.headers();
+        Headers headers = request.headers().without("Cache-Control").without("Pragma");
         for (String name : CacheRequest.REQUEST_SPECIFIC) {
             headers = headers.without(name);
         }

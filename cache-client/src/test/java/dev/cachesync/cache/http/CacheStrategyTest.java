@@ -339,7 +339,7 @@ class CacheStrategyTest {
     void theBackgroundRefreshIsAPlainGetOnBehalfOfTheCache() {
         StoredResponse s = stored("Cache-Control", "max-age=60, stale-while-revalidate=30", "ETag", "\"v\"");
         CacheRequest caller = request("HEAD", "Accept", "text/plain", "Range", "bytes=0-1", "If-None-Match",
-                "\"mine\"");
+                "\"mine\"", "Cache-Control", "no-store", "Pragma", "no-cache");
 
         CachePlan.ServeStaleAndRefresh plan = (CachePlan.ServeStaleAndRefresh) plan(caller, s, 70);
 
@@ -347,6 +347,9 @@ class CacheStrategyTest {
         assertThat(refresh.method()).isEqualTo("GET");
         assertThat(refresh.headers().first("Accept")).contains("text/plain");
         assertThat(refresh.headers().contains("Range")).isFalse();
+        assertThat(refresh.headers().contains("Cache-Control")).as("the caller's no-store is not the cache's")
+                .isFalse();
+        assertThat(refresh.headers().contains("Pragma")).isFalse();
         assertThat(plan.refresh().originRequest().headers().all("If-None-Match")).containsExactly("\"v\"");
         CachePlan.OriginPlan foreground = (CachePlan.OriginPlan) plan(get("Accept", "text/plain"),
                 stored("Cache-Control", "max-age=60", "ETag", "\"v\""), 61);
