@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out a {@link CachePlan.PassThrough}: forwards the request, then purges what the plan's answer invalidates. */
+/** Carries out a {@link CachePlan.PassThrough}: forwards the request, then purges what its answer invalidates. */
 final class OriginPassThrough {
 
     private static final Logger log = LoggerFactory.getLogger(CachingHttpClient.class);

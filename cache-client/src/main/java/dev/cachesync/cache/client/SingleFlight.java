@@ -2,7 +2,6 @@ package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.http.CacheRequest;
 import dev.cachesync.cache.http.CacheStrategy;
-import dev.cachesync.cache.http.StoredResponse;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single flight in one process: concurrent misses with the same flight key ({@code CachePlan.Flight.Join}, the
- * strategy decides who may join) make one origin request, and a follower takes the leader's response only when {@link CacheStrategy#mayShare} allows it and no purge it must
- * see came in between (README "Isolation").
+ * Single flight in one process: concurrent misses with the same flight key (a {@code CachePlan.Flight.Join}: the
+ * strategy decides who may join) make one origin request, and a follower takes the leader's response only when
+ * {@link CacheStrategy#mayShare} allows it and no purge it must see came in between (README "Isolation").
  */
 final class SingleFlight {
 

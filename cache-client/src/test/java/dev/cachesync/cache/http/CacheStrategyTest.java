@@ -301,7 +301,8 @@ class CacheStrategyTest {
         List<StoredResponse> variants = List.of(stored("Cache-Control", "max-age=60", "ETag", "\"v\""));
         for (long seconds : new long[] {0, 30, 61, 100_000}) {
             long now = T0 + seconds * 1000;
-            assertThat(strategy.plan(request, KEY, variants, now)).isEqualTo(strategy.plan(request, KEY, variants, now));
+            assertThat(strategy.plan(request, KEY, variants, now))
+                    .isEqualTo(strategy.plan(request, KEY, variants, now));
         }
     }
 
