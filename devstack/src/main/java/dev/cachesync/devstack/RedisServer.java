@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * A real Redis server as a child process on a free port, nothing persisted. It is {@code redis-server} from the
+ * A real Redis server as a child process on a free port, nothing persisted ({@link #startPersistent()}: with an
+ * append-only file). It is {@code redis-server} from the
  * PATH where there is one, else the binary bundled by embedded-redis; {@link #kind()} says which.
  *
  * <p>{@link #secured()} starts one that listens only with TLS (certificates of this JVM's generated CA,
@@ -37,23 +38,33 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private final Tls tls;
+    private final boolean persistent;
     private Process process;
 
     /** A TLS server's certificates and the settings written to its configuration file. */
     private record Tls(Certificates certificates, List<String> configLines, SSLContext probeContext) {
     }
 
-    private RedisServer(Path executable, String kind, int port, Path workDir, Tls tls) {
+    private RedisServer(Path executable, String kind, int port, Path workDir, Tls tls, boolean persistent) {
         this.executable = executable;
         this.kind = kind;
         this.port = port;
         this.workDir = workDir;
         this.tls = tls;
+        this.persistent = persistent;
     }
 
     /** Starts a new Redis server on a free port; returns when it answers PING. */
     public static RedisServer start() {
-        return start(null);
+        return start(null, false);
+    }
+
+    /**
+     * A server that persists every write to an append-only file before it answers ({@code appendonly yes},
+     * {@code appendfsync always}): after {@link #kill()} and {@link #restart()} it holds every acknowledged write.
+     */
+    public static RedisServer startPersistent() {
+        return start(null, true);
     }
 
     /**
@@ -67,7 +78,7 @@ public final class RedisServer implements AutoCloseable {
         return new SecuredBuilder();
     }
 
-    private static RedisServer start(Function<Certificates, List<String>> tlsConfig) {
+    private static RedisServer start(Function<Certificates, List<String>> tlsConfig, boolean persistent) {
         Path dir = Logs.tempDir("redis");
         Tls tls = null;
         if (tlsConfig != null) {
@@ -77,9 +88,10 @@ public final class RedisServer implements AutoCloseable {
         Optional<Path> onPath = findOnPath("redis-server");
         Tls chosen = tls;
         RedisServer server = onPath
-                .map(path -> new RedisServer(path, "redis-server from the PATH (" + path + ")", Ports.free(), dir, chosen))
+                .map(path -> new RedisServer(path, "redis-server from the PATH (" + path + ")", Ports.free(), dir, chosen,
+                        persistent))
                 .orElseGet(() -> new RedisServer(embeddedBinary(), "embedded-redis bundled binary", Ports.free(), dir,
-                        chosen));
+                        chosen, persistent));
         server.startProcess();
         return server;
     }
@@ -120,7 +132,7 @@ public final class RedisServer implements AutoCloseable {
                         "user default off"));
                 lines.addAll(users);
                 return lines;
-            });
+            }, false);
         }
     }
 
@@ -171,6 +183,42 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A crash: SIGKILL, no shutdown save; {@link #restart()} brings it back with what its files hold. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+            log.info("Redis on port {} killed (SIGKILL)", port);
+        }
+    }
+
+    /**
+     * Deletes what a stopped server persisted (append-only file, RDB), so {@link #restart()} starts empty: a
+     * restart without persistence, or on a new node.
+     */
+    public synchronized void deleteData() {
+        if (process != null) {
+            throw new IllegalStateException("stop or kill the server before deleting its data");
+        }
+        Logs.deleteRecursively(workDir.resolve("appendonlydir"));
+        try {
+            Files.deleteIfExists(workDir.resolve("appendonly.aof"));
+            Files.deleteIfExists(workDir.resolve("dump.rdb"));
+        } catch (IOException e) {
+            throw new DevStackException("redis", "cannot delete the data files in " + workDir + ": " + e, null, e);
+        }
+    }
+
+    /** Whether writes go to an append-only file ({@link #startPersistent()}). */
+    public boolean isPersistent() {
+        return persistent;
+    }
+
     /** Starts the server again after {@link #stop()}, on the same port. */
     public synchronized void restart() {
         if (process == null) {
@@ -197,7 +245,8 @@ public final class RedisServer implements AutoCloseable {
         }
         command.addAll(List.of(
                 "--port", String.valueOf(tls == null ? port : 0), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+                "--daemonize", "no",
                 "--dir", workDir.toString(), "--logfile", logFile.toString()));
         if (tls != null) {
             command.addAll(List.of("--tls-port", String.valueOf(port)));

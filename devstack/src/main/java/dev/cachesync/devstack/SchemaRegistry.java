@@ -57,8 +57,22 @@ public final class SchemaRegistry implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Stops the registry and starts it again on the same port; returns when it answers. Its storage is in memory:
+     * every schema and id registered before is gone (producers that cached an id keep using it).
+     */
+    public synchronized void restart() {
+        stopProcess();
+        startProcess();
+    }
+
     @Override
     public synchronized void close() {
+        stopProcess();
+        Logs.deleteRecursively(workDir);
+    }
+
+    private synchronized void stopProcess() {
         if (process != null) {
             process.destroy();
             try {
@@ -70,7 +84,6 @@ public final class SchemaRegistry implements AutoCloseable {
             }
             process = null;
         }
-        Logs.deleteRecursively(workDir);
     }
 
     private synchronized void startProcess() {
