@@ -33,6 +33,7 @@ public record InvalidatorConfig(
         int healMaxRecords,
         int redisWaitReplicas,
         Duration redisWaitTimeout,
+        Duration sessionTimeout,
         KafkaClientSecurity kafkaSecurity,
         RegistryAuth registryAuth) {
 
@@ -44,7 +45,8 @@ public record InvalidatorConfig(
             "INVALIDATOR_CREATE_TOPICS", "INVALIDATOR_BATCH_LINGER_MS", "INVALIDATOR_BATCH_MAX_EVENTS",
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
             "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
-            "INVALIDATOR_HEAL_MAX_RECORDS", "INVALIDATOR_REDIS_WAIT_REPLICAS", "INVALIDATOR_REDIS_WAIT_TIMEOUT_MS");
+            "INVALIDATOR_HEAL_MAX_RECORDS", "INVALIDATOR_REDIS_WAIT_REPLICAS", "INVALIDATOR_REDIS_WAIT_TIMEOUT_MS",
+            "INVALIDATOR_SESSION_TIMEOUT_MS");
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
@@ -77,6 +79,8 @@ public record InvalidatorConfig(
                 e.integer("INVALIDATOR_HEAL_MAX_RECORDS", 100_000),
                 e.integer("INVALIDATOR_REDIS_WAIT_REPLICAS", 0),
                 Duration.ofMillis(e.integer("INVALIDATOR_REDIS_WAIT_TIMEOUT_MS", 1000)),
+                // Kafka's default: how long a crashed instance's partitions wait before another instance takes them.
+                Duration.ofMillis(e.integer("INVALIDATOR_SESSION_TIMEOUT_MS", 45_000)),
                 KafkaClientSecurity.fromEnv(env),
                 RegistryAuth.fromEnv(env));
     }
