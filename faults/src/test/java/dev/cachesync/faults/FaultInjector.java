@@ -1,0 +1,220 @@
+package dev.cachesync.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.demo.orders.CachesyncOrderService;
+import dev.cachesync.events.InvalidationCommand;
+import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.serde.AvroSerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Injects one fault into the running {@link FaultStack} and returns once it has cleared: the part answers again,
+ * and then a price change of the probe product (cached by every reader first) has reached every reader, so
+ * invalidations flow again. The oracle's window opens before the fault and closes after that check, so it is
+ * never shorter than the fault.
+ */
+final class FaultInjector {
+    /** Invalidations naming more tags and keys than this are dead-lettered (the invalidator's default). */
+    private static final int INVALIDATOR_MAX_TAGS = 10_000;
+    private static final Duration PART_BACK_WITHIN = Duration.ofSeconds(180);
+
+    /** Which poison, and the dead-letter reason the invalidator must give it. */
+    enum Poison {
+        UNDECODABLE("undecodable"), TOO_MANY_TAGS("too-many-tags"), PURGE_REFUSED("purge-failed");
+
+        final String reason;
+
+        Poison(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    private final FaultStack stack;
+    private final StalenessOracle oracle;
+    /** Poison commands sent: record key (command id) -> the poison. */
+    private final Map<String, Poison> poisons = new ConcurrentHashMap<>();
+    private RegistrySnapshot lastSnapshot;
+    private int probeWrites;
+
+    FaultInjector(FaultStack stack, StalenessOracle oracle) {
+        this.stack = stack;
+        this.oracle = oracle;
+    }
+
+    Map<String, Poison> poisons() {
+        return Map.copyOf(poisons);
+    }
+
+    /** Injects the step's fault; returns a line for the console once it has cleared. */
+    String inject(FaultPlan.Step step) {
+        StalenessOracle.Window window = oracle.begin(step.fault(), System.nanoTime());
+        String detail = switch (step.fault()) {
+            case REDIS_KILL_PERSISTENT -> redisKill(step, true);
+            case REDIS_KILL_EMPTY -> redisKill(step, false);
+            case REDIS_CLIENT_PAUSE -> clientPause(step);
+            case BROKER_RESTART -> brokerRestart(step);
+            case INVALIDATOR_KILL -> invalidatorKill();
+            case REGISTRY_RESTART -> registryRestart();
+            case POISON_COMMAND -> poison(step);
+        };
+        oracle.partBack(window, System.nanoTime());
+        long flowing = awaitInvalidationsFlow(() -> oracle.probing(window, System.nanoTime()));
+        oracle.clear(window, System.nanoTime());
+        return detail + "; a change reached every reader " + flowing + " ms after the part was back";
+    }
+
+    /**
+     * Every reader caches the probe products (one per partition), the catalog changes each, and every reader must
+     * get every new version: through the outbox, Kafka, the invalidator, Redis and each near cache, on every
+     * partition. Returns how long that took (ms).
+     */
+    long awaitInvalidationsFlow(Runnable beforeTheChanges) {
+        long started = System.nanoTime();
+        List<String> probes = stack.probes();
+        for (CachesyncOrderService reader : stack.readers()) {
+            probes.forEach(reader::read);
+        }
+        beforeTheChanges.run();
+        Map<String, Long> written = new java.util.HashMap<>();
+        for (String probe : probes) {
+            written.put(probe, stack.admin().changePrice(probe, 100 + probeWrites++).version());
+        }
+        await("a change of every probe product reaches every reader").atMost(PART_BACK_WITHIN)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> stack.readers().stream().allMatch(reader -> written.entrySet().stream()
+                        .allMatch(probe -> reader.read(probe.getKey()).version() >= probe.getValue())));
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private String redisKill(FaultPlan.Step step, boolean keepData) {
+        stack.redis().kill();
+        if (!keepData) {
+            stack.redis().deleteData();
+        }
+        hold(step.outage());
+        stack.redis().restart();
+        return "down " + step.outage().toMillis() + " ms, restarted " + (keepData ? "from its AOF" : "empty");
+    }
+
+    private String clientPause(FaultPlan.Step step) {
+        String reply = redis("CLIENT", "PAUSE", Long.toString(step.outage().toMillis()), "ALL");
+        if (!reply.equals("+OK")) {
+            throw new IllegalStateException("CLIENT PAUSE answered " + reply);
+        }
+        await("Redis answers after CLIENT PAUSE").atMost(PART_BACK_WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> RedisWire.answers(stack.redis().host(), stack.redis().port()));
+        return "paused " + step.outage().toMillis() + " ms";
+    }
+
+    private String brokerRestart(FaultPlan.Step step) {
+        stack.kafka().stop();
+        hold(step.outage());
+        stack.kafka().restart();
+        return "stopped " + step.outage().toMillis() + " ms, restarted on the same port and log directory";
+    }
+
+    private String invalidatorKill() {
+        Instant killed = Instant.now();
+        stack.invalidator().kill();
+        stack.invalidator().start(PART_BACK_WITHIN);
+        return "killed, ready again after " + Duration.between(killed, Instant.now()).toMillis() + " ms";
+    }
+
+    private String registryRestart() {
+        // What a registry with durable storage would keep: taken before, registered again right after the restart.
+        lastSnapshot = RegistrySnapshot.take(stack.registry().url());
+        Instant stopped = Instant.now();
+        stack.registry().restart();
+        long down = Duration.between(stopped, Instant.now()).toMillis();
+        lastSnapshot.restore(stack.registry().url());
+        return "down " + down + " ms, " + lastSnapshot.size() + " schemas registered again with their old ids";
+    }
+
+    private String poison(FaultPlan.Step step) {
+        Poison poison = Poison.values()[step.variant() % Poison.values().length];
+        String commandId = "poison-" + step.number() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] value = switch (poison) {
+            case UNDECODABLE -> ("not an Avro record: " + commandId).getBytes(StandardCharsets.UTF_8);
+            case TOO_MANY_TAGS -> {
+                List<String> tags = new ArrayList<>();
+                for (int i = 0; i <= INVALIDATOR_MAX_TAGS; i++) {
+                    tags.add("poison:" + i);
+                }
+                yield command(commandId, tags);
+            }
+            case PURGE_REFUSED -> {
+                // A string where the tag's set belongs: every purge of this tag gets WRONGTYPE from Redis.
+                String tag = commandId;
+                String reply = redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(tag), "not a set");
+                if (!reply.equals("+OK")) {
+                    throw new IllegalStateException("SET answered " + reply);
+                }
+                yield command(commandId, List.of(tag));
+            }
+        };
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, commandId, value)).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the poison command: " + e, e);
+        }
+        poisons.put(commandId, poison);
+        return poison.name().toLowerCase().replace('_', '-') + " command " + commandId
+                + " (expected dead letter reason " + poison.reason + ")";
+    }
+
+    private byte[] command(String commandId, List<String> tags) {
+        InvalidationCommand command = InvalidationCommand.newBuilder()
+                .setCommandId(commandId)
+                .setRequestedAt(Instant.now())
+                .setTags(tags)
+                .setKeys(List.of())
+                .setReason("fault suite poison")
+                .setRequestedBy("fault-suite")
+                .build();
+        try (Serializer<InvalidationCommand> serializer = AvroSerdes.serde(InvalidationCommand.class,
+                stack.registry().url()).serializer()) {
+            return serializer.serialize(Topics.INVALIDATION_COMMANDS, command);
+        }
+    }
+
+    private String redis(String... args) {
+        try {
+            return RedisWire.send(stack.redis().host(), stack.redis().port(), 5_000, args);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis " + args[0] + " failed", e);
+        }
+    }
+
+    /**
+     * Keeps a part down for the outage the plan drew. This is the fault's length, chosen by the schedule, not a
+     * wait for something to happen (those use Awaitility).
+     */
+    private static void hold(Duration outage) {
+        try {
+            Thread.sleep(outage.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a fault", e);
+        }
+    }
+}
