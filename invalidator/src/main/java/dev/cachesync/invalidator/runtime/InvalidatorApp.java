@@ -234,10 +234,12 @@ public final class InvalidatorApp implements AutoCloseable {
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.batching().linger().toMillis()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A SIGKILLed instance never leaves the group: its partitions (and every invalidation on them) wait for
-        // the session to time out. Heartbeats at a third of it, as Kafka recommends.
+        // the session to time out. Heartbeats stay at Kafka's 3 s (members learn of rebalances through them), at
+        // most a third of the session.
         int session = (int) config.sessionTimeout().toMillis();
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(1, session / 3));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                Math.max(1, Math.min(3_000, session / 3)));
         return props;
     }
 
