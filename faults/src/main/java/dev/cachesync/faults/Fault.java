@@ -14,8 +14,8 @@ public enum Fault {
     INVALIDATOR_KILL("invalidator SIGKILL, restart"),
     /** The schema registry restarted (in-memory storage: every id gone until the schemas are registered again). */
     REGISTRY_RESTART("schema registry restart"),
-    /** A manual invalidation command that can never be applied (undecodable, too many tags, or a purge Redis refuses). */
-    POISON_COMMAND("poison invalidation command");
+    /** Manual invalidation commands that can never be applied: undecodable, too many tags, a purge Redis refuses. */
+    POISON_COMMAND("poison invalidation commands");
 
     private final String description;
 

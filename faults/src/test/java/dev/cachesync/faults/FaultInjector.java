@@ -164,10 +164,33 @@ final class FaultInjector {
         return "down " + down + " ms, " + lastSnapshot.size() + " schemas registered again with their old ids";
     }
 
+    /** Publishes one command of each poison kind, in an order the step draws, with the products' events. */
     private String poison(FaultPlan.Step step) {
-        Poison poison = Poison.values()[step.variant() % Poison.values().length];
-        String commandId = "poison-" + step.number() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        byte[] value = switch (poison) {
+        Map<String, byte[]> commands = new java.util.LinkedHashMap<>();
+        Map<String, Poison> kinds = new java.util.HashMap<>();
+        for (int i = 0; i < Poison.values().length; i++) {
+            Poison poison = Poison.values()[(step.variant() + i) % Poison.values().length];
+            String commandId = "poison-" + step.number() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            commands.put(commandId, poisonValue(poison, commandId));
+            kinds.put(commandId, poison);
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> command : commands.entrySet()) {
+                producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, command.getKey(), command.getValue()))
+                        .get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the poison commands: " + e, e);
+        }
+        poisons.putAll(kinds);
+        return commands.keySet().stream().map(id -> kinds.get(id).name().toLowerCase().replace('_', '-') + " " + id
+                + " (dead letter reason " + kinds.get(id).reason + ")").collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private byte[] poisonValue(Poison poison, String commandId) {
+        return switch (poison) {
             case UNDECODABLE -> ("not an Avro record: " + commandId).getBytes(StandardCharsets.UTF_8);
             case TOO_MANY_TAGS -> {
                 List<String> tags = new ArrayList<>();
@@ -178,24 +201,13 @@ final class FaultInjector {
             }
             case PURGE_REFUSED -> {
                 // A string where the tag's set belongs: every purge of this tag gets WRONGTYPE from Redis.
-                String tag = commandId;
-                String reply = redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(tag), "not a set");
+                String reply = redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(commandId), "not a set");
                 if (!reply.equals("+OK")) {
                     throw new IllegalStateException("SET answered " + reply);
                 }
-                yield command(commandId, List.of(tag));
+                yield command(commandId, List.of(commandId));
             }
         };
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.INVALIDATION_COMMANDS, commandId, value)).get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish the poison command: " + e, e);
-        }
-        poisons.put(commandId, poison);
-        return poison.name().toLowerCase().replace('_', '-') + " command " + commandId
-                + " (expected dead letter reason " + poison.reason + ")";
     }
 
     private byte[] command(String commandId, List<String> tags) {
