@@ -7,11 +7,13 @@ import java.util.Set;
 /**
  * One stored response (one variant when the origin sends {@code Vary}).
  *
- * @param requestTimeMillis  when the request that produced it was sent (RFC 9111 4.2.3 request_time)
- * @param responseTimeMillis when the response was received (response_time)
- * @param varyValues         the request's values of the headers named by {@code Vary}, absent headers omitted
- * @param tags               cache tags from the tag header
- * @param fillSequence       the global purge sequence read before the origin was asked (DESIGN "Fill")
+ * <ul>
+ * <li>{@code requestTimeMillis}: when the request that produced it was sent (RFC 9111 4.2.3 request_time)</li>
+ * <li>{@code responseTimeMillis}: when the response was received (response_time)</li>
+ * <li>{@code varyValues}: the request's values of the headers named by {@code Vary}, absent headers omitted</li>
+ * <li>{@code tags}: cache tags from the tag header</li>
+ * <li>{@code fillSequence}: the global purge sequence read before the origin was asked (DESIGN "Fill")</li>
+ * </ul>
  */
 public final class StoredResponse {
 
