@@ -90,6 +90,25 @@ public final class InvalidatorMetrics {
                 .tag("class", labelValue(kind.name())).register(registry).increment();
     }
 
+    /**
+     * Kafka refused the invalidator, by kind ("authentication": credentials or TLS; "authorization": ACLs). Both
+     * kinds exist from the start at 0, so an alert can watch them before the first refusal.
+     */
+    public void kafkaRefused(String kind) {
+        kafkaRefusals(kind).increment();
+    }
+
+    /** Registers the refusal counters of these kinds at 0. */
+    public void watchKafkaRefusals(java.util.List<String> kinds) {
+        kinds.forEach(this::kafkaRefusals);
+    }
+
+    private Counter kafkaRefusals(String kind) {
+        return Counter.builder("cachesync.invalidator.kafka.refusals")
+                .description("times Kafka refused the invalidator's credentials or rights; its stream threads then stop")
+                .tag("kind", labelValue(kind)).register(registry);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

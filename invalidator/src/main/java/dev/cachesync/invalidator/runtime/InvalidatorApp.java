@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
@@ -64,6 +65,8 @@ public final class InvalidatorApp implements AutoCloseable {
     private final HealthServer health;
     private final UnappliedInvalidations unapplied = UnappliedInvalidations.systemClock();
     private final ThreadReplacements replacements = new ThreadReplacements();
+    /** Set when Kafka refused the credentials or the rights; the stream threads are stopped then. */
+    private final AtomicReference<KafkaRefusal> kafkaRefusal = new AtomicReference<>();
     private final Admin admin;
     private final RedisHealer healer;
     private final ScheduledExecutorService healChecks = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -78,6 +81,7 @@ public final class InvalidatorApp implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(meters);
         InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
         metrics.watch(unapplied);
+        metrics.watchKafkaRefusals(java.util.Arrays.stream(KafkaRefusal.Kind.values()).map(KafkaRefusal.Kind::label).toList());
         if (config.createTopics()) {
             createTopics(config);
         }
@@ -107,6 +111,16 @@ public final class InvalidatorApp implements AutoCloseable {
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
             if (!running.get()) {
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            var refused = KafkaRefusal.of(error);
+            if (refused.isPresent()) {
+                // A new thread would be refused alike, and fixed credentials are read only at start: stop and say
+                // why (readiness and liveness go red; the platform restarts the process). No stack trace: the
+                // reason is the whole story, and it is cleaned of anything that looks like a password.
+                kafkaRefusal.set(refused.get());
+                metrics.kafkaRefused(refused.get().kind().label());
+                log.error("Kafka refused the invalidator, stopping its stream threads: {}", refused.get().reason());
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             // Uncommitted records are read again by the new thread: nothing is lost. Backing off first keeps a
@@ -151,15 +165,22 @@ public final class InvalidatorApp implements AutoCloseable {
 
     HealthServer.Status liveness() {
         KafkaStreams.State state = streams.state();
-        boolean ok = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
-        return new HealthServer.Status(ok, "streams " + state);
+        // Refused by Kafka: dead from the moment the threads are told to stop, before Streams reaches ERROR.
+        boolean ok = kafkaRefusal.get() == null && state != KafkaStreams.State.ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+        return new HealthServer.Status(ok, refusalPrefix() + "streams " + state);
     }
 
     /**
-     * Ready when Streams runs, Redis answers, and no invalidation has waited longer than
-     * {@link InvalidatorConfig#stuckAfter()} (Redis refusing purges, the registry down, a purge that keeps failing).
+     * Ready when Kafka accepted the credentials and rights, Streams runs, Redis answers, and no invalidation has
+     * waited longer than {@link InvalidatorConfig#stuckAfter()} (Redis refusing purges, the registry down, a purge
+     * that keeps failing).
      */
     HealthServer.Status readiness() {
+        KafkaRefusal refused = kafkaRefusal.get();
+        if (refused != null) {
+            return new HealthServer.Status(false, refusalPrefix() + "streams " + streams.state());
+        }
         KafkaStreams.State state = streams.state();
         boolean redisUp = sink.isAvailable();
         Duration oldest = unapplied.oldestAge();
@@ -168,6 +189,12 @@ public final class InvalidatorApp implements AutoCloseable {
                 "streams " + state + ", redis " + (redisUp ? "answering" : "not answering")
                         + ", oldest unapplied invalidation " + oldest.toMillis() + " ms old"
                         + (stuck ? " (stuck: over " + config.stuckAfter().toMillis() + " ms)" : ""));
+    }
+
+    /** Why Kafka refused this instance, for the probes; empty when it did not. */
+    private String refusalPrefix() {
+        KafkaRefusal refused = kafkaRefusal.get();
+        return refused == null ? "" : refused.reason() + "; ";
     }
 
     private void checkForRedisDataLoss() {
