@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} listens in plaintext without authentication. {@link #startSecured()} listens with SASL_SSL
  * only (SCRAM-SHA-512 over TLS, a certificate from a CA generated in this JVM) and authorizes every request with
  * Kafka's StandardAuthorizer: a principal may do only what an ACL allows. Its super user {@code admin} runs
- * {@link #admin()}; {@link #addUser} creates the principals under test and {@link #clientEnvironment} gives
- * their client settings as the {@code KAFKA_*} variables of cachesync's convention.
+ * {@link #admin()}; {@link #addUser} creates the principals under test and {@link #clientProperties} gives
+ * their client settings.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
@@ -162,23 +161,24 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The client settings of {@code user} as cachesync's environment variables ({@code KAFKA_BOOTSTRAP_SERVERS},
-     * {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*}, {@code KAFKA_SSL_TRUSTSTORE_*}); for a plaintext
-     * broker only the bootstrap servers.
+     * The client properties of {@code user}, in Kafka's own names ({@code bootstrap.servers},
+     * {@code security.protocol}, {@code sasl.*}, {@code ssl.truststore.*}); for a plaintext broker only the bootstrap
+     * servers. A service under test takes them as cachesync's {@code KAFKA_*} variables through
+     * {@code KafkaClientSecurity.environmentOf} (schemas), the one place of that convention.
      */
-    public Map<String, String> clientEnvironment(String user, String password) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+    public Map<String, Object> clientProperties(String user, String password) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("bootstrap.servers", bootstrapServers());
         if (security != null) {
-            env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-            env.put("KAFKA_SASL_MECHANISM", SASL_MECHANISM);
-            env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+            properties.put("security.protocol", "SASL_SSL");
+            properties.put("sasl.mechanism", SASL_MECHANISM);
+            properties.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                     + " username=\"" + user + "\" password=\"" + password + "\";");
-            env.put("KAFKA_SSL_TRUSTSTORE_LOCATION", security.certificates().truststore().toString());
-            env.put("KAFKA_SSL_TRUSTSTORE_PASSWORD", security.certificates().password());
-            env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
+            properties.put("ssl.truststore.location", security.certificates().truststore().toString());
+            properties.put("ssl.truststore.password", security.certificates().password());
+            properties.put("ssl.truststore.type", "PKCS12");
         }
-        return env;
+        return properties;
     }
 
     /**
@@ -198,17 +198,6 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("cannot create the SCRAM user " + user + ": " + e, e);
         }
         return password;
-    }
-
-    /**
-     * The client properties of {@code user} ({@link #clientEnvironment} as Kafka property names), for tests that
-     * build clients directly.
-     */
-    public Map<String, Object> clientProperties(String user, String password) {
-        Map<String, Object> properties = new HashMap<>();
-        clientEnvironment(user, password).forEach((variable, value) -> properties.put(
-                variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value));
-        return properties;
     }
 
     /** Client properties that may do anything: the super user's on a secured broker, none needed on a plain one. */

@@ -192,7 +192,7 @@ class SecuredTransportsTest {
 
     /** Kafka and registry settings of a principal, as its deployment would set them. */
     private static Map<String, String> clientEnvironment(String user) {
-        Map<String, String> env = new HashMap<>(kafka.clientEnvironment(user, passwords.get(user)));
+        Map<String, String> env = new HashMap<>(KafkaClientSecurity.environmentOf(kafka.clientProperties(user, passwords.get(user))));
         env.put("SCHEMA_REGISTRY_URL", registry.url());
         env.put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "cachesync:" + REGISTRY_PASSWORD);
         return env;

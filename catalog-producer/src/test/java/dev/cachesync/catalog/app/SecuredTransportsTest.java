@@ -17,6 +17,7 @@ import dev.cachesync.devstack.LogCapture;
 import dev.cachesync.devstack.TopicContents;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
 import dev.cachesync.schemas.security.RegistryAuth;
 import dev.cachesync.schemas.serde.AvroDeserializer;
 import dev.cachesync.schemas.serde.AvroSerdes;
@@ -74,7 +75,7 @@ class SecuredTransportsTest {
         try (AuthenticatingProxy registry = AuthenticatingProxy.basic(DevStack.schemaRegistry(), "catalog",
                 registryPassword);
              LogCapture logs = LogCapture.begin()) {
-            Map<String, String> env = new HashMap<>(kafka.clientEnvironment(RELAY, relayPassword));
+            Map<String, String> env = new HashMap<>(KafkaClientSecurity.environmentOf(kafka.clientProperties(RELAY, relayPassword)));
             env.putAll(Map.of("PORT", "0", "JDBC_URL", database, "OUTBOX_POLL_INTERVAL_MS", "50",
                     "SCHEMA_REGISTRY_URL", registry.url(),
                     "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "catalog:" + registryPassword,

@@ -1,6 +1,7 @@
 package dev.cachesync.demo.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -32,9 +33,12 @@ import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
 import dev.cachesync.catalog.auth.ApiKeys;
 import dev.cachesync.catalog.auth.Scopes;
+import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
+import dev.cachesync.schemas.security.RegistryAuth;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,12 +55,19 @@ class DeployManifestsTest {
     /** Deployment or compose service name -> the service whose code it runs. */
     private static final Map<String, String> SERVICES = Map.of(
             "cachesync-invalidator", "invalidator", "invalidator", "invalidator",
-            "cachesync-catalog", "catalog", "catalog", "catalog");
+            "cachesync-catalog", "catalog", "catalog", "catalog", "invalidator-cli", "invalidator-cli");
     private static final Map<String, Set<String>> VARIABLES_READ = Map.of(
             "invalidator", Stream.concat(InvalidatorConfig.VARIABLES.stream(),
                     InvalidatorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
             "catalog", Stream.concat(Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]),
-                    CatalogConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()));
+                    CatalogConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
+            "invalidator-cli", Stream.of(List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL"),
+                    KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES).flatMap(List::stream).collect(Collectors.toSet()));
+    /** The compose files: the quick one and the secured variant. */
+    private static final List<String> COMPOSE_FILES = List.of("docker-compose.yml", "docker-compose.secured.yml");
+    private static final String SECURED_COMPOSE = "docker-compose.secured.yml";
+    /** A compose reference to a variable that must be set: ${NAME:?message}. */
+    private static final Pattern REQUIRED_REFERENCE = Pattern.compile("\\$\\{([A-Z_]+):\\?[^}]*}");
     private static final YAMLMapper YAML = new YAMLMapper();
     /** A variable holding a credential, by name (every service's, and the Kafka/Redis/registry ones). */
     private static final Pattern CREDENTIAL = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|JAAS_CONFIG|USER_INFO|API_KEYS)");
@@ -101,15 +112,21 @@ class DeployManifestsTest {
     }
 
     @Test
-    void everyVariableTheComposeFileSetsIsOneTheServiceReads() throws IOException {
-        JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
-        for (String name : List.of("invalidator", "catalog")) {
-            JsonNode environment = compose.at("/services/" + name + "/environment");
-            assertThat(environment.isMissingNode()).as("compose service %s", name).isFalse();
-            assertThat(fieldNames(environment)).as("variables of compose service %s", name)
-                    .isSubsetOf(VARIABLES_READ.get(SERVICES.get(name)));
+    void everyVariableTheComposeFilesSetIsOneTheServiceReads() throws IOException {
+        for (String file : COMPOSE_FILES) {
+            JsonNode compose = compose(file);
+            for (String name : fieldNames(compose.path("services"))) {
+                if (!SERVICES.containsKey(name)) {
+                    continue; // an image of someone else's: Kafka, Redis, the registry, PostgreSQL
+                }
+                JsonNode environment = compose.at("/services/" + name + "/environment");
+                assertThat(environment.isMissingNode()).as("%s service %s", file, name).isFalse();
+                assertThat(fieldNames(environment)).as("variables of %s service %s", file, name)
+                        .isSubsetOf(VARIABLES_READ.get(SERVICES.get(name)));
+            }
+            assertThat(fieldNames(compose.path("services"))).as(file)
+                    .contains("kafka", "redis", "schema-registry", "catalog", "invalidator");
         }
-        assertThat(fieldNames(compose.path("services"))).contains("kafka", "redis", "schema-registry");
     }
 
     @Test
@@ -314,15 +331,26 @@ class DeployManifestsTest {
     }
 
     @Test
-    void theComposeFileWritesNoCredentialAndLocksTheServicesDown() throws IOException {
-        JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
-        for (JsonNode service : compose.path("services")) {
-            service.path("environment").fields().forEachRemaining(env -> {
-                if (CREDENTIAL.matcher(env.getKey()).matches()) {
-                    assertThat(env.getValue().asText()).as("compose %s", env.getKey()).matches("\\$\\{[A-Z_]+:\\?[^}]*}");
-                }
-            });
+    void theComposeFilesWriteNoCredentialAndLockTheServicesDown() throws IOException {
+        for (String file : COMPOSE_FILES) {
+            composeWritesNoCredentialAndLocksTheServicesDown(file, compose(file));
         }
+    }
+
+    private static void composeWritesNoCredentialAndLocksTheServicesDown(String file, JsonNode compose) {
+        compose.path("services").fields().forEachRemaining(service -> service.getValue().path("environment").fields()
+                .forEachRemaining(env -> {
+                    String what = file + " " + service.getKey() + " " + env.getKey();
+                    String value = env.getValue().asText();
+                    if (CREDENTIAL.matcher(env.getKey()).matches() && !env.getKey().endsWith("JAAS_CONFIG")) {
+                        assertThat(value).as(what).matches(REQUIRED_REFERENCE.pattern());
+                    }
+                    // A password inside a longer value (a JAAS configuration) is a reference too, never a literal.
+                    Matcher password = Pattern.compile("(?i)(?:password|user_[a-z]+)=\"([^\"]*)\"").matcher(value);
+                    while (password.find()) {
+                        assertThat(password.group(1)).as("a password in %s", what).matches(REQUIRED_REFERENCE.pattern());
+                    }
+                }));
         for (String name : List.of("invalidator", "catalog")) {
             JsonNode service = compose.at("/services/" + name);
             assertThat(service.path("read_only").asBoolean()).as("read_only of %s", name).isTrue();
@@ -339,6 +367,144 @@ class DeployManifestsTest {
         }));
         String managementPort = compose.at("/services/catalog/environment/CATALOG_MANAGEMENT_PORT").asText();
         assertThat(compose.at("/services/catalog/ports").toString()).contains("\"127.0.0.1:" + managementPort + ":" + managementPort + "\"");
+    }
+
+    @Test
+    void theSecuredComposeVariantSpeaksOnlySaslSslToKafkaWithTheStandardAuthorizer() throws IOException {
+        JsonNode kafka = compose(SECURED_COMPOSE).at("/services/kafka/environment");
+        Map<String, String> protocols = new HashMap<>();
+        for (String entry : kafka.path("KAFKA_CFG_LISTENER_SECURITY_PROTOCOL_MAP").asText().split(",")) {
+            protocols.put(entry.split(":")[0], entry.split(":")[1]);
+        }
+        String controllers = kafka.path("KAFKA_CFG_CONTROLLER_LISTENER_NAMES").asText();
+        for (String listener : kafka.path("KAFKA_CFG_LISTENERS").asText().split(",")) {
+            String name = listener.substring(0, listener.indexOf(':'));
+            String protocol = protocols.get(name);
+            if (name.equals(controllers)) {
+                // KRaft's controller listener serves the broker in the same process: loopback only, still SASL.
+                assertThat(listener).as("controller listener").contains("://localhost:");
+                assertThat(protocol).as("controller listener protocol").isEqualTo("SASL_PLAINTEXT");
+            } else {
+                assertThat(protocol).as("protocol of listener %s", listener).isEqualTo("SASL_SSL");
+            }
+        }
+        assertThat(kafka.path("KAFKA_CFG_ADVERTISED_LISTENERS").asText()).startsWith("SASL_SSL://").doesNotContain(",");
+        assertThat(kafka.path("KAFKA_CFG_AUTHORIZER_CLASS_NAME").asText())
+                .isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        assertThat(kafka.path("KAFKA_CFG_ALLOW_EVERYONE_IF_NO_ACL_FOUND").asText()).isEqualTo("false");
+        assertThat(kafka.path("KAFKA_CFG_SUPER_USERS").asText()).isEqualTo("User:admin");
+        assertThat(kafka.path("KAFKA_CFG_SSL_KEYSTORE_LOCATION").asText()).startsWith("/certs/");
+    }
+
+    @Test
+    void theSecuredComposeVariantGrantsEachPrincipalOnlyItsAcls() throws IOException {
+        List<String> grants = Files.readAllLines(ROOT.resolve("deploy/compose/kafka-init.sh")).stream()
+                .map(String::strip).filter(line -> line.startsWith("allow ")).toList();
+        assertThat(grants).containsExactlyInAnyOrder(
+                "allow catalog-relay --operation Write --topic catalog.product-events.v1",
+                "allow invalidator --operation Read --topic catalog.product-events.v1",
+                "allow invalidator --operation Read --topic cache.invalidation-commands.v1",
+                "allow invalidator --operation Write --topic cache.invalidations.v1",
+                "allow invalidator --operation Write --topic cachesync.dead-letters.v1",
+                "allow invalidator --operation Read --group \"$APPLICATION_ID\"",
+                "allow invalidator --operation All --resource-pattern-type prefixed --topic \"$APPLICATION_ID-\"",
+                "allow invalidator-cli --operation Write --topic cache.invalidation-commands.v1",
+                "allow invalidator-cli --operation Read --topic cache.invalidations.v1");
+        JsonNode compose = compose(SECURED_COMPOSE);
+        // Each service logs in as its own principal, the one the grants name.
+        Map<String, String> principals = Map.of("catalog", "catalog-relay", "invalidator", "invalidator",
+                "invalidator-cli", "invalidator-cli");
+        principals.forEach((service, principal) -> {
+            JsonNode env = compose.at("/services/" + service + "/environment");
+            assertThat(env.path("KAFKA_SECURITY_PROTOCOL").asText()).as("Kafka protocol of %s", service).isEqualTo("SASL_SSL");
+            assertThat(env.path("KAFKA_SASL_JAAS_CONFIG").asText()).as("Kafka user of %s", service)
+                    .contains("username=\"" + principal + "\"");
+            assertThat(env.path("KAFKA_SSL_TRUSTSTORE_LOCATION").asText()).startsWith("/certs/public/");
+        });
+        String cliMain = compose.at("/services/invalidator-cli/entrypoint").get(3).asText();
+        assertThatCode(() -> Class.forName(cliMain).getMethod("main", String[].class)).as("the CLI's main class")
+                .doesNotThrowAnyException();
+        assertThat(compose.at("/services/invalidator/environment/INVALIDATOR_CREATE_TOPICS").asText())
+                .as("the invalidator has no CREATE right").isEqualTo("false");
+        assertThat(compose.at("/services/kafka-init/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
+        for (String service : principals.keySet()) {
+            assertThat(compose.at("/services/" + service + "/depends_on/kafka-init/condition").asText())
+                    .as("%s starts after the ACLs exist", service).isEqualTo("service_completed_successfully");
+        }
+    }
+
+    @Test
+    void theSecuredComposeVariantRunsRedisOverTlsWithTheReadmesAclUserAndTheRegistryBehindAuth() throws IOException {
+        JsonNode compose = compose(SECURED_COMPOSE);
+        List<String> redis = new ArrayList<>();
+        compose.at("/services/redis/command").forEach(arg -> redis.add(arg.asText()));
+        assertThat(redis).containsSequence("--port", "0").contains("--tls-port", "--aclfile");
+        assertThat(compose.at("/services/cert-init/environment/REDIS_ACL_RULES").asText())
+                .as("the ACL rules cache-client/README.md gives").isEqualTo(RedisSettings.from(Map.of()).aclRules());
+        JsonNode invalidator = compose.at("/services/invalidator/environment");
+        assertThat(invalidator.path("REDIS_TLS").asText()).isEqualTo("true");
+        assertThat(invalidator.path("REDIS_USERNAME").asText())
+                .isEqualTo(compose.at("/services/cert-init/environment/REDIS_USERNAME").asText());
+        assertThat(invalidator.path("REDIS_SSL_TRUSTSTORE_PATH").asText()).startsWith("/certs/public/");
+        assertThat(Files.readString(ROOT.resolve("deploy/compose/cert-init.sh"))).contains("user default off");
+
+        // The registry: no port of its own, on a network only the proxy shares, the proxy demanding basic auth.
+        JsonNode registry = compose.at("/services/schema-registry");
+        assertThat(registry.path("ports").isEmpty()).isTrue();
+        String backend = registry.path("networks").get(0).asText();
+        assertThat(registry.path("networks")).hasSize(1);
+        assertThat(compose.at("/networks/" + backend + "/internal").asBoolean()).as("network %s internal", backend).isTrue();
+        compose.path("services").fields().forEachRemaining(service -> {
+            if (service.getValue().path("networks").toString().contains("\"" + backend + "\"")) {
+                assertThat(service.getKey()).as("services on %s", backend).isIn("schema-registry", "registry-proxy");
+            }
+        });
+        assertThat(Files.readString(ROOT.resolve("deploy/compose/registry-proxy.conf"))).contains("auth_basic_user_file");
+        for (String service : List.of("catalog", "invalidator", "invalidator-cli")) {
+            JsonNode env = compose.at("/services/" + service + "/environment");
+            assertThat(env.path("SCHEMA_REGISTRY_URL").asText()).as("registry of %s", service).startsWith("http://registry-proxy:");
+            assertThat(env.has("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")).as("registry credentials of %s", service).isTrue();
+        }
+        assertThat(compose.at("/services/catalog/environment").has("CATALOG_AUTH_DISABLED")).isFalse();
+    }
+
+    @Test
+    void theSecuredComposeVariantMakesItsCertificatesAtStartAndTakesEverySecretFromDotEnv() throws IOException {
+        JsonNode compose = compose(SECURED_COMPOSE);
+        JsonNode certInit = compose.at("/services/cert-init");
+        assertThat(certInit.path("image").asText()).as("cert-init runs keytool from a JDK image").contains("jdk");
+        assertThat(Files.readString(ROOT.resolve("deploy/compose/cert-init.sh"))).contains("keytool");
+        for (String service : List.of("kafka", "redis", "registry-proxy")) {
+            assertThat(compose.at("/services/" + service + "/depends_on/cert-init/condition").asText())
+                    .as("%s waits for its certificates", service).isEqualTo("service_completed_successfully");
+        }
+        // Every secret referenced is in .env.example, there without a value; .env itself is never committed.
+        Set<String> referenced = new HashSet<>();
+        Matcher reference = REQUIRED_REFERENCE.matcher(Files.readString(ROOT.resolve(SECURED_COMPOSE)));
+        while (reference.find()) {
+            referenced.add(reference.group(1));
+        }
+        Map<String, String> example = new HashMap<>();
+        for (String line : Files.readAllLines(ROOT.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                example.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        assertThat(example.keySet()).as("variables of .env.example").isEqualTo(referenced);
+        assertThat(example.values()).as("values in .env.example").allMatch(String::isEmpty);
+        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+        // No key or certificate in the repository: they are made where they are used.
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            assertThat(files.filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/")
+                            && !f.toString().contains("/node_modules/"))
+                    .map(f -> f.getFileName().toString())
+                    .filter(f -> f.matches(".*\\.(p12|pfx|jks|key|pem|crt)")))
+                    .as("keys or certificates in the working tree").isEmpty();
+        }
+    }
+
+    private static JsonNode compose(String file) throws IOException {
+        return YAML.readTree(ROOT.resolve(file).toFile());
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

@@ -18,6 +18,7 @@ import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.LogCapture;
 import dev.cachesync.schemas.Topics;
+import dev.cachesync.schemas.security.KafkaClientSecurity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class KafkaRefusedTest {
     }
 
     private static Map<String, String> environment(String user, String password) throws Exception {
-        Map<String, String> env = new HashMap<>(kafka.clientEnvironment(user, password));
+        Map<String, String> env = new HashMap<>(KafkaClientSecurity.environmentOf(kafka.clientProperties(user, password)));
         env.put("SCHEMA_REGISTRY_URL", DevStack.schemaRegistry().url());
         env.put("REDIS_HOST", DevStack.redis().host());
         env.put("REDIS_PORT", String.valueOf(DevStack.redis().port()));

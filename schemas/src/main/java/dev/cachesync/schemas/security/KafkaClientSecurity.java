@@ -86,6 +86,21 @@ public final class KafkaClientSecurity {
         return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
+    /** The variable that sets a Kafka client property: {@code ssl.key.password} -> {@code KAFKA_SSL_KEY_PASSWORD}. */
+    public static String variableOf(String property) {
+        return "KAFKA_" + property.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /**
+     * Client properties (e.g. a test broker's, {@code bootstrap.servers} included) as the environment variables
+     * of this convention, for starting a service configured like its deployment.
+     */
+    public static Map<String, String> environmentOf(Map<String, ?> clientProperties) {
+        Map<String, String> env = new LinkedHashMap<>();
+        clientProperties.forEach((property, value) -> env.put(variableOf(property), String.valueOf(value)));
+        return env;
+    }
+
     /** The client properties to add to a producer, consumer, admin or Streams configuration. */
     public Map<String, Object> properties() {
         return Collections.unmodifiableMap(properties);

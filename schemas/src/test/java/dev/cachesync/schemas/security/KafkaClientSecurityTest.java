@@ -25,6 +25,22 @@ class KafkaClientSecurityTest {
     }
 
     @Test
+    void clientPropertiesBecomeTheVariablesThatSetThem() throws Exception {
+        // How tests configure a service for devstack's secured broker, whose settings are Kafka properties.
+        Path truststore = Files.writeString(dir.resolve("truststore.p12"), "x");
+        Map<String, Object> properties = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", JAAS, "ssl.truststore.location", truststore.toString(),
+                "ssl.truststore.password", "trust-secret", "ssl.truststore.type", "PKCS12");
+        Map<String, String> env = new java.util.HashMap<>(KafkaClientSecurity.environmentOf(properties));
+        env.putAll(KafkaClientSecurity.environmentOf(Map.of("bootstrap.servers", "b:9093")));
+        assertThat(env).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "b:9093").containsEntry("KAFKA_SASL_JAAS_CONFIG", JAAS);
+        assertThat(KafkaClientSecurity.fromEnv(env).properties()).isEqualTo(properties);
+        for (String variable : KafkaClientSecurity.VARIABLES) {
+            assertThat(KafkaClientSecurity.variableOf(KafkaClientSecurity.propertyOf(variable))).isEqualTo(variable);
+        }
+    }
+
+    @Test
     void everyVariableMapsToItsStandardClientProperty() throws Exception {
         Path truststore = Files.writeString(dir.resolve("truststore.p12"), "x");
         Path keystore = Files.writeString(dir.resolve("keystore.p12"), "x");
