@@ -1,5 +1,7 @@
 package dev.cachesync.cache.store;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,19 +29,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis side of the cache: entries in a Redisson {@link RLocalCachedMap} (so every write and removal
- * also invalidates the other instances' near caches), tag sets, the expiry index, the purge sequence and
- * the fences. Every call is bounded by {@code operationTimeout}; it fails with {@link CacheUnavailableException}
- * when Redis is unreachable and with {@link CacheFaultException} for a fault of that operation alone.
+ * The Redis side of the cache: entries in one hash (the layout of a Redisson {@link RLocalCachedMap}), tag sets,
+ * the expiry index, the purge sequence and the fences, and this instance's near cache. A Redis hit is one
+ * script (entry, fences and tag-set membership), a fill one script (fence check, index, write), a removal one
+ * script per chunk; the writing scripts publish Redisson's near-cache invalidation message, so other instances
+ * (and any {@code RLocalCachedMap} on the hash) drop their copies. The near cache holds checked entries only
+ * ({@link NearCache}). Every call is bounded by {@code operationTimeout}; it fails with
+ * {@link CacheUnavailableException} when Redis is unreachable and with {@link CacheFaultException} for a fault
+ * of that operation alone.
  */
-public final class CacheStore {
+public final class CacheStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CacheStore.class);
 
     /**
      * @param nearCache           keep a near cache of entries in this process
-     * @param nearCacheMaxEntries near-cache bound (LRU). Redisson 4.7 bounds local caches by entry count only,
-     *                            not bytes; with {@code maxEntryBytes} the memory bound is the product.
+     * @param nearCacheMaxEntries near-cache bound (entries; Caffeine's size eviction, LRU-like); with
+     *                            {@code maxEntryBytes} the memory bound is the product.
      * @param operationTimeout    longest wait for one Redis operation
      * @param maxEntryLifetime    the cap on how long after its fill an entry may be served (the clients'
      *                            {@code maxEntryLifetime}); fences older than twice this are pruned
@@ -81,30 +87,30 @@ public final class CacheStore {
     private final RedissonClient client;
     private final KeyLayout layout;
     private final Options options;
-    private final RLocalCachedMap<String, CacheEntry> entries;
-    /** What reads go through: the local cached map itself, or a plain map on the same hash without near cache. */
-    private final RMap<String, CacheEntry> reader;
-    /** The same hash without any near cache. */
+    private final Invalidations invalidations;
+    /** Null when the near cache is off (the purger, the cache manager). */
+    private final NearCache near;
+    /** Created on first use of {@link #entriesMap()}: tools and tests that write as an old release would. */
+    private volatile RLocalCachedMap<String, CacheEntry> entries;
+    /** The entries hash without any near cache, for reads that are not served (sweep, cache manager). */
     private final RMap<String, CacheEntry> raw;
     private final RMap<String, String> fences;
     private final RScoredSortedSet<String> expiry;
     private final RScript script;
+    /** For the scripts that carry an entry or an invalidation message (bytes, not text). */
+    private final RScript binaryScript;
 
     public CacheStore(RedissonClient client, String keyPrefix, Options options) {
         this.client = Objects.requireNonNull(client, "redisson");
         this.layout = new KeyLayout(keyPrefix);
         this.options = Objects.requireNonNull(options, "options");
-        this.entries = client.getLocalCachedMap(LocalCachedMapOptions.<String, CacheEntry>name(layout.entries())
-                .codec(EntryCodec.INSTANCE)
-                .cacheSize(options.nearCache() ? options.nearCacheMaxEntries() : 1)
-                .evictionPolicy(LocalCachedMapOptions.EvictionPolicy.LRU)
-                .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)
-                .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR));
+        this.invalidations = new Invalidations(layout.entries());
+        this.near = options.nearCache() ? new NearCache(client, invalidations, options.nearCacheMaxEntries()) : null;
         this.raw = client.getMap(layout.entries(), EntryCodec.INSTANCE);
-        this.reader = options.nearCache() ? entries : raw;
         this.fences = client.getMap(layout.fences(), StringCodec.INSTANCE);
         this.expiry = client.getScoredSortedSet(layout.expiryIndex(), StringCodec.INSTANCE);
         this.script = client.getScript(StringCodec.INSTANCE);
+        this.binaryScript = client.getScript(ScriptCodec.INSTANCE);
     }
 
     public KeyLayout layout() {
@@ -115,61 +121,93 @@ public final class CacheStore {
         return client;
     }
 
-    /** The Redisson map of entries; writes and removals must go through it (never raw hash commands). */
+    /**
+     * A Redisson local cached map on the entries hash, as releases before the one-trip read wrote through: its
+     * writes and removals invalidate every near cache. The store itself writes with its scripts; this is for
+     * tools and tests that write as such a release would (a write through it is not indexed nor fence-checked).
+     */
     public RLocalCachedMap<String, CacheEntry> entriesMap() {
-        return entries;
+        RLocalCachedMap<String, CacheEntry> map = entries;
+        if (map == null) {
+            synchronized (this) {
+                if (entries == null) {
+                    entries = client.getLocalCachedMap(LocalCachedMapOptions.<String, CacheEntry>name(layout.entries())
+                            .codec(EntryCodec.INSTANCE)
+                            .cacheSize(1)
+                            .syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE)
+                            .reconnectionStrategy(LocalCachedMapOptions.ReconnectionStrategy.CLEAR));
+                }
+                map = entries;
+            }
+        }
+        return map;
+    }
+
+    /** Unsubscribes the near cache from invalidations and drops it (the entries in Redis stay). */
+    @Override
+    public void close() {
+        if (near != null) {
+            near.close();
+        }
+        RLocalCachedMap<String, CacheEntry> map = entries;
+        if (map != null) {
+            map.destroy();
+        }
     }
 
     public boolean nearCacheEnabled() {
         return options.nearCache();
     }
 
-    /** The near-cache copy only (no Redis call); null when absent or near cache is off. */
+    /** The near-cache copy only (no Redis call); null when absent or near cache is off. Always a checked entry. */
     public CacheEntry readLocal(String key) {
-        return options.nearCache() ? entries.getCachedMap().get(key) : null;
+        return near == null ? null : near.get(key);
     }
 
     /**
-     * Reads from Redis (filling the near cache) and drops variants whose fill predates a purge of one of
-     * their tags or of the key (a fill caught between its store and its fence check, DESIGN Fill step 4), and
-     * entries missing from one of their tags' sets (the next purge of that tag would not find them).
-     * Redisson puts what it read into the near cache before the check runs: if the check fails or rejects the
-     * entry, this instance's copy is dropped, so the near cache only ever holds checked entries.
+     * Reads from Redis in one round trip ({@link RedisScripts#READ_ENTRY}: the entry with its fences and its
+     * tag-set membership) and drops variants whose fill predates a purge of one of their tags or of the key (a
+     * fill caught between its store and its fence check, DESIGN Fill step 4), and entries missing from one of
+     * their tags' sets (the next purge of that tag would not find them). Only an entry that passed whole enters
+     * the near cache, and only if no invalidation of its key arrived while it was read ({@link NearCache}).
      */
     public CacheEntry read(String key) {
-        RFuture<CacheEntry> reading = reader.getAsync(key);
-        CacheEntry entry;
-        try {
-            entry = await(reading, "read " + key);
-        } catch (RuntimeException e) {
-            // timed out or failed: if Redisson completes the read later it puts the entry in the near cache,
-            // unchecked; drop it then too
-            reading.whenComplete((late, error) -> evictLocal(key));
-            evictLocal(key);
-            throw e;
-        }
-        if (entry == null) {
+        NearCache.Stamp stamp = near == null ? null : near.stamp(key);
+        List<Object> result = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_ONLY,
+                RedisScripts.READ_ENTRY, RScript.ReturnType.LIST, List.of(layout.entries(), layout.fences()),
+                key, layout.tagSet(""), KeyLayout.keyFenceField(key), KeyLayout.PRUNED_FENCE_FLOOR_FIELD),
+                "read " + key);
+        long state = ((Number) result.get(0)).longValue();
+        if (state == 0) {
             return null;
         }
-        ReadCheck check;
-        try {
-            check = check(key, entry.tags());
-        } catch (RuntimeException e) {
-            evictLocal(key);
-            throw e;
+        CacheEntry entry = decode(key, (byte[]) result.get(1));
+        if (entry == null || state != 2) {
+            // a format this release does not know (a newer one's during a rolling upgrade): a miss here, and
+            // never served unchecked
+            return null;
         }
-        if (check.unindexed()) {
+        if (((Number) result.get(2)).longValue() > 0) {
             log.debug("[Cache] UNINDEXED {}: entry missing from its tag sets, removing it", key);
             remove(List.of(key), entry.tags());
             return null;
         }
+        Map<String, String> fenceValues = new java.util.HashMap<>();
+        putFence(fenceValues, KeyLayout.keyFenceField(key), result.get(3));
+        putFence(fenceValues, KeyLayout.PRUNED_FENCE_FLOOR_FIELD, result.get(4));
+        for (int i = 5; i + 1 < result.size(); i += 2) {
+            putFence(fenceValues, text(result.get(i)), result.get(i + 1));
+        }
         List<dev.cachesync.cache.http.StoredResponse> valid = new ArrayList<>();
         for (var variant : entry.variants()) {
-            if (maxFence(check.fences(), variant.tags(), key) <= variant.fillSequence()) {
+            if (maxFence(fenceValues, variant.tags(), key) <= variant.fillSequence()) {
                 valid.add(variant);
             }
         }
         if (valid.size() == entry.variants().size()) {
+            if (near != null) {
+                near.putIfUnchanged(key, entry, stamp);
+            }
             return entry;
         }
         log.debug("[Cache] FENCED {}: entry filled before a purge, removing it", key);
@@ -177,27 +215,29 @@ public final class CacheStore {
         return valid.isEmpty() ? null : new CacheEntry(valid);
     }
 
-    private record ReadCheck(boolean unindexed, Map<String, String> fences) {
+    private static CacheEntry decode(String key, byte[] bytes) {
+        try {
+            return EntryCodec.fromBytes(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new CacheFaultException(CacheFaultException.Kind.BAD_ENTRY, "undecodable entry: read " + key + ": "
+                    + e, new EntryCodec.UndecodableEntryException(e));
+        }
     }
 
-    private ReadCheck check(String key, Set<String> tags) {
-        List<Object> keys = new ArrayList<>();
-        keys.add(layout.fences());
-        tags.forEach(t -> keys.add(layout.tagSet(t)));
-        List<String> fields = fenceFields(key, tags);
-        List<Object> args = new ArrayList<>();
-        args.add(key);
-        args.addAll(fields);
-        List<Object> values = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.READ_CHECK,
-                RScript.ReturnType.LIST, keys, args.toArray()), "check " + key);
-        boolean unindexed = Long.parseLong(values.get(0).toString()) > 0;
-        return new ReadCheck(unindexed, fenceValues(fields, values.subList(1, values.size())));
+    private static void putFence(Map<String, String> fenceValues, String field, Object value) {
+        if (value != null) {
+            fenceValues.put(field, text(value));
+        }
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
     }
 
     /** Drops this instance's near-cache copy only (no Redis call, other instances untouched). */
-    private void evictLocal(String key) {
-        if (options.nearCache()) {
-            entries.cachedKeySet().remove(key);
+    private void evictLocal(Collection<String> keys) {
+        if (near != null) {
+            keys.forEach(near::invalidate);
         }
     }
 
@@ -209,47 +249,49 @@ public final class CacheStore {
     }
 
     /**
-     * Fill steps 3 and 4: index the key under its tags first (so a half-done fill never leaves an entry that
-     * a tag purge cannot find), then store through Redisson, index again and read the fences; if a purge
-     * newer than a variant's fill sequence touched its tags or key, the entry is not written or removed again.
-     * If Redis fails after the write was sent, this instance's near-cache copy (Redisson puts it there before
-     * Redis answers) is dropped, since no fence check vouched for it.
+     * Fill steps 3 and 4 in one round trip ({@link RedisScripts#FILL}): unless a purge newer than a variant's fill
+     * sequence touched its tags or key, index the key under its tags, write the entry and invalidate the other
+     * instances' near copies, atomically. A stored entry enters this instance's near cache (it passed its fence
+     * check), unless an invalidation of its key arrived meanwhile. If Redis fails, this instance's copy is dropped.
      */
     public FillOutcome fill(String key, CacheEntry entry, long retainUntilMillis) {
-        Set<String> tags = entry.tags();
-        List<Object> keys = new ArrayList<>();
-        keys.add(layout.fences());
-        keys.add(layout.expiryIndex());
-        tags.forEach(t -> keys.add(layout.tagSet(t)));
-        List<String> fields = fenceFields(key, tags);
+        byte[] encoded;
+        try {
+            encoded = EntryCodec.toBytes(entry);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<Object> args = new ArrayList<>();
         args.add(key);
         args.add(Long.toString(retainUntilMillis));
-        args.addAll(fields);
-
-        List<Object> before = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
-                RedisScripts.FILL_PREPARE, RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
-        if (fenced(entry, key, fenceValues(fields, before))) {
+        args.add(encoded);
+        args.add(invalidations.topic());
+        args.add(invalidations.message(List.of(key)));
+        args.add(layout.tagSet(""));
+        args.add(Integer.toString(entry.variants().size()));
+        for (var variant : entry.variants()) {
+            List<String> fields = fenceFields(key, variant.tags());
+            args.add(Long.toString(variant.fillSequence()));
+            args.add(Integer.toString(fields.size()));
+            args.addAll(fields);
+        }
+        args.addAll(entry.tags());
+        NearCache.Stamp stamp = near == null ? null : near.stamp(key);
+        Long stored;
+        try {
+            stored = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL,
+                    RScript.ReturnType.LONG, List.of(layout.entries(), layout.fences(), layout.expiryIndex()),
+                    args.toArray()), "fill " + key);
+        } catch (RuntimeException e) {
+            evictLocal(List.of(key));
+            throw e;
+        }
+        if (stored == null || stored != 1) {
             log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not storing it", key);
             return FillOutcome.DISCARDED_BY_FENCE;
         }
-        List<Object> after;
-        try {
-            await(entries.fastPutAsync(key, entry), "store " + key);
-            after = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL_INDEX,
-                    RScript.ReturnType.LIST, keys, args.toArray()), "index " + key);
-        } catch (RuntimeException e) {
-            evictLocal(key);
-            throw e;
-        }
-        if (fenced(entry, key, fenceValues(fields, after))) {
-            log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not keeping it", key);
-            try {
-                remove(List.of(key), tags);
-            } finally {
-                evictLocal(key);
-            }
-            return FillOutcome.DISCARDED_BY_FENCE;
+        if (near != null) {
+            near.putIfUnchanged(key, entry, stamp);
         }
         return FillOutcome.STORED;
     }
@@ -262,32 +304,13 @@ public final class CacheStore {
         return fields;
     }
 
-    private static boolean fenced(CacheEntry entry, String key, Map<String, String> fenceValues) {
-        for (var variant : entry.variants()) {
-            if (maxFence(fenceValues, variant.tags(), key) > variant.fillSequence()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Map<String, String> fenceValues(List<String> fields, List<Object> values) {
-        Map<String, String> fenceValues = new java.util.HashMap<>();
-        for (int i = 0; i < fields.size() && i < values.size(); i++) {
-            if (values.get(i) != null) {
-                fenceValues.put(fields.get(i), values.get(i).toString());
-            }
-        }
-        return fenceValues;
-    }
-
     /**
      * Most values one purge-side script call takes (and unpacks). Redis 7.0's Lua unpacks at most 7,999 values
      * (measured: 8,000 fail with "too many results to unpack"), so a purge of any size is split into calls of
      * this many tags or keys.
      */
     static final int MAX_VALUES_PER_CALL = 1_000;
-    /** Removes entries through Redisson (near caches are told), then unindexes keys that stayed absent. */
+    /** Removes entries (every near cache is told), then unindexes keys that stayed absent. */
     public long remove(Collection<String> keys, Collection<String> tags) {
         Map<String, Collection<String>> keysByTag = new java.util.LinkedHashMap<>();
         new LinkedHashSet<>(tags).forEach(tag -> keysByTag.put(tag, keys));
@@ -295,7 +318,7 @@ public final class CacheStore {
     }
 
     /**
-     * Purge steps 3 and 4: removes entries through Redisson (near caches are told), in chunks, then takes the
+     * Purge steps 3 and 4: removes entries (every near cache is told), in chunks, then takes the
      * keys that stayed absent out of the expiry index and out of the tag sets {@code keysByTag} lists them in.
      */
     public long remove(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
@@ -304,7 +327,19 @@ public final class CacheStore {
         }
         long removed = 0;
         for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
-            removed += await(entries.fastRemoveAsync(chunk.toArray(new String[0])), "remove entries");
+            List<Object> args = new ArrayList<>(chunk.size() + 2);
+            args.add(invalidations.topic());
+            args.add(invalidations.message(chunk));
+            args.addAll(chunk);
+            try {
+                removed += (Long) await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                        RedisScripts.REMOVE_ENTRIES, RScript.ReturnType.LONG, List.of(layout.entries()),
+                        args.toArray()), "remove entries");
+            } finally {
+                // this store's own message is not applied to its own near cache (Redisson's rule): drop here,
+                // after Redis removed them, so no read in flight puts an old copy back
+                evictLocal(chunk);
+            }
         }
         cleanup(keys, keysByTag);
         return removed;
@@ -467,8 +502,8 @@ public final class CacheStore {
     }
 
     /**
-     * Removes up to {@code limit} entries whose retention ended by {@code nowMillis}, through Redisson so
-     * near caches drop them too, and unindexes them. Returns how many entries were removed.
+     * Removes up to {@code limit} entries whose retention ended by {@code nowMillis} (near caches drop them
+     * too), and unindexes them. Returns how many entries were removed.
      */
     public int sweepExpired(long nowMillis, int limit) {
         Collection<String> due = await(expiry.valueRangeAsync(Double.NEGATIVE_INFINITY, true, nowMillis, true, 0,

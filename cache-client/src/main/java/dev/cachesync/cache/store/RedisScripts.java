@@ -1,63 +1,112 @@
 package dev.cachesync.cache.store;
 
-/** The Lua scripts of the fill and purge protocol (DESIGN "The purge and the fill"). Read-only on entries. */
+/** The Lua scripts of the read, fill and purge protocol (DESIGN "The purge and the fill", docs/protocol.md). */
 final class RedisScripts {
 
     private RedisScripts() {
     }
 
     /**
-     * The values of the fence fields ARGV[3..] in the hash KEYS[1], read in chunks of 1000: Lua's unpack fails
-     * beyond about 8,000 values (Redis 7.0), and an entry may carry any number of tags.
+     * The whole Redis read of a hit, one round trip: the entry, and the check that it may be served (DESIGN Fill
+     * step 4 on the read side): the fences of its key, of the pruned floor and of each of its tags, and whether
+     * it is in every one of its tags' sets (an entry missing from a set would not be found by the next purge of
+     * that tag). The tags are parsed from the entry's own encoding ({@link EntryCodec} version 1: the script
+     * walks it the way {@code EntryCodec.read} does, skipping headers and body by their lengths), so the layout
+     * needs nothing beside the entry. KEYS[1] entries hash, KEYS[2] fences; ARGV[1] entry key, ARGV[2] the
+     * tag-set name prefix, ARGV[3] the key's fence field, ARGV[4] the pruned-floor field.
+     * Returns {0} when there is no entry; {1, entry} when the script cannot read the entry's tags (another
+     * format version, or corrupt): never to be served; {2, entry, sets missing the key, key fence, floor, then
+     * tag, fence for each tag} otherwise (a fence never raised is nil).
      */
-    private static final String HMGET_FROM_ARGV_3 = """
-            local values = {}
-            for first = 3, #ARGV, 1000 do
-              local part = redis.call('hmget', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
-              for i = 1, #part do values[#values + 1] = part[i] end
+    static final String READ_ENTRY = """
+            local value = redis.call('hget', KEYS[1], ARGV[1])
+            if not value then return {0} end
+            local tags = {}
+            local function parse()
+              if string.byte(value, 1) ~= 1 then error('version') end
+              local pos = 2
+              local function int()
+                local a, b, c, d = string.byte(value, pos, pos + 3)
+                pos = pos + 4
+                local n = ((a * 256 + b) * 256 + c) * 256 + d
+                if n >= 2147483648 then error('negative') end
+                return n
+              end
+              local function skip() local n = int(); pos = pos + n end
+              local seen = {}
+              for v = 1, int() do
+                pos = pos + 4
+                for h = 1, int() do
+                  skip()
+                  for x = 1, int() do skip() end
+                end
+                skip()
+                pos = pos + 16
+                for x = 1, int() do skip(); skip() end
+                for t = 1, int() do
+                  local n = int()
+                  local tag = string.sub(value, pos, pos + n - 1)
+                  pos = pos + n
+                  if not seen[tag] then seen[tag] = true; tags[#tags + 1] = tag end
+                end
+                pos = pos + 8
+              end
+              if pos - 1 ~= #value then error('length') end
             end
-            return values
+            if not pcall(parse) then return {1, value} end
+            local missing = 0
+            for i = 1, #tags do
+              if redis.call('sismember', ARGV[2] .. tags[i], ARGV[1]) == 0 then missing = missing + 1 end
+            end
+            local result = {2, value, missing, redis.call('hget', KEYS[2], ARGV[3]),
+              redis.call('hget', KEYS[2], ARGV[4])}
+            for i = 1, #tags do
+              result[#result + 1] = tags[i]
+              result[#result + 1] = redis.call('hget', KEYS[2], tags[i])
+            end
+            return result
             """;
 
     /**
-     * Fill step 3a, before the entry is written: index the key under its tags (and in the expiry index if it
-     * is not there yet), then read the fences. Indexing first means an entry can never exist in Redis without
-     * being in its tags' sets just because a call failed half-way (such an entry could not be purged by tag).
-     * KEYS[1] fences, KEYS[2] expiry index, KEYS[3..] tag sets; ARGV[1] entry key, ARGV[2] retain-until (ms),
-     * ARGV[3..] fence fields. Returns the fence values of ARGV[3..] (nil when never purged).
+     * Fill steps 3 and 4 in one atomic step: check every variant's fences (its tags', its key's and the pruned
+     * floor) against the variant's fill sequence; if a purge newer than the fill touched one, store nothing and
+     * return 0. Otherwise index the key under its tags and in the expiry index, write the entry and publish the
+     * near-cache invalidation (Redisson's format, {@link Invalidations}), and return 1. Atomic, so an entry never
+     * exists outside its tag sets nor after a purge that fenced it, and nothing needs undoing when it is refused.
+     * A script stops at its first error without undoing what it did, so every write that can fail (a tag set of
+     * the wrong type) comes before the entry is written. KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry
+     * index; ARGV[1] entry key, ARGV[2] retain-until (ms), ARGV[3] the encoded entry, ARGV[4] invalidation
+     * channel, ARGV[5] invalidation message, ARGV[6] tag-set name prefix, ARGV[7] the variant count n; then per
+     * variant its fill sequence, a count m and its m fence fields; then the tags to index the key under.
      */
-    static final String FILL_PREPARE = """
-            for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
-            redis.call('zadd', KEYS[2], 'NX', ARGV[2], ARGV[1])
-            """ + HMGET_FROM_ARGV_3;
+    static final String FILL = """
+            local at = 8
+            for v = 1, tonumber(ARGV[7]) do
+              local sequence = tonumber(ARGV[at])
+              local count = tonumber(ARGV[at + 1])
+              at = at + 2
+              for i = at, at + count - 1 do
+                if tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0') > sequence then return 0 end
+              end
+              at = at + count
+            end
+            for i = at, #ARGV do redis.call('sadd', ARGV[6] .. ARGV[i], ARGV[1]) end
+            redis.call('zadd', KEYS[3], ARGV[2], ARGV[1])
+            redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
+            redis.call('publish', ARGV[4], ARGV[5])
+            return 1
+            """;
 
     /**
-     * Fill step 3b+4, after the entry was written, atomically: index it again (a purge's clean-up may have
-     * unindexed the key between step 3a and the write, while no entry existed), set its expiry score, then
-     * read the fences. Same KEYS and ARGV as {@link #FILL_PREPARE}.
+     * Purge step 3 for one chunk of keys: delete the entries and publish one near-cache invalidation for all of
+     * them (Redisson's format, {@link Invalidations}), atomically. KEYS[1] entries hash; ARGV[1] channel,
+     * ARGV[2] message, ARGV[3..] entry keys. Returns how many entries existed.
      */
-    static final String FILL_INDEX = """
-            for i = 3, #KEYS do redis.call('sadd', KEYS[i], ARGV[1]) end
-            redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
-            """ + HMGET_FROM_ARGV_3;
-
-    /**
-     * The read-side check of an entry read from Redis: its fences, and whether it is still in every one of its
-     * tags' sets (an entry missing from a set would not be found by the next purge of that tag, so it must not
-     * be served or enter a near cache). KEYS[1] fences, KEYS[2..] tag sets; ARGV[1] entry key, ARGV[2..] fence
-     * fields. Returns {number of tag sets missing the key, fence values of ARGV[2..]...}.
-     */
-    static final String READ_CHECK = """
-            local missing = 0
-            for i = 2, #KEYS do
-              if redis.call('sismember', KEYS[i], ARGV[1]) == 0 then missing = missing + 1 end
-            end
-            local result = {missing}
-            for first = 2, #ARGV, 1000 do
-              local part = redis.call('hmget', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
-              for i = 1, #part do result[#result + 1] = part[i] end
-            end
-            return result
+    static final String REMOVE_ENTRIES = """
+            local removed = 0
+            for i = 3, #ARGV do removed = removed + redis.call('hdel', KEYS[1], ARGV[i]) end
+            redis.call('publish', ARGV[1], ARGV[2])
+            return removed
             """;
 
     /**
