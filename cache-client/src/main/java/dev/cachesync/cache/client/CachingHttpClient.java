@@ -286,7 +286,7 @@ public final class CachingHttpClient implements AutoCloseable {
         background.shutdownNow();
         locks.close();
         sweep.close();
-        store.entriesMap().destroy(); // unsubscribes this instance's near cache from invalidations
+        store.close(); // unsubscribes this instance's near cache from invalidations
     }
 
     /** Builder; only {@link #redisson} is required (and {@link #origin} for relative paths). */
