@@ -155,6 +155,11 @@ public final class CacheStore implements AutoCloseable {
         }
     }
 
+    /** For tests of this package. */
+    NearCache nearCache() {
+        return near;
+    }
+
     public boolean nearCacheEnabled() {
         return options.nearCache();
     }
@@ -169,9 +174,16 @@ public final class CacheStore implements AutoCloseable {
      * tag-set membership) and drops variants whose fill predates a purge of one of their tags or of the key (a
      * fill caught between its store and its fence check, DESIGN Fill step 4), and entries missing from one of
      * their tags' sets (the next purge of that tag would not find them). Only an entry that passed whole enters
-     * the near cache, and only if no invalidation of its key arrived while it was read ({@link NearCache}).
+     * the near cache, and only if no invalidation of its key arrived while it was read ({@link NearCache}); if
+     * one did, the key is read once more (that message is usually the write this read already saw, e.g. another
+     * instance's fill, still on its way), so a read right after another instance's write still fills the near
+     * cache.
      */
     public CacheEntry read(String key) {
+        return read(key, true);
+    }
+
+    private CacheEntry read(String key, boolean mayRetry) {
         NearCache.Stamp stamp = near == null ? null : near.stamp(key);
         List<Object> result = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_ONLY,
                 RedisScripts.READ_ENTRY, RScript.ReturnType.LIST, List.of(layout.entries(), layout.fences()),
@@ -205,8 +217,8 @@ public final class CacheStore implements AutoCloseable {
             }
         }
         if (valid.size() == entry.variants().size()) {
-            if (near != null) {
-                near.putIfUnchanged(key, entry, stamp);
+            if (near != null && !near.putIfUnchanged(key, entry, stamp) && mayRetry) {
+                return read(key, false);
             }
             return entry;
         }

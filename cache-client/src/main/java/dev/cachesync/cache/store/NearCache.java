@@ -2,7 +2,6 @@ package dev.cachesync.cache.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -24,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>It listens to Redisson's local-cache invalidation topic of the entries hash ({@link Invalidations}), so
  * every writer that speaks that format invalidates it: other cachesync instances, the invalidator, and an
  * older release's {@code RLocalCachedMap}. Those messages name keys by hash only; {@link #byHash} maps a hash
- * back to the entry it stands for.
+ * back to its key. Every change of a key's entry and of its index mapping happens inside the index's
+ * {@code compute} for that hash, so an entry is never held without its mapping (two puts of one key, an
+ * invalidation and a put, cannot interleave).
  *
  * <p>Why a read can never put back what a purge removed: a reader takes a {@link #stamp} before it sends its
  * read; every invalidation received (or made by this instance) bumps the stamp's stripe, every resubscription
@@ -38,14 +39,19 @@ final class NearCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
     private static final int STRIPES = 1024;
 
-    /** One cached entry with the key hash the invalidation messages use. */
-    private record Held(String key, Invalidations.KeyHash hash, CacheEntry entry) {
+    /** One cached entry (a holder per put, so a put can take back exactly what it inserted). */
+    private record Held(CacheEntry entry) {
     }
 
     private final Invalidations invalidations;
     private final Cache<String, Held> entries;
-    /** Hash -> the entry it names. Removed with the entry (same holder only, so a newer holder stays indexed). */
-    private final ConcurrentHashMap<Invalidations.KeyHash, Held> byHash = new ConcurrentHashMap<>();
+    /**
+     * Hash -> key, for every key held (and some no longer held: a mapping outlives an evicted entry until an
+     * invalidation or {@link #pruneIndex} drops it, which is harmless; a missing one would not be).
+     */
+    private final ConcurrentHashMap<Invalidations.KeyHash, String> byHash = new ConcurrentHashMap<>();
+    private final int maxEntries;
+    private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final AtomicLong epoch = new AtomicLong();
     private final RTopic topic;
@@ -54,14 +60,8 @@ final class NearCache implements AutoCloseable {
 
     NearCache(RedissonClient client, Invalidations invalidations, int maxEntries) {
         this.invalidations = invalidations;
-        this.entries = Caffeine.newBuilder().maximumSize(maxEntries)
-                .executor(Runnable::run) // the index is cleaned in the removing thread, not later
-                .removalListener((String key, Held held, RemovalCause cause) -> {
-                    if (held != null) {
-                        byHash.remove(held.hash(), held);
-                    }
-                })
-                .build();
+        this.maxEntries = maxEntries;
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
         this.topic = client.getTopic(invalidations.topic(), LocalCachedMessageCodec.INSTANCE);
         // subscribed when addListener returns; a resubscription (after a lost connection, whose messages are
         // gone) clears everything, like Redisson's ReconnectionStrategy.CLEAR
@@ -90,17 +90,43 @@ final class NearCache implements AutoCloseable {
     record Stamp(Invalidations.KeyHash hash, int stripe, long value) {
     }
 
-    /** Holds {@code entry} unless an invalidation of its stripe (or a clear) arrived after {@code stamp}. */
-    void putIfUnchanged(String key, CacheEntry entry, Stamp stamp) {
+    /**
+     * Holds {@code entry} unless an invalidation of its stripe (or a clear) arrived after {@code stamp}; false
+     * when it did not hold it for that reason.
+     */
+    boolean putIfUnchanged(String key, CacheEntry entry, Stamp stamp) {
         if (current(stamp) != stamp.value()) {
+            return false;
+        }
+        Held held = new Held(entry);
+        byHash.compute(stamp.hash(), (hash, known) -> {
+            entries.put(key, held);
+            return key;
+        });
+        boolean moved = current(stamp) != stamp.value();
+        if (moved) {
+            byHash.compute(stamp.hash(), (hash, known) -> {
+                entries.asMap().remove(key, held);
+                return known;
+            });
+        }
+        if (byHash.size() > 2L * maxEntries + 64) {
+            pruneIndex();
+        }
+        return !moved;
+    }
+
+    /** Drops the mappings of keys no longer held (evicted by size); one pruner at a time. */
+    private void pruneIndex() {
+        if (!pruning.compareAndSet(false, true)) {
             return;
         }
-        Held held = new Held(key, stamp.hash(), entry);
-        byHash.put(stamp.hash(), held);
-        entries.put(key, held);
-        if (current(stamp) != stamp.value()) {
-            entries.asMap().remove(key, held);
-            byHash.remove(stamp.hash(), held);
+        try {
+            for (Invalidations.KeyHash hash : byHash.keySet()) {
+                byHash.computeIfPresent(hash, (h, key) -> entries.asMap().containsKey(key) ? key : null);
+            }
+        } finally {
+            pruning.set(false);
         }
     }
 
@@ -111,21 +137,21 @@ final class NearCache implements AutoCloseable {
 
     private void invalidate(Invalidations.KeyHash hash) {
         stripes.incrementAndGet(stripe(hash));
-        Held held = byHash.get(hash);
-        if (held != null) {
-            entries.asMap().remove(held.key(), held);
-            byHash.remove(hash, held);
-        }
+        byHash.computeIfPresent(hash, (h, key) -> {
+            entries.invalidate(key);
+            return null;
+        });
     }
 
     void clear() {
         epoch.incrementAndGet();
         entries.invalidateAll();
-        byHash.clear();
+        pruneIndex();
     }
 
-    long size() {
-        return entries.estimatedSize();
+    /** Runs pending eviction now (Caffeine evicts in its maintenance, which may lag a put). */
+    void cleanUp() {
+        entries.cleanUp();
     }
 
     private void onMessage(Object message) {

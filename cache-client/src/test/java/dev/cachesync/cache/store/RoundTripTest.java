@@ -1,0 +1,108 @@
+package dev.cachesync.cache.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachesync.cache.TestRedis;
+import dev.cachesync.devstack.RedisServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * Round trips of the store's calls on the hit and fill paths, counted by Redis itself (its MONITOR feed) on a
+ * Redis of this test's own: a Redis hit, a miss's read and a fill are one command each.
+ */
+class RoundTripTest {
+
+    static RedisServer redis;
+    static RedissonClient instance;
+    static RedissonClient counter;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        instance = TestRedis.client(redis);
+        counter = TestRedis.client(redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        instance.shutdown();
+        counter.shutdown();
+        redis.close();
+    }
+
+    @Test
+    void aRedisHitAMissAndAFillAreOneRoundTripEach() throws Exception {
+        CacheStore store = new CacheStore(instance, TestRedis.uniquePrefix("round-trips"),
+                new CacheStore.Options(false, 1, Duration.ofSeconds(5)));
+        // warm up: scripts loaded, connections open
+        store.fill("/warm", TestRedis.entry("warm", store.sequence(), "product:0"), future());
+        store.read("/warm");
+        store.read("/absent");
+        echo("warm");
+        long sequence = store.sequence();
+
+        assertThat(commands(() -> store.read("/p/1"))).as("a miss's read").hasSize(1);
+        assertThat(commands(() -> store.fill("/p/1", TestRedis.entry("v1", sequence, "product:1", "category:a"),
+                future()))).as("a fill").hasSize(1);
+        assertThat(commands(() -> store.read("/p/1"))).as("a Redis hit, checked").hasSize(1);
+        assertThat(store.read("/p/1")).isNotNull();
+        store.close();
+    }
+
+    static long future() {
+        return System.currentTimeMillis() + 60_000;
+    }
+
+    /**
+     * Commands clients sent while {@code action} ran, as Redis' MONITOR feed shows them (in execution order;
+     * commands a script runs are marked "lua" and not counted): everything between two ECHO markers.
+     */
+    List<String> commands(Supplier<?> action) throws Exception {
+        try (Socket socket = new Socket(redis.host(), redis.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            out.write("MONITOR\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertThat(in.readLine()).isEqualTo("+OK");
+            String begin = "begin-" + System.nanoTime();
+            String end = "end-" + System.nanoTime();
+            echo(begin);
+            action.get();
+            echo(end);
+            List<String> commands = new ArrayList<>();
+            boolean counting = false;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.contains("\"" + end + "\"")) {
+                    return commands;
+                }
+                if (line.contains("\"" + begin + "\"")) {
+                    counting = true;
+                } else if (counting && !line.contains(" lua] ") && !line.contains("\"PING\"")
+                        && !line.contains("\"ping\"")) {
+                    commands.add(line.length() > 120 ? line.substring(0, 120) : line);
+                }
+            }
+            throw new IllegalStateException("MONITOR feed ended before the end marker");
+        }
+    }
+
+    void echo(String marker) {
+        counter.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(
+                org.redisson.api.RScript.Mode.READ_ONLY, "return 1", org.redisson.api.RScript.ReturnType.LONG,
+                List.of(), marker);
+    }
+}
