@@ -74,19 +74,31 @@ final class RedisScripts {
      * near-cache invalidation (Redisson's format, {@link Invalidations}), and return 1. Atomic, so an entry never
      * exists outside its tag sets nor after a purge that fenced it, and nothing needs undoing when it is refused.
      * A script stops at its first error without undoing what it did, so every write that can fail (a tag set of
-     * the wrong type) comes before the entry is written. KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry
-     * index; ARGV[1] entry key, ARGV[2] retain-until (ms), ARGV[3] the encoded entry, ARGV[4] invalidation
-     * channel, ARGV[5] invalidation message, ARGV[6] tag-set name prefix, ARGV[7] the variant count n; then per
-     * variant its fill sequence, a count m and its m fence fields; then the tags to index the key under.
+     * the wrong type) comes before the entry is written. With a fill lock (KEYS[4], ARGV[8] its token non-empty),
+     * the script also ends the fill as {@link #LOCK_RELEASE} does, with the marker {@code ended:stored} or
+     * {@code ended:fenced}, if the token still holds the lock: the release rides on the fill's round trip.
+     * KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry index, KEYS[4] fill lock; ARGV[1] entry key, ARGV[2]
+     * retain-until (ms), ARGV[3] the encoded entry, ARGV[4] invalidation channel, ARGV[5] invalidation message,
+     * ARGV[6] tag-set name prefix, ARGV[7] the variant count n, ARGV[8] lock token (empty: no lock), ARGV[9]
+     * how long the end marker stays (ms); then per variant its fill sequence, a count m and its m fence fields;
+     * then the tags to index the key under.
      */
     static final String FILL = """
-            local at = 8
+            local function finish(outcome)
+              if ARGV[8] ~= '' and redis.call('get', KEYS[4]) == ARGV[8] then
+                redis.call('set', KEYS[4], 'ended:' .. outcome, 'PX', ARGV[9])
+              end
+            end
+            local at = 10
             for v = 1, tonumber(ARGV[7]) do
               local sequence = tonumber(ARGV[at])
               local count = tonumber(ARGV[at + 1])
               at = at + 2
               for i = at, at + count - 1 do
-                if tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0') > sequence then return 0 end
+                if tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0') > sequence then
+                  finish('fenced')
+                  return 0
+                end
               end
               at = at + count
             end
@@ -94,6 +106,7 @@ final class RedisScripts {
             redis.call('zadd', KEYS[3], ARGV[2], ARGV[1])
             redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
             redis.call('publish', ARGV[4], ARGV[5])
+            finish('stored')
             return 1
             """;
 

@@ -3,6 +3,7 @@ package dev.cachesync.cache.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachesync.cache.TestRedis;
+import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.devstack.RedisServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,7 +21,7 @@ import org.redisson.api.RedissonClient;
 
 /**
  * Round trips of the store's calls on the hit and fill paths, counted by Redis itself (its MONITOR feed) on a
- * Redis of this test's own: a Redis hit, a miss's read and a fill are one command each.
+ * Redis of this test's own: a Redis hit, a miss's read and a fill (ending its fill lock) are one command each.
  */
 class RoundTripTest {
 
@@ -58,6 +59,34 @@ class RoundTripTest {
                 future()))).as("a fill").hasSize(1);
         assertThat(commands(() -> store.read("/p/1"))).as("a Redis hit, checked").hasSize(1);
         assertThat(store.read("/p/1")).isNotNull();
+        store.close();
+    }
+
+    @Test
+    void aFillEndsItsLockInItsOwnRoundTripStoredOrFenced() throws Exception {
+        CacheStore store = new CacheStore(instance, TestRedis.uniquePrefix("fill-lock"),
+                new CacheStore.Options(false, 1, Duration.ofSeconds(5)));
+        Duration marker = Duration.ofSeconds(5);
+        store.fill("/warm", TestRedis.entry("warm", store.sequence(), "product:0"), future(),
+                new CacheStore.FillLock("nobody", marker));
+        echo("warm");
+
+        long sequence = store.tryLockAndReadSequence("/p/1", "filler-1", Duration.ofSeconds(5));
+        assertThat(commands(() -> store.fill("/p/1", TestRedis.entry("v1", sequence, "product:1"), future(),
+                new CacheStore.FillLock("filler-1", marker)))).as("a fill that ends its lock").hasSize(1);
+        assertThat(store.fillLockState("/p/1")).isEqualTo(new CacheStore.FillLockState.Ended(CacheStore.FillEnd.STORED));
+
+        long before = store.tryLockAndReadSequence("/p/2", "filler-2", Duration.ofSeconds(5));
+        TagPurger.create(instance, store.layout().prefix()).purgeTags(java.util.List.of("product:2"));
+        assertThat(store.fill("/p/2", TestRedis.entry("old", before, "product:2"), future(),
+                new CacheStore.FillLock("filler-2", marker))).isEqualTo(CacheStore.FillOutcome.DISCARDED_BY_FENCE);
+        assertThat(store.fillLockState("/p/2")).isEqualTo(new CacheStore.FillLockState.Ended(CacheStore.FillEnd.FENCED));
+
+        // a filler whose lease lapsed and whose lock another filler took leaves that lock alone
+        assertThat(store.tryLockAndReadSequence("/p/3", "other", Duration.ofSeconds(5))).isNotNegative();
+        store.fill("/p/3", TestRedis.entry("v", store.sequence(), "product:3"), future(),
+                new CacheStore.FillLock("late", marker));
+        assertThat(store.fillLockState("/p/3")).isEqualTo(new CacheStore.FillLockState.Held());
         store.close();
     }
 
