@@ -185,7 +185,8 @@ public final class CacheStore implements AutoCloseable {
 
     private CacheEntry read(String key, boolean mayRetry) {
         NearCache.Stamp stamp = near == null ? null : near.stamp(key);
-        List<Object> result = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_ONLY,
+        // READ_WRITE routes it to the primary: a replica may not have a purge's fences yet
+        List<Object> result = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                 RedisScripts.READ_ENTRY, RScript.ReturnType.LIST, List.of(layout.entries(), layout.fences()),
                 key, layout.tagSet(""), KeyLayout.keyFenceField(key), KeyLayout.PRUNED_FENCE_FLOOR_FIELD),
                 "read " + key);
@@ -760,6 +761,12 @@ public final class CacheStore implements AutoCloseable {
     }
 
     private <T> T await(RFuture<T> future, String what) {
+        if (Thread.currentThread().isInterrupted()) {
+            // an interrupted caller's call fails whether or not its answer is already here (a fast reply
+            // would otherwise hide the interrupt from CompletableFuture.get)
+            future.cancel(false);
+            throw new CacheFaultException(CacheFaultException.Kind.INTERRUPTED, "interrupted: " + what, null);
+        }
         try {
             return future.toCompletableFuture().get(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
