@@ -70,8 +70,10 @@ final class RedisScripts {
     /**
      * Fill steps 3 and 4 in one atomic step: check every variant's fences (its tags', its key's and the pruned
      * floor) against the variant's fill sequence; if a purge newer than the fill touched one, store nothing and
-     * return 0. Otherwise index the key under its tags and in the expiry index, write the entry and publish the
-     * near-cache invalidation (Redisson's format, {@link Invalidations}), and return 1. Atomic, so an entry never
+     * return 0. Otherwise index the key under its tags and in the expiry index, write the entry and, if it replaced
+     * one, publish the near-cache invalidation (Redisson's format, {@link Invalidations}), and return 1. A new
+     * entry needs no message: a near cache can only hold a copy of an entry that existed, and every removal of one
+     * published its own message (so no reader that just read the new entry loses it to a needless message). Atomic, so an entry never
      * exists outside its tag sets nor after a purge that fenced it, and nothing needs undoing when it is refused.
      * A script stops at its first error without undoing what it did, so every write that can fail (a tag set of
      * the wrong type) comes before the entry is written. With a fill lock (KEYS[4], ARGV[8] its token non-empty),
@@ -104,8 +106,7 @@ final class RedisScripts {
             end
             for i = at, #ARGV do redis.call('sadd', ARGV[6] .. ARGV[i], ARGV[1]) end
             redis.call('zadd', KEYS[3], ARGV[2], ARGV[1])
-            redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
-            redis.call('publish', ARGV[4], ARGV[5])
+            if redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) == 0 then redis.call('publish', ARGV[4], ARGV[5]) end
             finish('stored')
             return 1
             """;
