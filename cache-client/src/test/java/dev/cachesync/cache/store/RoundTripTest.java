@@ -98,7 +98,30 @@ class RoundTripTest {
      * Commands clients sent while {@code action} ran, as Redis' MONITOR feed shows them (in execution order;
      * commands a script runs are marked "lua" and not counted): everything between two ECHO markers.
      */
+    @Test
+    void aFillPublishesAnInvalidationOnlyWhenItReplacesAnEntry() throws Exception {
+        CacheStore store = new CacheStore(instance, TestRedis.uniquePrefix("publish"),
+                new CacheStore.Options(false, 1, Duration.ofSeconds(5)));
+        store.fill("/warm", TestRedis.entry("warm", store.sequence(), "product:0"), future());
+        echo("warm");
+        long sequence = store.sequence();
+
+        // no near cache can hold a copy of an entry that never existed: nothing to tell
+        assertThat(monitor(() -> store.fill("/p/1", TestRedis.entry("v1", sequence, "product:1"), future()), true))
+                .noneMatch(line -> line.contains("\"publish\""));
+        assertThat(monitor(() -> store.fill("/p/1", TestRedis.entry("v2", sequence, "product:1"), future()), true))
+                .anyMatch(line -> line.contains("\"publish\""));
+        assertThat(monitor(() -> store.remove(List.of("/p/1"), List.of("product:1")), true))
+                .anyMatch(line -> line.contains("\"publish\""));
+        store.close();
+    }
+
     List<String> commands(Supplier<?> action) throws Exception {
+        return monitor(action, false);
+    }
+
+    /** The MONITOR lines of {@code action}: the clients' commands, and with {@code scripts} the scripts' too. */
+    List<String> monitor(Supplier<?> action, boolean scripts) throws Exception {
         try (Socket socket = new Socket(redis.host(), redis.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -120,7 +143,7 @@ class RoundTripTest {
                 }
                 if (line.contains("\"" + begin + "\"")) {
                     counting = true;
-                } else if (counting && !line.contains(" lua] ") && !line.contains("\"PING\"")
+                } else if (counting && (scripts || !line.contains(" lua] ")) && !line.contains("\"PING\"")
                         && !line.contains("\"ping\"")) {
                     commands.add(line.length() > 120 ? line.substring(0, 120) : line);
                 }
