@@ -160,6 +160,11 @@ public final class CacheStore implements AutoCloseable {
         return near;
     }
 
+    /** How many entries the near cache holds now (Caffeine's estimate; no Redis call); 0 when it is off. */
+    public long nearCacheSize() {
+        return near == null ? 0 : near.size();
+    }
+
     public boolean nearCacheEnabled() {
         return options.nearCache();
     }

@@ -149,6 +149,10 @@ final class NearCache implements AutoCloseable {
         pruneIndex();
     }
 
+    long size() {
+        return entries.estimatedSize();
+    }
+
     /** Runs pending eviction now (Caffeine evicts in its maintenance, which may lag a put). */
     void cleanUp() {
         entries.cleanUp();
