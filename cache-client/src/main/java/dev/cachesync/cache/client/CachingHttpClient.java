@@ -259,7 +259,7 @@ public final class CachingHttpClient implements AutoCloseable {
 
     /** Entries in this process's near cache now (no Redis call), for {@code cache.size}. */
     private long nearCacheSize() {
-        return store.nearCacheEnabled() ? store.entriesMap().getCachedMap().size() : 0;
+        return store.nearCacheSize();
     }
 
     /** The purge API on this client's Redis and key prefix. */
