@@ -93,7 +93,8 @@ final class EntryWriter {
      * Stores a variant, replacing {@code replaced} (or a variant with the same Vary values) if present. The entry
      * (all its variants) stays within maxEntryBytes: the oldest variants make room.
      */
-    FillEnd storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced) {
+    FillEnd storeVariant(String key, CacheEntry entry, StoredResponse variant, StoredResponse replaced,
+                         CacheStore.FillLock lock) {
         List<StoredResponse> variants = new ArrayList<>();
         if (entry != null && !variant.varyNames().isEmpty()) {
             for (StoredResponse v : entry.variants()) {
@@ -122,7 +123,7 @@ final class EntryWriter {
         CacheEntry updated = new CacheEntry(variants);
         long retainUntil = variants.stream().mapToLong(strategy::retainUntilMillis).max().orElse(0);
         try {
-            CacheStore.FillOutcome outcome = store.fill(key, updated, retainUntil);
+            CacheStore.FillOutcome outcome = store.fill(key, updated, retainUntil, lock);
             if (outcome == CacheStore.FillOutcome.STORED) {
                 metrics.fillsStored.increment();
                 log.debug("[Cache] STORE {} tags={} seq={}", key, updated.tags(), variant.fillSequence());

@@ -53,10 +53,20 @@ final class FillLock implements AutoCloseable {
         return sequence < 0 ? null : new Held(key, token, sequence, renewLease(key, token));
     }
 
-    /** Releases the lock, leaving {@code end} for waiters on other instances to see. */
+    /** The held lock as the store's fill takes it, to end it in the fill's own round trip. */
+    CacheStore.FillLock toEndWithFill(Held held) {
+        return new CacheStore.FillLock(held.token(), endMarkerTtl);
+    }
+
+    /**
+     * Releases the lock, leaving {@code end} for waiters on other instances to see; a stored or fenced fill ended
+     * it already (in its script), so that costs no call.
+     */
     void release(Held held, FillEnd end) {
         held.renewal().cancel(false);
-        store.unlock(held.key(), held.token(), end, endMarkerTtl);
+        if (end != FillEnd.STORED && end != FillEnd.FENCED) {
+            store.unlock(held.key(), held.token(), end, endMarkerTtl);
+        }
     }
 
     /**

@@ -76,6 +76,7 @@ final class OriginFill {
             }
         }
         Fill fill = new Fill(FillEnd.FAILED);
+        fill.lock = lock == null ? null : locks.toEndWithFill(lock);
         try {
             long fillSequence = lock != null ? lock.sequence() : plan.fill() ? sequenceOrUnknown() : -1;
             return askOrigin(key, entry, plan, fillSequence, fill);
@@ -95,6 +96,8 @@ final class OriginFill {
     /** How the fill ended, for the lock's end marker (set as the fill goes). */
     private static final class Fill {
         FillEnd end;
+        /** The held lock, for the fill's script to end in its own round trip (null: no lock). */
+        CacheStore.FillLock lock;
 
         Fill(FillEnd end) {
             this.end = end;
@@ -129,7 +132,7 @@ final class OriginFill {
             // a 304 that sets a cookie is this caller's: it refreshes nothing shared (unless configured)
             boolean storable = strategy.mayStoreCookieSetting(response.headers()) && !writer.tooManyTags(key, tags);
             fill.end = !storable ? FillEnd.UNCACHEABLE
-                    : fillSequence >= 0 ? writer.storeVariant(key, entry, refreshed, candidate) : FillEnd.FAILED;
+                    : fillSequence >= 0 ? writer.storeVariant(key, entry, refreshed, candidate, fill.lock) : FillEnd.FAILED;
             log.debug("[Cache] REVALIDATED {} (304)", key);
             CachedHttpResponse mine = CachedHttpResponse.fromStored(request, refreshed, CacheSource.REVALIDATED,
                     responseTime);
@@ -151,7 +154,7 @@ final class OriginFill {
         StoredResponse storable = writer.storableForm(request, key, response, requestTime, responseTime,
                 fillSequence);
         fill.end = storable == null ? FillEnd.UNCACHEABLE
-                : plan.fill() && fillSequence >= 0 ? writer.storeVariant(key, entry, storable, null) : FillEnd.FAILED;
+                : plan.fill() && fillSequence >= 0 ? writer.storeVariant(key, entry, storable, null, fill.lock) : FillEnd.FAILED;
         return new OriginOutcome(new CachedHttpResponse(response.status(), response.headers(), response.body(),
                 CacheSource.ORIGIN, response.rest()), fillSequence, asked, storable, false);
     }
