@@ -131,6 +131,14 @@ public final class TagPurger {
         return store.recordApplied(source, offset, expectedAtLeast, replicas, timeout);
     }
 
+    /**
+     * Makes every instance drop its near cache (see {@link CacheStore#clearNearCachesEverywhere()}): for a purger
+     * that learned Redis lost data, after it re-applied the lost purges. Returns how many subscribers heard it.
+     */
+    public long clearNearCachesEverywhere() {
+        return store.clearNearCachesEverywhere();
+    }
+
     /** The applied offsets Redis holds, by source. */
     public java.util.Map<String, Long> appliedOffsets() {
         return store.appliedOffsets();

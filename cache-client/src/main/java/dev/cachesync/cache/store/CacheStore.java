@@ -1,5 +1,6 @@
 package dev.cachesync.cache.store;
 
+import org.redisson.cache.LocalCachedMessageCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -153,6 +154,22 @@ public final class CacheStore implements AutoCloseable {
         if (map != null) {
             map.destroy();
         }
+    }
+
+    /**
+     * Tells every instance's near cache (cache-client's and Redisson {@code RLocalCachedMap}s on the same entries) to
+     * drop everything, with Redisson's clear message on the entries topic, and drops this store's own. For when
+     * Redis lost data: purges re-applied then find no keys to remove, so they reach no near cache
+     * (docs/protocol.md, "Healing from Kafka"). No acknowledgement is asked for. Returns how many subscribers
+     * received the message.
+     */
+    public long clearNearCachesEverywhere() {
+        long receivers = await(client.getTopic(invalidations.topic(), LocalCachedMessageCodec.INSTANCE)
+                .publishAsync(invalidations.clearMessage()), "publish near-cache clear");
+        if (near != null) {
+            near.clear();
+        }
+        return receivers;
     }
 
     /** For tests of this package. */

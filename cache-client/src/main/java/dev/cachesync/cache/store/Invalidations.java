@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Collection;
 import org.redisson.RedissonObject;
+import org.redisson.cache.LocalCachedMapClear;
 import org.redisson.misc.Hash;
 
 /**
@@ -47,6 +48,17 @@ final class Invalidations {
             out.put(hash(key).bytes());
         }
         return out.array();
+    }
+
+    /**
+     * Redisson's "clear the local cache" message from this sender, without asking receivers to acknowledge it
+     * (Redisson's own {@code clearLocalCache()} waits for acknowledgements, which cache-client's listener does
+     * not send).
+     */
+    LocalCachedMapClear clearMessage() {
+        byte[] requestId = new byte[16];
+        RANDOM.nextBytes(requestId);
+        return new LocalCachedMapClear(senderId, requestId, false);
     }
 
     static KeyHash hash(String key) {

@@ -114,6 +114,30 @@ class NearCacheTest extends TwoInstances {
     }
 
     @Test
+    void aClearBroadcastEmptiesEveryNearCacheIncludingARedissonLocalCachedMaps() {
+        RLocalCachedMap<String, CacheEntry> older = redisB.getLocalCachedMap(
+                LocalCachedMapOptions.<String, CacheEntry>name(prefix + "entries").codec(EntryCodec.INSTANCE)
+                        .cacheSize(100).syncStrategy(LocalCachedMapOptions.SyncStrategy.INVALIDATE));
+        try {
+            storeA.fill("/p/6", entry("v1", storeA.sequence(), "product:6"), future());
+            assertThat(storeB.read("/p/6")).isNotNull();
+            assertThat(older.get("/p/6")).isNotNull();
+            assertThat(storeA.readLocal("/p/6")).isNotNull();
+            assertThat(storeB.readLocal("/p/6")).isNotNull();
+            assertThat(older.getCachedMap()).containsKey("/p/6");
+
+            // what the invalidator does after healing a Redis that lost data: the entries stay in Redis
+            assertThat(purger.clearNearCachesEverywhere()).as("subscribers that heard it").isGreaterThanOrEqualTo(2);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> storeA.readLocal("/p/6") == null
+                    && storeB.readLocal("/p/6") == null && older.getCachedMap().isEmpty());
+            assertThat(storeB.read("/p/6")).as("Redis keeps the entry").isNotNull();
+        } finally {
+            older.destroy();
+        }
+    }
+
+    @Test
     void aLostSubscriptionClearsTheNearCacheWhenItIsReestablished() {
         storeA.fill("/p/5", entry("v1", storeA.sequence(), "product:5"), future());
         assertThat(storeB.read("/p/5")).isNotNull();

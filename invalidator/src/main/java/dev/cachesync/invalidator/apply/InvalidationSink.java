@@ -25,6 +25,13 @@ public interface InvalidationSink {
         return expectedAtLeast;
     }
 
+    /**
+     * Makes every cache instance drop its near cache. Called after purges lost by Redis were re-applied: they find
+     * no keys Redis lost, so no invalidation of theirs reaches the copies near caches still hold.
+     */
+    default void clearNearCaches() {
+    }
+
     /** The applied offsets the sink holds, by input partition. */
     default java.util.Map<String, Long> appliedOffsets() {
         return java.util.Map.of();

@@ -45,6 +45,11 @@ public final class RedisInvalidationSink implements InvalidationSink {
     }
 
     @Override
+    public void clearNearCaches() {
+        purger.clearNearCachesEverywhere();
+    }
+
+    @Override
     public java.util.Map<String, Long> appliedOffsets() {
         return purger.appliedOffsets();
     }

@@ -152,6 +152,10 @@ public final class RedisHealer implements AppliedLedger {
         int count = reapplier.reapply(source.substring(0, split), Integer.parseInt(source.substring(split + 1)), from,
                 target);
         metrics.healed(count);
-        log.warn("re-applied {} invalidations of {} in {} ms", count, source, (System.nanoTime() - started) / 1_000_000);
+        // the re-applied purges removed what Redis still held; copies in near caches of entries Redis lost are
+        // reached by no purge (no key to remove, no message): every near cache drops everything instead
+        sink.clearNearCaches();
+        log.warn("re-applied {} invalidations of {} in {} ms; told every near cache to clear", count, source,
+                (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -23,8 +23,11 @@ class RedisHealerTest {
     private final OffsetSink sink = new OffsetSink();
     private final List<String> reapplied = new ArrayList<>();
     private final Map<String, Long> committed = new HashMap<>();
+    /** How many near-cache clears had been sent when each re-application ran. */
+    private final List<Integer> clearsBeforeReapplying = new ArrayList<>();
     private final RedisHealer healer = new RedisHealer(sink, (topic, partition, from, to) -> {
         reapplied.add(topic + "-" + partition + " " + from + ".." + to);
+        clearsBeforeReapplying.add(sink.nearCacheClears);
         return (int) (to - from + 1);
     }, () -> committed, 1_000, new InvalidatorMetrics(new SimpleMeterRegistry()), () -> true);
 
@@ -45,6 +48,18 @@ class RedisHealerTest {
 
         assertThat(reapplied).containsExactly("events-0 4..10");
         assertThat(sink.held).containsEntry("events-0", 11L);
+        // the re-applied purges find no keys that Redis lost, so they reach no near cache: clear them all after
+        assertThat(clearsBeforeReapplying).containsExactly(0);
+        assertThat(sink.nearCacheClears).isEqualTo(1);
+    }
+
+    @Test
+    void noLossNoNearCacheClear() {
+        healer.applied(List.of(member("events", 0, 10)));
+        healer.applied(List.of(member("events", 0, 11)));
+        healer.healIfBehind();
+
+        assertThat(sink.nearCacheClears).isZero();
     }
 
     @Test
@@ -57,6 +72,7 @@ class RedisHealerTest {
 
         assertThat(reapplied).containsExactly("events-2 21..30");
         assertThat(sink.held).containsEntry("events-2", 30L).doesNotContainKey("events-3");
+        assertThat(sink.nearCacheClears).isEqualTo(1);
         healer.healIfBehind();
         assertThat(reapplied).as("nothing more once Redis caught up").hasSize(1);
     }
@@ -80,6 +96,12 @@ class RedisHealerTest {
     /** The recording script's rules on a map. */
     static final class OffsetSink implements InvalidationSink {
         final Map<String, Long> held = new HashMap<>();
+        int nearCacheClears;
+
+        @Override
+        public void clearNearCaches() {
+            nearCacheClears++;
+        }
 
         @Override
         public Purged purge(Set<String> tags, Set<String> keys) {
