@@ -33,6 +33,13 @@ public final class CacheStrategy {
     /** Statuses that may be stored without explicit freshness (RFC 9110 15.1 "heuristically cacheable"). */
     private static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410,
             414, 501);
+    /**
+     * Final statuses whose caching semantics this cache implements (those RFC 9110 defines): with
+     * {@code must-understand} (RFC 9111 5.2.2.3) a response of any other status is not stored.
+     */
+    private static final Set<Integer> UNDERSTOOD_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 300, 301, 302,
+            303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
+            416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505);
     /** Fields a 304 must not overwrite in the stored response (RFC 9111 3.2). */
     private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
             "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie");
@@ -45,6 +52,7 @@ public final class CacheStrategy {
     private final long staleRetentionMillis;
     private final long maxEntryLifetimeMillis;
     private final boolean storeSetCookieResponses;
+    private final TargetedCacheControl targeted;
 
     /**
      * @param staleRetentionMillis how long a stale response that has a validator is kept for revalidation
@@ -68,6 +76,15 @@ public final class CacheStrategy {
      *                                (default false: such responses are not stored at all)
      */
     public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis, boolean storeSetCookieResponses) {
+        this(staleRetentionMillis, maxEntryLifetimeMillis, storeSetCookieResponses, TargetedCacheControl.DEFAULT);
+    }
+
+    /**
+     * @param targeted the targeted cache-control fields (RFC 9213) this cache follows, most specific first
+     */
+    public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis, boolean storeSetCookieResponses,
+                         TargetedCacheControl targeted) {
+        this.targeted = java.util.Objects.requireNonNull(targeted, "targeted");
         if (maxEntryLifetimeMillis <= 0) {
             throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetimeMillis
                     + " ms");
@@ -195,7 +212,7 @@ public final class CacheStrategy {
 
     private Verdict evaluate(CacheRequest request, StoredResponse stored, long nowMillis) {
         CacheControl requestCc = CacheControl.parse(request.headers());
-        CacheControl responseCc = stored.cacheControl();
+        CacheControl responseCc = stored.cacheControl(targeted);
         Use miss = stored.hasValidator() ? Use.REVALIDATE : Use.FETCH;
         if (pastLifetimeCap(stored, nowMillis)) {
             return new Verdict(miss, "older than maxEntryLifetime");
@@ -207,7 +224,7 @@ public final class CacheStrategy {
             return new Verdict(miss, "request no-cache");
         }
         long age = FreshnessPolicy.currentAgeMillis(stored, nowMillis);
-        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        long lifetime = stored.freshnessLifetimeMillis(targeted);
         if (age < lifetime) {
             if (requestCc.maxAge().isPresent() && age > requestCc.maxAge().getAsLong() * 1000) {
                 return new Verdict(miss, "older than request max-age");
@@ -237,12 +254,12 @@ public final class CacheStrategy {
         if (stored == null || pastLifetimeCap(stored, nowMillis)) {
             return false;
         }
-        CacheControl responseCc = stored.cacheControl();
+        CacheControl responseCc = stored.cacheControl(targeted);
         if (forbidsStale(responseCc)) {
             return false;
         }
         long staleness = FreshnessPolicy.currentAgeMillis(stored, nowMillis)
-                - FreshnessPolicy.freshnessLifetimeMillis(stored);
+                - stored.freshnessLifetimeMillis(targeted);
         long allowed = Math.max(responseCc.staleIfError().orElse(-1),
                 CacheControl.parse(request.headers()).staleIfError().orElse(-1));
         if (staleness <= 0 && !responseCc.noCache()) {
@@ -267,7 +284,10 @@ public final class CacheStrategy {
             return Storability.no("only GET responses are stored");
         }
         CacheControl requestCc = CacheControl.parse(request.headers());
-        CacheControl responseCc = CacheControl.parse(response);
+        CacheControl responseCc = targeted.resolve(response).cacheControl();
+        if (responseCc.mustUnderstand() && !UNDERSTOOD_STATUSES.contains(status)) {
+            return Storability.no("must-understand and status " + status + " is not understood");
+        }
         if (requestCc.noStore()) {
             return Storability.no("request no-store");
         }
@@ -289,7 +309,7 @@ public final class CacheStrategy {
         if (!mayStoreCookieSetting(response)) {
             return Storability.no("response sets a cookie");
         }
-        boolean explicit = FreshnessPolicy.hasExplicitFreshness(response);
+        boolean explicit = FreshnessPolicy.hasExplicitFreshness(response, targeted);
         boolean validator = response.contains("ETag") || response.contains("Last-Modified");
         if (explicit) {
             return Storability.yes("explicit freshness");
@@ -327,7 +347,7 @@ public final class CacheStrategy {
         if (shared == null || follower.hasConditionalsOrRange() || !varyMatches(shared, follower.headers())) {
             return false;
         }
-        if (follower.headers().contains("Authorization") && !sharedDespiteAuthorization(shared.cacheControl())) {
+        if (follower.headers().contains("Authorization") && !sharedDespiteAuthorization(shared.cacheControl(targeted))) {
             return false;
         }
         if (staleOnError) {
@@ -342,8 +362,8 @@ public final class CacheStrategy {
      * its fill time plus {@code maxEntryLifetime}.
      */
     public long retainUntilMillis(StoredResponse stored) {
-        CacheControl cc = stored.cacheControl();
-        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        CacheControl cc = stored.cacheControl(targeted);
+        long lifetime = stored.freshnessLifetimeMillis(targeted);
         long ageAtResponse = FreshnessPolicy.currentAgeMillis(stored, stored.responseTimeMillis());
         long staleUse = 0;
         if (!forbidsStale(cc)) {
