@@ -210,8 +210,11 @@ public final class CachingHttpClient implements AutoCloseable {
                                        CacheSource tier, long now) {
         if (plan instanceof CachePlan.Serve serve) {
             CacheSource source = serve.stale() ? CacheSource.STALE : tier;
-            log.debug("[Cache] HIT {} {} ({})", source, key, plan.reason());
-            return CachedHttpResponse.fromStored(request, serve.stored(), source, now);
+            log.debug("[Cache] HIT {} {} ({}{})", source, key, plan.reason(), serve.notModified() ? ", 304" : "");
+            CachedHttpResponse answer = CachedHttpResponse.fromStored(request, serve.stored(), source, now);
+            // the caller's own validators match what is stored: 304, no body (RFC 9111 4.3.2)
+            return serve.notModified() ? new CachedHttpResponse(304, answer.headers().without("Content-Length"),
+                    new byte[0], source) : answer;
         }
         if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
             log.debug("[Cache] HIT {} {} ({})", CacheSource.STALE, key, plan.reason());

@@ -24,11 +24,17 @@ public sealed interface CachePlan {
     /**
      * Answer with {@code stored}.
      *
-     * @param stale past its freshness, allowed by the request's {@code max-stale}
+     * @param stale       past its freshness, allowed by the request's {@code max-stale}
+     * @param notModified the request's own If-None-Match / If-Modified-Since match it: answer 304 without a body
      */
-    record Serve(StoredResponse stored, boolean stale, String reason) implements CachePlan {
+    record Serve(StoredResponse stored, boolean stale, boolean notModified, String reason) implements CachePlan {
         public Serve {
             Objects.requireNonNull(stored, "stored");
+        }
+
+        /** A full answer with {@code stored}. */
+        public Serve(StoredResponse stored, boolean stale, String reason) {
+            this(stored, stale, false, reason);
         }
     }
 

@@ -40,9 +40,14 @@ public final class CacheStrategy {
     private static final Set<Integer> UNDERSTOOD_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 300, 301, 302,
             303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
             416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505);
-    /** Fields a 304 must not overwrite in the stored response (RFC 9111 3.2). */
+    /**
+     * Fields a 304 must not overwrite in the stored response (RFC 9111 3.2): framing, hop-by-hop, cookies, and the
+     * validator and digest of the stored content (a 304 says that content is still current: its ETag and
+     * Content-MD5 stay those of the content served).
+     */
     private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
-            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie");
+            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie",
+            "etag", "content-md5");
     /** A cookie is set for one user: never stored, never replayed to another. */
     private static final String SET_COOKIE = "Set-Cookie";
 
@@ -124,9 +129,9 @@ public final class CacheStrategy {
                 : new Verdict(Use.FETCH, variants.isEmpty() ? "nothing stored" : "no stored variant matches");
         switch (verdict.use()) {
             case SERVE:
-                return new CachePlan.Serve(stored, false, verdict.reason());
+                return new CachePlan.Serve(stored, false, notModified(request, stored), verdict.reason());
             case SERVE_STALE:
-                return new CachePlan.Serve(stored, true, verdict.reason());
+                return new CachePlan.Serve(stored, true, notModified(request, stored), verdict.reason());
             case SERVE_STALE_AND_REFRESH:
                 return new CachePlan.ServeStaleAndRefresh(stored, backgroundRefresh(request, key, stored),
                         verdict.reason());
@@ -138,6 +143,40 @@ public final class CacheStrategy {
                 StoredResponse varied = stored != null || variants.isEmpty() ? stored : variants.get(0);
                 return originPlan(request, key, stored, varied, verdict.use() == Use.REVALIDATE, verdict.reason());
         }
+    }
+
+    /**
+     * RFC 9111 4.3.2: a cache answering a conditional GET or HEAD from a stored response evaluates the request's
+     * If-None-Match (weak comparison with the stored ETag; {@code *} matches) or, without it, If-Modified-Since
+     * (against the stored Last-Modified, else its Date, else when it was received). True: answer 304.
+     */
+    static boolean notModified(CacheRequest request, StoredResponse stored) {
+        List<String> noneMatch = request.headers().all("If-None-Match");
+        if (!noneMatch.isEmpty()) {
+            String etag = stored.headers().first("ETag").map(CacheStrategy::opaqueTag).orElse(null);
+            for (String tag : String.join(",", noneMatch).split(",")) {
+                String t = tag.trim();
+                if (t.equals("*") || (etag != null && opaqueTag(t).equals(etag))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        java.util.OptionalLong since = request.headers().first("If-Modified-Since")
+                .map(FreshnessPolicy::parseDate).orElse(java.util.OptionalLong.empty());
+        if (since.isEmpty()) {
+            return false;
+        }
+        long modified = FreshnessPolicy.parseDate(stored.headers().first("Last-Modified").orElse(""))
+                .orElse(FreshnessPolicy.parseDate(stored.headers().first("Date").orElse(""))
+                        .orElse(stored.responseTimeMillis()));
+        return modified <= since.getAsLong();
+    }
+
+    /** An entity tag without its weakness indicator (weak comparison, RFC 9110 8.8.3.2). */
+    private static String opaqueTag(String tag) {
+        String t = tag.trim();
+        return t.startsWith("W/") ? t.substring(2) : t;
     }
 
     /**
