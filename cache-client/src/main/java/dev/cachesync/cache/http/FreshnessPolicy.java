@@ -81,15 +81,39 @@ public final class FreshnessPolicy {
         return currentAgeMillis(stored, nowMillis) < freshnessLifetimeMillis(stored);
     }
 
-    /** Parses an HTTP-date (IMF-fixdate / RFC 1123); empty when invalid. */
+    /**
+     * RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT"). A two-digit year more than 50 years ahead is the most recent such
+     * year in the past (RFC 9110 5.6.7): the window starts 49 years back.
+     */
+    private static final DateTimeFormatter RFC_850 = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-").appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2,
+                    java.time.Year.now(java.time.ZoneOffset.UTC).getValue() - 49)
+            .appendPattern(" HH:mm:ss 'GMT'").toFormatter(java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
+    /** asctime ("Sun Nov  6 08:49:37 1994"), after runs of spaces are collapsed. */
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy",
+            java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Parses an HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms recipients must accept
+     * (RFC 9110 5.6.7); empty when invalid.
+     */
     public static OptionalLong parseDate(String value) {
         if (value == null || value.isBlank()) {
             return OptionalLong.empty();
         }
+        String v = value.trim();
         try {
-            return OptionalLong.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+            return OptionalLong.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant().toEpochMilli());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException notImf) {
+            for (DateTimeFormatter obsolete : new DateTimeFormatter[] {RFC_850, ASCTIME}) {
+                try {
+                    return OptionalLong.of(java.time.Instant.from(obsolete.parse(v.replaceAll(" +", " ")))
+                            .toEpochMilli());
+                } catch (DateTimeParseException | java.time.DateTimeException ignored) {
+                    // try the next form
+                }
+            }
             return OptionalLong.empty();
         }
     }

@@ -61,4 +61,18 @@ class FreshnessPolicyTest {
         assertThat(strategy.storability(get(), 599, Headers.of("Cache-Control", "max-age=3600")).storable())
                 .as("without must-understand an explicitly fresh 599 may be stored").isTrue();
     }
+
+    @Test
+    void theObsoleteHttpDateFormsAreAccepted() {
+        long nov6 = java.time.Instant.parse("1994-11-06T08:49:37Z").toEpochMilli();
+        assertThat(FreshnessPolicy.parseDate("Sun, 06 Nov 1994 08:49:37 GMT")).hasValue(nov6);
+        assertThat(FreshnessPolicy.parseDate("Sunday, 06-Nov-94 08:49:37 GMT")).hasValue(nov6);
+        assertThat(FreshnessPolicy.parseDate("Sun Nov  6 08:49:37 1994")).hasValue(nov6);
+        int year = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+        String in30Years = Integer.toString(year + 30).substring(2);
+        assertThat(FreshnessPolicy.parseDate("Thursday, 18-Aug-" + in30Years + " 02:01:18 GMT")).as("30 years ahead")
+                .hasValue(java.time.Instant.parse((year + 30) + "-08-18T02:01:18Z").toEpochMilli());
+        assertThat(FreshnessPolicy.parseDate("0")).isEmpty();
+        assertThat(FreshnessPolicy.parseDate("Thu, 18 Aug 2050 2:01:18 GMT")).isEmpty();
+    }
 }
