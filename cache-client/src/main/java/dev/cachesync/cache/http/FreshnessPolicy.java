@@ -110,7 +110,7 @@ public final class FreshnessPolicy {
                 try {
                     return OptionalLong.of(java.time.Instant.from(obsolete.parse(v.replaceAll(" +", " ")))
                             .toEpochMilli());
-                } catch (DateTimeParseException | java.time.DateTimeException ignored) {
+                } catch (java.time.DateTimeException ignored) {
                     // try the next form
                 }
             }
