@@ -26,6 +26,10 @@ import java.util.Set;
  *   <li>{@code private} (even field-qualified) is never stored; {@code no-cache} is stored but always
  *       revalidated.</li>
  *   <li>Only GET responses are stored; a HEAD is answered from a stored GET.</li>
+ *   <li>Response directives come from the first valid targeted field (RFC 9213, {@link TargetedCacheControl}),
+ *       else Cache-Control; a request's own If-None-Match / If-Modified-Since is evaluated against a stored
+ *       response that is served (304 when it matches); 206 responses are not stored and ranges not served from
+ *       stored responses.</li>
  * </ul>
  */
 public final class CacheStrategy {
