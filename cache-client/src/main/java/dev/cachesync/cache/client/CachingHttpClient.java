@@ -212,9 +212,17 @@ public final class CachingHttpClient implements AutoCloseable {
             CacheSource source = serve.stale() ? CacheSource.STALE : tier;
             log.debug("[Cache] HIT {} {} ({}{})", source, key, plan.reason(), serve.notModified() ? ", 304" : "");
             CachedHttpResponse answer = CachedHttpResponse.fromStored(request, serve.stored(), source, now);
-            // the caller's own validators match what is stored: 304, no body (RFC 9111 4.3.2)
-            return serve.notModified() ? new CachedHttpResponse(304, answer.headers().without("Content-Length"),
-                    new byte[0], source) : answer;
+            if (serve.notModified()) { // the caller's own validators match what is stored (RFC 9111 4.3.2)
+                return new CachedHttpResponse(304, answer.headers().without("Content-Length"), new byte[0], source);
+            }
+            if (serve.range() != null) { // one range of the stored complete response (RFC 9111 3.4)
+                CachePlan.ByteRange range = serve.range();
+                byte[] part = request.method().equals("HEAD") ? new byte[0] : java.util.Arrays.copyOfRange(
+                        serve.stored().body(), (int) range.first(), (int) range.last() + 1);
+                return new CachedHttpResponse(206, answer.headers().without("Content-Length")
+                        .with("Content-Range", range.contentRange()), part, source);
+            }
+            return answer;
         }
         if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
             log.debug("[Cache] HIT {} {} ({})", CacheSource.STALE, key, plan.reason());

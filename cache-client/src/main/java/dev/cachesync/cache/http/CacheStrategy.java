@@ -133,9 +133,13 @@ public final class CacheStrategy {
                 : new Verdict(Use.FETCH, variants.isEmpty() ? "nothing stored" : "no stored variant matches");
         switch (verdict.use()) {
             case SERVE:
-                return new CachePlan.Serve(stored, false, notModified(request, stored), verdict.reason());
             case SERVE_STALE:
-                return new CachePlan.Serve(stored, true, notModified(request, stored), verdict.reason());
+                boolean stale = verdict.use() == Use.SERVE_STALE;
+                boolean notModified = notModified(request, stored);
+                // a range this cache does not answer (several, unsatisfiable, If-Range) gets the whole response,
+                // which RFC 9110 14.2 allows
+                CachePlan.ByteRange range = notModified ? null : byteRange(request, stored);
+                return new CachePlan.Serve(stored, stale, notModified, range, verdict.reason());
             case SERVE_STALE_AND_REFRESH:
                 return new CachePlan.ServeStaleAndRefresh(stored, backgroundRefresh(request, key, stored),
                         verdict.reason());
@@ -175,6 +179,44 @@ public final class CacheStrategy {
                 .orElse(FreshnessPolicy.parseDate(stored.headers().first("Date").orElse(""))
                         .orElse(stored.responseTimeMillis()));
         return modified <= since.getAsLong();
+    }
+
+    private static final java.util.regex.Pattern SINGLE_RANGE =
+            java.util.regex.Pattern.compile("\\s*bytes\\s*=\\s*(\\d{0,18})\\s*-\\s*(\\d{0,18})\\s*");
+
+    /**
+     * The request's Range when a stored complete 200 can answer it (RFC 9111 3.4, RFC 9110 14.2): one
+     * {@code bytes=first-last}, {@code bytes=first-} or {@code bytes=-suffix} range that is satisfiable, and no
+     * If-Range. Null otherwise (no Range, or one left to the origin).
+     */
+    static CachePlan.ByteRange byteRange(CacheRequest request, StoredResponse stored) {
+        List<String> ranges = request.headers().all("Range");
+        if (ranges.size() != 1 || request.headers().contains("If-Range") || stored.status() != 200
+                || !request.method().equals("GET")) {
+            return null;
+        }
+        java.util.regex.Matcher m = SINGLE_RANGE.matcher(ranges.get(0));
+        long length = stored.body().length;
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty()) || length == 0) {
+            return null;
+        }
+        long first;
+        long last;
+        if (m.group(1).isEmpty()) { // suffix: the last n bytes
+            long suffix = Long.parseLong(m.group(2));
+            if (suffix == 0) {
+                return null;
+            }
+            first = Math.max(0, length - suffix);
+            last = length - 1;
+        } else {
+            first = Long.parseLong(m.group(1));
+            last = m.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(m.group(2)), length - 1);
+            if (first >= length || last < first) {
+                return null;
+            }
+        }
+        return new CachePlan.ByteRange(first, last, length);
     }
 
     /** An entity tag without its weakness indicator (weak comparison, RFC 9110 8.8.3.2). */

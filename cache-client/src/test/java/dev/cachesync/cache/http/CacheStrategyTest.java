@@ -49,7 +49,8 @@ class CacheStrategyTest {
      */
     static String describe(CachePlan plan) {
         if (plan instanceof CachePlan.Serve serve) {
-            return (serve.stale() ? "serve stale" : "serve") + (serve.notModified() ? " 304" : "");
+            return (serve.stale() ? "serve stale" : "serve") + (serve.notModified() ? " 304" : "")
+                    + (serve.range() != null ? " 206 " + serve.range().contentRange() : "");
         }
         if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
             return "serve stale, refresh: " + describe(stale.refresh());
@@ -155,8 +156,8 @@ class CacheStrategyTest {
                 new PlanCase("Range, nothing stored: alone", get("Range", "bytes=0-1"), null, 0,
                         "fetch, alone, stores"),
                 new PlanCase("Range, stale: alone", get("Range", "bytes=0-1"), maxAge60, 61, "fetch, alone, stores"),
-                new PlanCase("Range, fresh: the whole stored response", get("Range", "bytes=0-1"), maxAge60, 1,
-                        "serve"),
+                new PlanCase("Range, fresh: that range of the stored response", get("Range", "bytes=0-1"), maxAge60,
+                        1, "serve 206 bytes 0-1/4"),
                 new PlanCase("Authorization, nothing stored: a flight of its own credentials",
                         get("Authorization", "Bearer a"), null, 0, FETCH),
                 new PlanCase("Authorization, a stored (shareable) response", get("Authorization", "Bearer a"),
@@ -768,5 +769,22 @@ class CacheStrategyTest {
         assertThat(refreshed.headers().first("Content-MD5")).hasValue("x==");
         assertThat(refreshed.headers().first("Content-Type")).hasValue("text/html");
         assertThat(refreshed.headers().first("Cache-Control")).hasValue("max-age=60");
+    }
+
+    @Test
+    void aSingleByteRangeIsAnsweredFromAStoredCompleteResponse() {
+        StoredResponse stored = new StoredResponse(200, Headers.of("Cache-Control", "max-age=60"),
+                "01234567890".getBytes(), T0, T0, Map.of(), Set.of(), 0);
+        assertThat(describe(plan(get("Range", "bytes=0-1"), stored, 1))).isEqualTo("serve 206 bytes 0-1/11");
+        assertThat(describe(plan(get("Range", "bytes=5-"), stored, 1))).isEqualTo("serve 206 bytes 5-10/11");
+        assertThat(describe(plan(get("Range", "bytes=-1"), stored, 1))).isEqualTo("serve 206 bytes 10-10/11");
+        assertThat(describe(plan(get("Range", "bytes=8-100"), stored, 1))).isEqualTo("serve 206 bytes 8-10/11");
+        assertThat(describe(plan(get("Range", "bytes=0-1, 3-4"), stored, 1))).as("several ranges: the whole")
+                .isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=20-"), stored, 1))).as("unsatisfiable: the whole")
+                .isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=0-1", "If-Range", "\"x\""), stored, 1))).isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=0-1"), stored, 120))).as("stale: to the origin as it is")
+                .isEqualTo("fetch, alone, stores");
     }
 }
