@@ -28,8 +28,8 @@ import java.util.Set;
  *   <li>Only GET responses are stored; a HEAD is answered from a stored GET.</li>
  *   <li>Response directives come from the first valid targeted field (RFC 9213, {@link TargetedCacheControl}),
  *       else Cache-Control; a request's own If-None-Match / If-Modified-Since is evaluated against a stored
- *       response that is served (304 when it matches); 206 responses are not stored and ranges not served from
- *       stored responses.</li>
+ *       response that is served (304 when it matches); a single byte range is cut from a stored complete 200
+ *       (206); 206 responses themselves are not stored.</li>
  * </ul>
  */
 public final class CacheStrategy {
