@@ -7,6 +7,7 @@ import dev.cachesync.cache.http.CacheRequest;
 import dev.cachesync.cache.http.CacheStrategy;
 import dev.cachesync.cache.http.Headers;
 import dev.cachesync.cache.http.StoredResponse;
+import dev.cachesync.cache.http.TargetedCacheControl;
 import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.cache.store.CacheEntry;
 import dev.cachesync.cache.store.CacheFaultException;
@@ -92,7 +93,7 @@ public final class CachingHttpClient implements AutoCloseable {
                         : HttpClient.newBuilder().connectTimeout(b.requestTimeout).build(), b.requestTimeout,
                         b.maxEntryBytes);
         this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis(),
-                b.storeSetCookieResponses);
+                b.storeSetCookieResponses, b.targetedCacheControl);
         this.clock = b.clock;
         this.metrics = new ClientMetrics(registry, b.keyPrefix, this::nearCacheSize);
         this.health = new RedisHealth(store, metrics, b.redisRetryAfter.toNanos());
@@ -209,8 +210,19 @@ public final class CachingHttpClient implements AutoCloseable {
                                        CacheSource tier, long now) {
         if (plan instanceof CachePlan.Serve serve) {
             CacheSource source = serve.stale() ? CacheSource.STALE : tier;
-            log.debug("[Cache] HIT {} {} ({})", source, key, plan.reason());
-            return CachedHttpResponse.fromStored(request, serve.stored(), source, now);
+            log.debug("[Cache] HIT {} {} ({}{})", source, key, plan.reason(), serve.notModified() ? ", 304" : "");
+            CachedHttpResponse answer = CachedHttpResponse.fromStored(request, serve.stored(), source, now);
+            if (serve.notModified()) { // the caller's own validators match what is stored (RFC 9111 4.3.2)
+                return new CachedHttpResponse(304, answer.headers().without("Content-Length"), new byte[0], source);
+            }
+            if (serve.range() != null) { // one range of the stored complete response (RFC 9111 3.4)
+                CachePlan.ByteRange range = serve.range();
+                byte[] part = request.method().equals("HEAD") ? new byte[0] : java.util.Arrays.copyOfRange(
+                        serve.stored().body(), (int) range.first(), (int) range.last() + 1);
+                return new CachedHttpResponse(206, answer.headers().without("Content-Length")
+                        .with("Content-Range", range.contentRange()), part, source);
+            }
+            return answer;
         }
         if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
             log.debug("[Cache] HIT {} {} ({})", CacheSource.STALE, key, plan.reason());
@@ -327,6 +339,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private int maxTagsPerResponse = 64;
         private int revalidationThreads = 4;
         private int revalidationQueue = 256;
+        private TargetedCacheControl targetedCacheControl = TargetedCacheControl.DEFAULT;
 
         private Builder() {
         }
@@ -488,6 +501,23 @@ public final class CachingHttpClient implements AutoCloseable {
             }
             this.revalidationThreads = threads;
             this.revalidationQueue = queue;
+            return this;
+        }
+
+        /**
+         * A targeted cache-control field of this cache's own (RFC 9213), e.g. {@code Cachesync-Cache-Control}:
+         * when a response carries a valid one, its directives alone decide how cachesync caches it (Cache-Control,
+         * Expires and {@code CDN-Cache-Control} are then ignored here); otherwise {@code CDN-Cache-Control}, then
+         * Cache-Control. By default only {@code CDN-Cache-Control} is honoured. The fields are passed on unchanged.
+         */
+        public Builder targetedCacheControl(String field) {
+            this.targetedCacheControl = TargetedCacheControl.withOwnField(field);
+            return this;
+        }
+
+        /** The whole target list, e.g. {@link TargetedCacheControl#NONE} to follow Cache-Control only. */
+        public Builder targetedCacheControl(TargetedCacheControl targeted) {
+            this.targetedCacheControl = Objects.requireNonNull(targeted, "targeted");
             return this;
         }
 

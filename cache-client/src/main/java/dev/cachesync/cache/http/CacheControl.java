@@ -18,6 +18,7 @@ public record CacheControl(
         boolean mustRevalidate,
         boolean proxyRevalidate,
         boolean onlyIfCached,
+        boolean mustUnderstand,
         OptionalLong maxAge,
         OptionalLong sMaxAge,
         OptionalLong maxStale,
@@ -28,12 +29,30 @@ public record CacheControl(
 
     public static final CacheControl NONE = parse(Headers.EMPTY);
 
+    /** The request's or response's {@code Cache-Control} (with HTTP/1.0 {@code Pragma: no-cache} when absent). */
     public static CacheControl parse(Headers headers) {
+        CacheControl cc = parseDirectives(headers.all("Cache-Control"));
+        // HTTP/1.0 "Pragma: no-cache" counts only when there is no Cache-Control at all.
+        if (!headers.contains("Cache-Control") && !cc.noCache) {
+            for (String pragma : headers.all("Pragma")) {
+                if (pragma.toLowerCase(Locale.ROOT).contains("no-cache")) {
+                    return new CacheControl(cc.noStore, true, cc.isPrivate, cc.isPublic, cc.mustRevalidate,
+                            cc.proxyRevalidate, cc.onlyIfCached, cc.mustUnderstand, cc.maxAge, cc.sMaxAge,
+                            cc.maxStale, cc.maxStaleAny, cc.minFresh, cc.staleWhileRevalidate, cc.staleIfError);
+                }
+            }
+        }
+        return cc;
+    }
+
+    /** Directives from field values in Cache-Control syntax (also the syntax of RFC 9213 targeted fields). */
+    public static CacheControl parseDirectives(java.util.List<String> fieldValues) {
         boolean noStore = false, noCache = false, isPrivate = false, isPublic = false;
         boolean mustRevalidate = false, proxyRevalidate = false, onlyIfCached = false, maxStaleAny = false;
+        boolean mustUnderstand = false;
         OptionalLong maxAge = OptionalLong.empty(), sMaxAge = OptionalLong.empty(), maxStale = OptionalLong.empty();
         OptionalLong minFresh = OptionalLong.empty(), swr = OptionalLong.empty(), sie = OptionalLong.empty();
-        for (String value : headers.all("Cache-Control")) {
+        for (String value : fieldValues) {
             for (String directive : splitDirectives(value)) {
                 String d = directive.trim();
                 if (d.isEmpty()) {
@@ -50,6 +69,7 @@ public record CacheControl(
                     case "must-revalidate" -> mustRevalidate = true;
                     case "proxy-revalidate" -> proxyRevalidate = true;
                     case "only-if-cached" -> onlyIfCached = true;
+                    case "must-understand" -> mustUnderstand = true;
                     // When a directive repeats, the first wins; a malformed freshness value means stale.
                     case "max-age" -> maxAge = maxAge.isPresent() ? maxAge : OptionalLong.of(seconds(arg).orElse(0));
                     case "s-maxage" -> sMaxAge = sMaxAge.isPresent() ? sMaxAge : OptionalLong.of(seconds(arg).orElse(0));
@@ -67,16 +87,8 @@ public record CacheControl(
                 }
             }
         }
-        // HTTP/1.0 "Pragma: no-cache" counts only when there is no Cache-Control at all.
-        if (!headers.contains("Cache-Control")) {
-            for (String pragma : headers.all("Pragma")) {
-                if (pragma.toLowerCase(Locale.ROOT).contains("no-cache")) {
-                    noCache = true;
-                }
-            }
-        }
         return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, proxyRevalidate,
-                onlyIfCached, maxAge, sMaxAge, maxStale, maxStaleAny, minFresh, swr, sie);
+                onlyIfCached, mustUnderstand, maxAge, sMaxAge, maxStale, maxStaleAny, minFresh, swr, sie);
     }
 
     /** Splits on commas that are not inside a quoted string ({@code no-cache="a, b"}). */

@@ -24,11 +24,30 @@ public sealed interface CachePlan {
     /**
      * Answer with {@code stored}.
      *
-     * @param stale past its freshness, allowed by the request's {@code max-stale}
+     * @param stale       past its freshness, allowed by the request's {@code max-stale}
+     * @param notModified the request's own If-None-Match / If-Modified-Since match it: answer 304 without a body
+     * @param range       the request's single byte range, answered from the stored complete response (a 206), or
+     *                    null for the whole response
      */
-    record Serve(StoredResponse stored, boolean stale, String reason) implements CachePlan {
+    record Serve(StoredResponse stored, boolean stale, boolean notModified, ByteRange range, String reason)
+            implements CachePlan {
         public Serve {
             Objects.requireNonNull(stored, "stored");
+        }
+
+        /** A full answer with {@code stored}. */
+        public Serve(StoredResponse stored, boolean stale, String reason) {
+            this(stored, stale, false, null, reason);
+        }
+    }
+
+    /**
+     * One satisfiable byte range of a stored complete response, both ends inclusive: the answer is a 206 with
+     * {@code Content-Range: bytes first-last/length} (RFC 9110 14.1.2, 15.3.7).
+     */
+    record ByteRange(long first, long last, long length) {
+        public String contentRange() {
+            return "bytes " + first + "-" + last + "/" + length;
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.Set;
  *   <li>{@code private} (even field-qualified) is never stored; {@code no-cache} is stored but always
  *       revalidated.</li>
  *   <li>Only GET responses are stored; a HEAD is answered from a stored GET.</li>
+ *   <li>Response directives come from the first valid targeted field (RFC 9213, {@link TargetedCacheControl}),
+ *       else Cache-Control; a request's own If-None-Match / If-Modified-Since is evaluated against a stored
+ *       response that is served (304 when it matches); a single byte range is cut from a stored complete 200
+ *       (206); 206 responses themselves are not stored.</li>
  * </ul>
  */
 public final class CacheStrategy {
@@ -33,9 +37,21 @@ public final class CacheStrategy {
     /** Statuses that may be stored without explicit freshness (RFC 9110 15.1 "heuristically cacheable"). */
     private static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410,
             414, 501);
-    /** Fields a 304 must not overwrite in the stored response (RFC 9111 3.2). */
+    /**
+     * Final statuses whose caching semantics this cache implements (those RFC 9110 defines): with
+     * {@code must-understand} (RFC 9111 5.2.2.3) a response of any other status is not stored.
+     */
+    private static final Set<Integer> UNDERSTOOD_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 300, 301, 302,
+            303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
+            416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505);
+    /**
+     * Fields a 304 must not overwrite in the stored response (RFC 9111 3.2): framing, hop-by-hop, cookies, and the
+     * validator and digest of the stored content (a 304 says that content is still current: its ETag and
+     * Content-MD5 stay those of the content served).
+     */
     private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding",
-            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie");
+            "content-range", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "set-cookie",
+            "etag", "content-md5");
     /** A cookie is set for one user: never stored, never replayed to another. */
     private static final String SET_COOKIE = "Set-Cookie";
 
@@ -45,6 +61,7 @@ public final class CacheStrategy {
     private final long staleRetentionMillis;
     private final long maxEntryLifetimeMillis;
     private final boolean storeSetCookieResponses;
+    private final TargetedCacheControl targeted;
 
     /**
      * @param staleRetentionMillis how long a stale response that has a validator is kept for revalidation
@@ -68,6 +85,15 @@ public final class CacheStrategy {
      *                                (default false: such responses are not stored at all)
      */
     public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis, boolean storeSetCookieResponses) {
+        this(staleRetentionMillis, maxEntryLifetimeMillis, storeSetCookieResponses, TargetedCacheControl.DEFAULT);
+    }
+
+    /**
+     * @param targeted the targeted cache-control fields (RFC 9213) this cache follows, most specific first
+     */
+    public CacheStrategy(long staleRetentionMillis, long maxEntryLifetimeMillis, boolean storeSetCookieResponses,
+                         TargetedCacheControl targeted) {
+        this.targeted = java.util.Objects.requireNonNull(targeted, "targeted");
         if (maxEntryLifetimeMillis <= 0) {
             throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetimeMillis
                     + " ms");
@@ -107,9 +133,13 @@ public final class CacheStrategy {
                 : new Verdict(Use.FETCH, variants.isEmpty() ? "nothing stored" : "no stored variant matches");
         switch (verdict.use()) {
             case SERVE:
-                return new CachePlan.Serve(stored, false, verdict.reason());
             case SERVE_STALE:
-                return new CachePlan.Serve(stored, true, verdict.reason());
+                boolean stale = verdict.use() == Use.SERVE_STALE;
+                boolean notModified = notModified(request, stored);
+                // a range this cache does not answer (several, unsatisfiable, If-Range) gets the whole response,
+                // which RFC 9110 14.2 allows
+                CachePlan.ByteRange range = notModified ? null : byteRange(request, stored);
+                return new CachePlan.Serve(stored, stale, notModified, range, verdict.reason());
             case SERVE_STALE_AND_REFRESH:
                 return new CachePlan.ServeStaleAndRefresh(stored, backgroundRefresh(request, key, stored),
                         verdict.reason());
@@ -121,6 +151,78 @@ public final class CacheStrategy {
                 StoredResponse varied = stored != null || variants.isEmpty() ? stored : variants.get(0);
                 return originPlan(request, key, stored, varied, verdict.use() == Use.REVALIDATE, verdict.reason());
         }
+    }
+
+    /**
+     * RFC 9111 4.3.2: a cache answering a conditional GET or HEAD from a stored response evaluates the request's
+     * If-None-Match (weak comparison with the stored ETag; {@code *} matches) or, without it, If-Modified-Since
+     * (against the stored Last-Modified, else its Date, else when it was received). True: answer 304.
+     */
+    static boolean notModified(CacheRequest request, StoredResponse stored) {
+        List<String> noneMatch = request.headers().all("If-None-Match");
+        if (!noneMatch.isEmpty()) {
+            String etag = stored.headers().first("ETag").map(CacheStrategy::opaqueTag).orElse(null);
+            for (String tag : String.join(",", noneMatch).split(",")) {
+                String t = tag.trim();
+                if (t.equals("*") || (etag != null && opaqueTag(t).equals(etag))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        java.util.OptionalLong since = request.headers().first("If-Modified-Since")
+                .map(FreshnessPolicy::parseDate).orElse(java.util.OptionalLong.empty());
+        if (since.isEmpty()) {
+            return false;
+        }
+        long modified = FreshnessPolicy.parseDate(stored.headers().first("Last-Modified").orElse(""))
+                .orElse(FreshnessPolicy.parseDate(stored.headers().first("Date").orElse(""))
+                        .orElse(stored.responseTimeMillis()));
+        return modified <= since.getAsLong();
+    }
+
+    private static final java.util.regex.Pattern SINGLE_RANGE =
+            java.util.regex.Pattern.compile("\\s*bytes\\s*=\\s*(\\d{0,18})\\s*-\\s*(\\d{0,18})\\s*");
+
+    /**
+     * The request's Range when a stored complete 200 can answer it (RFC 9111 3.4, RFC 9110 14.2): one
+     * {@code bytes=first-last}, {@code bytes=first-} or {@code bytes=-suffix} range that is satisfiable, and no
+     * If-Range. Null otherwise (no Range, or one left to the origin).
+     */
+    static CachePlan.ByteRange byteRange(CacheRequest request, StoredResponse stored) {
+        List<String> ranges = request.headers().all("Range");
+        if (ranges.size() != 1 || request.headers().contains("If-Range") || stored.status() != 200
+                || !request.method().equals("GET")) {
+            return null;
+        }
+        java.util.regex.Matcher m = SINGLE_RANGE.matcher(ranges.get(0));
+        long length = stored.body().length;
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty()) || length == 0) {
+            return null;
+        }
+        long first;
+        long last;
+        if (m.group(1).isEmpty()) { // suffix: the last n bytes
+            long suffix = Long.parseLong(m.group(2));
+            if (suffix == 0) {
+                return null;
+            }
+            first = Math.max(0, length - suffix);
+            last = length - 1;
+        } else {
+            first = Long.parseLong(m.group(1));
+            last = m.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(m.group(2)), length - 1);
+            if (first >= length || last < first) {
+                return null;
+            }
+        }
+        return new CachePlan.ByteRange(first, last, length);
+    }
+
+    /** An entity tag without its weakness indicator (weak comparison, RFC 9110 8.8.3.2). */
+    private static String opaqueTag(String tag) {
+        String t = tag.trim();
+        return t.startsWith("W/") ? t.substring(2) : t;
     }
 
     /**
@@ -195,7 +297,7 @@ public final class CacheStrategy {
 
     private Verdict evaluate(CacheRequest request, StoredResponse stored, long nowMillis) {
         CacheControl requestCc = CacheControl.parse(request.headers());
-        CacheControl responseCc = stored.cacheControl();
+        CacheControl responseCc = stored.cacheControl(targeted);
         Use miss = stored.hasValidator() ? Use.REVALIDATE : Use.FETCH;
         if (pastLifetimeCap(stored, nowMillis)) {
             return new Verdict(miss, "older than maxEntryLifetime");
@@ -207,7 +309,7 @@ public final class CacheStrategy {
             return new Verdict(miss, "request no-cache");
         }
         long age = FreshnessPolicy.currentAgeMillis(stored, nowMillis);
-        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        long lifetime = stored.freshnessLifetimeMillis(targeted);
         if (age < lifetime) {
             if (requestCc.maxAge().isPresent() && age > requestCc.maxAge().getAsLong() * 1000) {
                 return new Verdict(miss, "older than request max-age");
@@ -237,12 +339,12 @@ public final class CacheStrategy {
         if (stored == null || pastLifetimeCap(stored, nowMillis)) {
             return false;
         }
-        CacheControl responseCc = stored.cacheControl();
+        CacheControl responseCc = stored.cacheControl(targeted);
         if (forbidsStale(responseCc)) {
             return false;
         }
         long staleness = FreshnessPolicy.currentAgeMillis(stored, nowMillis)
-                - FreshnessPolicy.freshnessLifetimeMillis(stored);
+                - stored.freshnessLifetimeMillis(targeted);
         long allowed = Math.max(responseCc.staleIfError().orElse(-1),
                 CacheControl.parse(request.headers()).staleIfError().orElse(-1));
         if (staleness <= 0 && !responseCc.noCache()) {
@@ -267,7 +369,10 @@ public final class CacheStrategy {
             return Storability.no("only GET responses are stored");
         }
         CacheControl requestCc = CacheControl.parse(request.headers());
-        CacheControl responseCc = CacheControl.parse(response);
+        CacheControl responseCc = targeted.resolve(response).cacheControl();
+        if (responseCc.mustUnderstand() && !UNDERSTOOD_STATUSES.contains(status)) {
+            return Storability.no("must-understand and status " + status + " is not understood");
+        }
         if (requestCc.noStore()) {
             return Storability.no("request no-store");
         }
@@ -289,7 +394,7 @@ public final class CacheStrategy {
         if (!mayStoreCookieSetting(response)) {
             return Storability.no("response sets a cookie");
         }
-        boolean explicit = FreshnessPolicy.hasExplicitFreshness(response);
+        boolean explicit = FreshnessPolicy.hasExplicitFreshness(response, targeted);
         boolean validator = response.contains("ETag") || response.contains("Last-Modified");
         if (explicit) {
             return Storability.yes("explicit freshness");
@@ -327,7 +432,7 @@ public final class CacheStrategy {
         if (shared == null || follower.hasConditionalsOrRange() || !varyMatches(shared, follower.headers())) {
             return false;
         }
-        if (follower.headers().contains("Authorization") && !sharedDespiteAuthorization(shared.cacheControl())) {
+        if (follower.headers().contains("Authorization") && !sharedDespiteAuthorization(shared.cacheControl(targeted))) {
             return false;
         }
         if (staleOnError) {
@@ -342,8 +447,8 @@ public final class CacheStrategy {
      * its fill time plus {@code maxEntryLifetime}.
      */
     public long retainUntilMillis(StoredResponse stored) {
-        CacheControl cc = stored.cacheControl();
-        long lifetime = FreshnessPolicy.freshnessLifetimeMillis(stored);
+        CacheControl cc = stored.cacheControl(targeted);
+        long lifetime = stored.freshnessLifetimeMillis(targeted);
         long ageAtResponse = FreshnessPolicy.currentAgeMillis(stored, stored.responseTimeMillis());
         long staleUse = 0;
         if (!forbidsStale(cc)) {

@@ -41,7 +41,7 @@ public final class StoredResponse {
         this.varyValues = Map.copyOf(varyValues);
         this.tags = Set.copyOf(tags);
         this.fillSequence = fillSequence;
-        this.cacheControl = CacheControl.parse(headers);
+        this.cacheControl = TargetedCacheControl.DEFAULT.resolve(headers).cacheControl();
         this.freshnessLifetimeMillis = FreshnessPolicy.freshnessLifetimeMillis(headers, responseTimeMillis);
         this.correctedInitialAgeMillis = FreshnessPolicy.correctedInitialAgeMillis(headers, requestTimeMillis,
                 responseTimeMillis);
@@ -81,12 +81,39 @@ public final class StoredResponse {
         return fillSequence;
     }
 
+    /** The response directives this cache follows with the default target list (CDN-Cache-Control, RFC 9213). */
     public CacheControl cacheControl() {
         return cacheControl;
     }
 
     public long freshnessLifetimeMillis() {
         return freshnessLifetimeMillis;
+    }
+
+    /** The directives for a cache with {@code targeted} fields (RFC 9213), derived once per target list. */
+    public CacheControl cacheControl(TargetedCacheControl targeted) {
+        return targeted.equals(TargetedCacheControl.DEFAULT) ? cacheControl : derived(targeted).cacheControl;
+    }
+
+    public long freshnessLifetimeMillis(TargetedCacheControl targeted) {
+        return targeted.equals(TargetedCacheControl.DEFAULT) ? freshnessLifetimeMillis
+                : derived(targeted).freshnessLifetimeMillis;
+    }
+
+    private record Derived(TargetedCacheControl targeted, CacheControl cacheControl, long freshnessLifetimeMillis) {
+    }
+
+    // a client uses one target list: the last one derived is kept (a benign race at worst derives it twice)
+    private volatile Derived derived;
+
+    private Derived derived(TargetedCacheControl targeted) {
+        Derived d = derived;
+        if (d == null || !d.targeted().equals(targeted)) {
+            d = new Derived(targeted, targeted.resolve(headers).cacheControl(),
+                    FreshnessPolicy.freshnessLifetimeMillis(headers, responseTimeMillis, targeted));
+            derived = d;
+        }
+        return d;
     }
 
     /** RFC 9111 4.2.3 corrected_initial_age: the age it had when it arrived. */

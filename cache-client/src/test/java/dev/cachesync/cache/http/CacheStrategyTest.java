@@ -49,7 +49,8 @@ class CacheStrategyTest {
      */
     static String describe(CachePlan plan) {
         if (plan instanceof CachePlan.Serve serve) {
-            return serve.stale() ? "serve stale" : "serve";
+            return (serve.stale() ? "serve stale" : "serve") + (serve.notModified() ? " 304" : "")
+                    + (serve.range() != null ? " 206 " + serve.range().contentRange() : "");
         }
         if (plan instanceof CachePlan.ServeStaleAndRefresh stale) {
             return "serve stale, refresh: " + describe(stale.refresh());
@@ -155,8 +156,8 @@ class CacheStrategyTest {
                 new PlanCase("Range, nothing stored: alone", get("Range", "bytes=0-1"), null, 0,
                         "fetch, alone, stores"),
                 new PlanCase("Range, stale: alone", get("Range", "bytes=0-1"), maxAge60, 61, "fetch, alone, stores"),
-                new PlanCase("Range, fresh: the whole stored response", get("Range", "bytes=0-1"), maxAge60, 1,
-                        "serve"),
+                new PlanCase("Range, fresh: that range of the stored response", get("Range", "bytes=0-1"), maxAge60,
+                        1, "serve 206 bytes 0-1/4"),
                 new PlanCase("Authorization, nothing stored: a flight of its own credentials",
                         get("Authorization", "Bearer a"), null, 0, FETCH),
                 new PlanCase("Authorization, a stored (shareable) response", get("Authorization", "Bearer a"),
@@ -734,5 +735,56 @@ class CacheStrategyTest {
         assertThat(cc.sMaxAge()).hasValue(0); // malformed freshness means stale
         assertThat(cc.staleIfError()).hasValue(5);
         assertThat(cc.noStore()).isFalse();
+    }
+
+    @Test
+    void aConditionalRequestIsAnsweredFromAFreshStoredResponse() {
+        StoredResponse tagged = stored("Cache-Control", "max-age=60", "ETag", "W/\"v1\"",
+                "Last-Modified", FreshnessPolicy.formatDate(T0 - 60_000));
+        assertThat(describe(plan(get("If-None-Match", "\"v1\""), tagged, 1))).as("weak comparison")
+                .isEqualTo("serve 304");
+        assertThat(describe(plan(get("If-None-Match", "\"v0\", W/\"v1\""), tagged, 1))).isEqualTo("serve 304");
+        assertThat(describe(plan(get("If-None-Match", "*"), tagged, 1))).isEqualTo("serve 304");
+        assertThat(describe(plan(get("If-None-Match", "\"v2\""), tagged, 1))).as("full answer").isEqualTo("serve");
+        assertThat(describe(plan(get("If-None-Match", "\"v2\"", "If-Modified-Since",
+                FreshnessPolicy.formatDate(T0)), tagged, 1))).as("If-None-Match takes precedence").isEqualTo("serve");
+        assertThat(describe(plan(get("If-Modified-Since", FreshnessPolicy.formatDate(T0 - 60_000)), tagged, 1)))
+                .isEqualTo("serve 304");
+        assertThat(describe(plan(get("If-Modified-Since", FreshnessPolicy.formatDate(T0 - 120_000)), tagged, 1)))
+                .isEqualTo("serve");
+        StoredResponse dated = stored("Cache-Control", "max-age=60", "Date", FreshnessPolicy.formatDate(T0));
+        assertThat(describe(plan(get("If-Modified-Since", FreshnessPolicy.formatDate(T0)), dated, 1)))
+                .as("no Last-Modified: the Date counts").isEqualTo("serve 304");
+        assertThat(describe(plan(get("If-None-Match", "\"v1\""), tagged, 120)))
+                .as("stale: the request goes to the origin as it is").isEqualTo("fetch, alone, stores");
+    }
+
+    @Test
+    void a304KeepsTheStoredValidatorAndDigest() {
+        StoredResponse stored = stored("Cache-Control", "max-age=2", "ETag", "\"abc\"", "Content-MD5", "x==",
+                "Content-Type", "text/plain");
+        StoredResponse refreshed = CacheStrategy.refresh(stored, Headers.of("ETag", "\"def\"", "Content-MD5", "y==",
+                "Content-Type", "text/html", "Cache-Control", "max-age=60"), T0 + 5000, T0 + 5000, null);
+        assertThat(refreshed.headers().first("ETag")).hasValue("\"abc\"");
+        assertThat(refreshed.headers().first("Content-MD5")).hasValue("x==");
+        assertThat(refreshed.headers().first("Content-Type")).hasValue("text/html");
+        assertThat(refreshed.headers().first("Cache-Control")).hasValue("max-age=60");
+    }
+
+    @Test
+    void aSingleByteRangeIsAnsweredFromAStoredCompleteResponse() {
+        StoredResponse stored = new StoredResponse(200, Headers.of("Cache-Control", "max-age=60"),
+                "01234567890".getBytes(), T0, T0, Map.of(), Set.of(), 0);
+        assertThat(describe(plan(get("Range", "bytes=0-1"), stored, 1))).isEqualTo("serve 206 bytes 0-1/11");
+        assertThat(describe(plan(get("Range", "bytes=5-"), stored, 1))).isEqualTo("serve 206 bytes 5-10/11");
+        assertThat(describe(plan(get("Range", "bytes=-1"), stored, 1))).isEqualTo("serve 206 bytes 10-10/11");
+        assertThat(describe(plan(get("Range", "bytes=8-100"), stored, 1))).isEqualTo("serve 206 bytes 8-10/11");
+        assertThat(describe(plan(get("Range", "bytes=0-1, 3-4"), stored, 1))).as("several ranges: the whole")
+                .isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=20-"), stored, 1))).as("unsatisfiable: the whole")
+                .isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=0-1", "If-Range", "\"x\""), stored, 1))).isEqualTo("serve");
+        assertThat(describe(plan(get("Range", "bytes=0-1"), stored, 120))).as("stale: to the origin as it is")
+                .isEqualTo("fetch, alone, stores");
     }
 }
