@@ -26,6 +26,16 @@ public final class TestRedis {
         return Redisson.create(config);
     }
 
+    /**
+     * Reads {@code key} through {@code store} until its near cache holds it: a new store's subscription event can
+     * clear its near cache just after the first read (a resubscription clears, and Redisson may deliver the first
+     * subscription's event late), so a test that needs a near copy waits for that condition instead of assuming it.
+     */
+    public static void readIntoNearCache(dev.cachesync.cache.store.CacheStore store, String key) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> store.read(key) != null && store.readLocal(key) != null);
+    }
+
     public static String uniquePrefix(String name) {
         return "test-" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
