@@ -79,7 +79,7 @@ class RedisTlsAclTest {
 
             version.set(2);
             CacheManager manager = CacheManager.create(first, settings.keyPrefix());
-            assertThat(manager.purge(List.of("product:1"), List.of()).keysPurged()).isEqualTo(1);
+            assertThat(manager.purge(List.of("product:1"), List.of()).entriesRemoved()).isEqualTo(1);
 
             // The other instance's near copy goes when Redisson's invalidation message arrives on the allowed channel.
             await().atMost(Duration.ofSeconds(10))

@@ -81,7 +81,7 @@ class CacheManagerTest {
 
         var result = manager.purge(List.of("category:shoes"), List.of());
 
-        assertThat(result.keysPurged()).isEqualTo(2);
+        assertThat(result.entriesRemoved()).isEqualTo(2);
         StoreStats stats = manager.stats();
         assertThat(stats.entries()).isEqualTo(1);
         assertThat(stats.purgeSequence()).isEqualTo(result.sequence());

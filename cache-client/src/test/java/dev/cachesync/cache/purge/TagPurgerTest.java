@@ -68,8 +68,8 @@ class TagPurgerTest {
         PurgeResult result = purger.purge(List.of("user:1"), List.of());
 
         assertThat(result.tags()).containsExactly("user:1");
-        assertThat(result.keysPurged()).isEqualTo(2);
-        assertThat(result.purgedKeys()).containsExactlyInAnyOrder("/users/1", "/users/1/orders");
+        assertThat(result.entriesRemoved()).isEqualTo(2);
+        assertThat(result.targetedKeys()).containsExactlyInAnyOrder("/users/1", "/users/1/orders");
         assertThat(result.sequence()).isPositive();
         assertThat(storeB.read("/users/1")).isNull();
         assertThat(storeB.read("/users/1/orders")).isNull();
@@ -96,8 +96,8 @@ class TagPurgerTest {
         storeA.fill("http://catalog/products/1", entry("p1", 0), future());
         storeA.fill("http://catalog/products/2", entry("p2", 0), future());
 
-        assertThat(purger.purgeKeys(List.of("http://catalog/products/1")).keysPurged()).isEqualTo(1);
-        assertThat(purger.purgeUrls(List.of(URI.create("http://catalog/products/./2"))).keysPurged()).isEqualTo(1);
+        assertThat(purger.purgeKeys(List.of("http://catalog/products/1")).entriesRemoved()).isEqualTo(1);
+        assertThat(purger.purgeUrls(List.of(URI.create("http://catalog/products/./2"))).entriesRemoved()).isEqualTo(1);
         assertThat(storeA.read("http://catalog/products/1")).isNull();
         assertThat(storeA.read("http://catalog/products/2")).isNull();
     }
@@ -211,8 +211,8 @@ class TagPurgerTest {
     @Test
     void emptyPurgeDoesNothing() {
         PurgeResult result = purger.purge(List.of(), List.of());
-        assertThat(result.keysPurged()).isZero();
-        assertThat(result.purgedKeys()).isEmpty();
+        assertThat(result.entriesRemoved()).isZero();
+        assertThat(result.targetedKeys()).isEmpty();
     }
 
     /** Far above Redis' Lua unpack limit (7,999 values on Redis 7.0: 8,000 failed in one call). */
@@ -237,7 +237,7 @@ class TagPurgerTest {
         PurgeResult result = TagPurger.on(store, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .purge(tags, keys);
 
-        assertThat(result.keysPurged()).isEqualTo(4);
+        assertThat(result.entriesRemoved()).isEqualTo(4);
         assertThat(store.readRaw("/first")).isNull();
         assertThat(store.readRaw("/middle")).isNull();
         assertThat(store.readRaw("/last")).isNull();

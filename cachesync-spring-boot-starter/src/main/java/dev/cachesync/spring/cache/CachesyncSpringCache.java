@@ -178,14 +178,14 @@ public final class CachesyncSpringCache extends AbstractValueAdaptingCache {
     @Override
     public void evict(Object key) {
         PurgeResult result = purger.purgeKeys(List.of(entryKey(key)));
-        meters.evicted(result.keysPurged());
+        meters.evicted(result.entriesRemoved());
     }
 
     /** Purges every entry of this cache on every instance (the tag {@code spring-cache:<name>}). */
     @Override
     public void clear() {
         PurgeResult result = purger.purgeTags(List.of(nameTag));
-        meters.evicted(result.keysPurged());
+        meters.evicted(result.entriesRemoved());
     }
 
     private void fill(String entryKey, Object storeValue, long sequence) {

@@ -168,14 +168,14 @@ public final class BatchApplier {
         Instant now = clock.instant();
         Instant oldest = part.stream().map(m -> m.invalidation().occurredAt()).min(Instant::compareTo).orElse(now);
         Duration lag = Duration.between(oldest, now);
-        metrics.purged(purged.keysPurged(), part.size(), lag);
+        metrics.purged(purged.entriesRemoved(), part.size(), lag);
         publisher.publish(InvalidationApplied.newBuilder()
                 .setPurgeId(UUID.randomUUID().toString())
                 .setAppliedAt(now)
                 .setSequence(purged.sequence())
                 .setTags(new ArrayList<>(tags))
                 .setKeys(new ArrayList<>(keys))
-                .setKeysPurged(purged.keysPurged())
+                .setKeysPurged(purged.entriesRemoved())
                 .setSourceEventIds(part.stream().map(m -> m.invalidation().sourceId()).toList())
                 .setLagMillis(Math.max(0, lag.toMillis()))
                 .build());

@@ -8,7 +8,7 @@ import java.util.Set;
  */
 public interface InvalidationSink {
     /** What one acknowledged purge did. */
-    record Purged(long sequence, int keysPurged) {
+    record Purged(long sequence, int entriesRemoved) {
     }
 
     Purged purge(Set<String> tags, Set<String> keys);

@@ -36,7 +36,7 @@ public final class RedisInvalidationSink implements InvalidationSink {
         Set<String> entryKeys = new java.util.LinkedHashSet<>();
         keys.forEach(key -> entryKeys.add(KeyLayout.entryKey(key)));
         PurgeResult result = purger.purge(tags, entryKeys);
-        return new Purged(result.sequence(), result.keysPurged());
+        return new Purged(result.sequence(), result.entriesRemoved());
     }
 
     @Override
