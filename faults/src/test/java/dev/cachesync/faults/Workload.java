@@ -65,7 +65,7 @@ final class Workload implements AutoCloseable {
         String product = products.get(ThreadLocalRandom.current().nextInt(products.size()));
         try {
             ProductRead read = reader.read(product);
-            tally.read(reader.name(), product, read.version(),
+            tally.read(reader.name() + " (" + read.source() + ")", product, read.version(),
                     oracle.judge(product, read.version(), read.startedNanos()));
         } catch (RuntimeException e) {
             tally.failedRead();

@@ -182,6 +182,15 @@ public final class CacheStore implements AutoCloseable {
         return near == null ? 0 : near.size();
     }
 
+    /**
+     * How many times the near cache's invalidation subscription was (re-)established, each after clearing the near
+     * cache (0 when the near cache is off). Until it moves after a lost connection, purges made meanwhile may not
+     * have reached this near cache; once it has moved, nothing older than the subscription is held.
+     */
+    public long nearCacheSubscriptions() {
+        return near == null ? 0 : near.subscriptions();
+    }
+
     public boolean nearCacheEnabled() {
         return options.nearCache();
     }

@@ -54,6 +54,8 @@ final class NearCache implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final AtomicLong epoch = new AtomicLong();
+    /** Subscription events seen (each cleared the cache first): a count above the last one seen proves a resubscription. */
+    private final AtomicLong subscriptions = new AtomicLong();
     private final RTopic topic;
     private final int messageListener;
     private final int statusListener;
@@ -69,6 +71,7 @@ final class NearCache implements AutoCloseable {
             @Override
             public void onSubscribe(String channel) {
                 clear();
+                subscriptions.incrementAndGet();
             }
         });
         this.messageListener = topic.addListener(Object.class, (channel, message) -> onMessage(message));
@@ -151,6 +154,10 @@ final class NearCache implements AutoCloseable {
 
     long size() {
         return entries.estimatedSize();
+    }
+
+    long subscriptions() {
+        return subscriptions.get();
     }
 
     /** Runs pending eviction now (Caffeine evicts in its maintenance, which may lag a put). */

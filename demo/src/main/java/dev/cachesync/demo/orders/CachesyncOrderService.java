@@ -73,6 +73,11 @@ public final class CachesyncOrderService implements ProductReader {
         return client.store().readLocal(KeyLayout.entryKey(client.resolve("products/" + productId))) != null;
     }
 
+    /** How many times this instance's near-cache subscription was (re-)established (each cleared it first). */
+    public long nearCacheSubscriptions() {
+        return client.store().nearCacheSubscriptions();
+    }
+
     /** The cache client (its purger, stats, store). */
     public CachingHttpClient client() {
         return client;
