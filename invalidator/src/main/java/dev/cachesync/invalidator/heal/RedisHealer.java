@@ -114,6 +114,7 @@ public final class RedisHealer implements AppliedLedger {
         long held = sink.recordApplied(source, offset, expected);
         if (held < expected) {
             heal(source, held, expected, "Redis holds applied offset " + held + " where " + expected + " was recorded");
+            clearNearCaches();
             sink.recordApplied(source, Math.max(offset, expected), held);
         }
         recorded.merge(source, offset, Math::max);
@@ -127,6 +128,7 @@ public final class RedisHealer implements AppliedLedger {
         Map<String, Long> held = sink.appliedOffsets();
         Set<String> sources = new HashSet<>(committed.keySet());
         sources.addAll(recorded.keySet());
+        boolean healed = false;
         for (String source : sources) {
             long target = Math.max(recorded.getOrDefault(source, -1L), committed.getOrDefault(source, 0L) - 1);
             Long holds = held.get(source);
@@ -138,8 +140,21 @@ public final class RedisHealer implements AppliedLedger {
                 heal(source, from, target, "Redis holds applied offset " + from + ", committed/recorded " + target);
                 sink.recordApplied(source, target, from);
                 recorded.merge(source, target, Math::max);
+                healed = true;
             }
         }
+        if (healed) {
+            clearNearCaches(); // once for every partition healed in this round
+        }
+    }
+
+    /**
+     * After lost purges were re-applied: they removed what Redis still held, but copies in near caches of entries
+     * Redis lost are reached by no purge (no key to remove, no message), so every near cache drops everything.
+     */
+    private void clearNearCaches() {
+        sink.clearNearCaches();
+        log.warn("told every near cache to clear after healing Redis");
     }
 
     /** Re-applies offsets {@code held + 1 .. target} of {@code source}, at most {@code maxRecords} of them. */
@@ -152,10 +167,6 @@ public final class RedisHealer implements AppliedLedger {
         int count = reapplier.reapply(source.substring(0, split), Integer.parseInt(source.substring(split + 1)), from,
                 target);
         metrics.healed(count);
-        // the re-applied purges removed what Redis still held; copies in near caches of entries Redis lost are
-        // reached by no purge (no key to remove, no message): every near cache drops everything instead
-        sink.clearNearCaches();
-        log.warn("re-applied {} invalidations of {} in {} ms; told every near cache to clear", count, source,
-                (System.nanoTime() - started) / 1_000_000);
+        log.warn("re-applied {} invalidations of {} in {} ms", count, source, (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -54,6 +54,20 @@ class RedisHealerTest {
     }
 
     @Test
+    void oneNearCacheClearForEveryPartitionHealedInARound() {
+        sink.held.put("events-0", 2L);
+        sink.held.put("events-1", 2L);
+        committed.put("events-0", 10L);
+        committed.put("events-1", 10L);
+
+        healer.healIfBehind();
+
+        assertThat(reapplied).hasSize(2);
+        assertThat(clearsBeforeReapplying).containsExactly(0, 0);
+        assertThat(sink.nearCacheClears).isEqualTo(1);
+    }
+
+    @Test
     void noLossNoNearCacheClear() {
         healer.applied(List.of(member("events", 0, 10)));
         healer.applied(List.of(member("events", 0, 11)));
