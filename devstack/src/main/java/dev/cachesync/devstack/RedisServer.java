@@ -214,6 +214,27 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a snapshot now ({@code SAVE}, dump.rdb in the server's directory): after {@link #kill()} and
+     * {@link #restart()} a server without an append-only file comes back with this snapshot, losing every write
+     * made after it (a restore from an older backup, a replica that missed writes). Plain servers only.
+     */
+    public synchronized void save() {
+        if (tls != null) {
+            throw new IllegalStateException("save() speaks plain RESP: not for a TLS server");
+        }
+        try (java.net.Socket socket = new java.net.Socket(host(), port)) {
+            socket.setSoTimeout((int) READY_TIMEOUT.toMillis());
+            socket.getOutputStream().write("*1\r\n$4\r\nSAVE\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readNBytes(3), java.nio.charset.StandardCharsets.US_ASCII);
+            if (!reply.equals("+OK")) {
+                throw new DevStackException("redis", "SAVE on port " + port + " answered " + reply, null, null);
+            }
+        } catch (IOException e) {
+            throw new DevStackException("redis", "SAVE on port " + port + " failed: " + e, null, e);
+        }
+    }
+
     /** Whether writes go to an append-only file ({@link #startPersistent()}). */
     public boolean isPersistent() {
         return persistent;

@@ -83,7 +83,17 @@ public final class CacheStore implements AutoCloseable {
     public static final Duration DEFAULT_MAX_ENTRY_LIFETIME = Duration.ofHours(24);
 
     /** Outcome of a fill. */
-    public enum FillOutcome { STORED, DISCARDED_BY_FENCE }
+    public enum FillOutcome {
+        /** Indexed and written: readers may use it. */
+        STORED,
+        /** A purge newer than the fill's sequence touched its tags or key: the content may be old. */
+        DISCARDED_BY_FENCE,
+        /**
+         * Redis lost data since the fill read its sequence (restarted empty, restored an older snapshot, failed
+         * over to a replica that missed writes): the fences that would have refused it may be gone.
+         */
+        DISCARDED_AFTER_DATA_LOSS
+    }
 
     private final RedissonClient client;
     private final KeyLayout layout;
@@ -285,11 +295,14 @@ public final class CacheStore implements AutoCloseable {
         }
     }
 
-    /** Fill step 1: the purge sequence before the origin is asked. */
+    /**
+     * Fill step 1: the purge sequence before the origin is asked (creating the data epoch when Redis has none,
+     * {@link RedisScripts#READ_SEQUENCE}). Only a sequence read this way, or with the fill lock, can store a fill.
+     */
     public long sequence() {
-        String value = await(client.<String>getBucket(layout.sequence(), StringCodec.INSTANCE).getAsync(),
-                "read sequence");
-        return value == null ? 0 : Long.parseLong(value);
+        Object value = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.READ_SEQUENCE,
+                RScript.ReturnType.VALUE, List.of(layout.sequence(), layout.epoch())), "read sequence");
+        return value == null ? 0 : Long.parseLong(value.toString());
     }
 
     /**
@@ -348,10 +361,15 @@ public final class CacheStore implements AutoCloseable {
         try {
             stored = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL,
                     RScript.ReturnType.LONG, List.of(layout.entries(), layout.fences(), layout.expiryIndex(),
-                    layout.fillLock(key)), args.toArray()), "fill " + key);
+                    layout.fillLock(key), layout.epoch(), layout.sequence()), args.toArray()), "fill " + key);
         } catch (RuntimeException e) {
             evictLocal(List.of(key));
             throw e;
+        }
+        if (stored != null && stored == 2) {
+            log.debug("[Cache] FENCED {}: Redis lost data since the fill began (its fences may be gone), not storing"
+                    + " it", key);
+            return FillOutcome.DISCARDED_AFTER_DATA_LOSS;
         }
         if (stored == null || stored != 1) {
             log.debug("[Cache] FENCED {}: a purge ran while the origin was asked, not storing it", key);
@@ -660,7 +678,8 @@ public final class CacheStore implements AutoCloseable {
      */
     public long tryLockAndReadSequence(String key, String token, Duration lease) {
         List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
-                RedisScripts.LOCK_ACQUIRE, RScript.ReturnType.LIST, List.of(layout.fillLock(key), layout.sequence()),
+                RedisScripts.LOCK_ACQUIRE, RScript.ReturnType.LIST, List.of(layout.fillLock(key), layout.sequence(),
+                layout.epoch()),
                 token, Long.toString(lease.toMillis())), "lock " + key);
         if (Long.parseLong(result.get(0).toString()) != 1) {
             return -1;

@@ -15,6 +15,7 @@ import java.util.Objects;
  * {prefix}tag:{tag}      set of entry keys carrying the tag
  * {prefix}expiry         sorted set: entry key scored by the time it may leave the store (epoch ms)
  * {prefix}sequence       the global purge sequence (INCR)
+ * {prefix}epoch          the sequence when this Redis dataset began: gone or newer after a data loss (fill check)
  * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges;
  *                        "pruned below" -> the highest fence value pruned so far (a fence on every entry)
  * {prefix}lock:{key}     fill lock (a lease) or the end marker of the last fill (docs/protocol.md)
@@ -53,6 +54,14 @@ public final class KeyLayout {
 
     public String sequence() {
         return prefix + "sequence";
+    }
+
+    /**
+     * The data epoch: created with the sequence's value when a fill finds it missing, so it changes (or is absent)
+     * whenever Redis lost its data; a fill started under another epoch is refused (docs/protocol.md, "Fill").
+     */
+    public String epoch() {
+        return prefix + "epoch";
     }
 
     public String fences() {

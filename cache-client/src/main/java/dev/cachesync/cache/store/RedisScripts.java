@@ -79,11 +79,17 @@ final class RedisScripts {
      * the wrong type) comes before the entry is written. With a fill lock (KEYS[4], ARGV[8] its token non-empty),
      * the script also ends the fill as {@link #LOCK_RELEASE} does, with the marker {@code ended:stored} or
      * {@code ended:fenced}, if the token still holds the lock: the release rides on the fill's round trip.
-     * KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry index, KEYS[4] fill lock; ARGV[1] entry key, ARGV[2]
+     * Before the fences, the data-loss check: every variant's fill sequence must lie between the epoch and the
+     * sequence now ({@link #ENSURE_EPOCH}); if the epoch is missing or newer (Redis restarted empty, or
+     * replaced its data, since the fill read its sequence: the fences that would refuse it may be gone) or the
+     * sequence went back (restored from an older snapshot, failed over to a replica that missed writes), store
+     * nothing and return 2.
+     * KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry index, KEYS[4] fill lock, KEYS[5] epoch, KEYS[6]
+     * sequence; ARGV[1] entry key, ARGV[2]
      * retain-until (ms), ARGV[3] the encoded entry, ARGV[4] invalidation channel, ARGV[5] invalidation message,
      * ARGV[6] tag-set name prefix, ARGV[7] the variant count n, ARGV[8] lock token (empty: no lock), ARGV[9]
      * how long the end marker stays (ms); then per variant its fill sequence, a count m and its m fence fields;
-     * then the tags to index the key under.
+     * then the tags to index the key under. Returns 1 stored, 0 fenced, 2 refused after a data loss.
      */
     static final String FILL = """
             local function finish(outcome)
@@ -91,10 +97,16 @@ final class RedisScripts {
                 redis.call('set', KEYS[4], 'ended:' .. outcome, 'PX', ARGV[9])
               end
             end
+            local epoch = tonumber(redis.call('get', KEYS[5]) or '-1')
+            local current = tonumber(redis.call('get', KEYS[6]) or '0')
             local at = 10
             for v = 1, tonumber(ARGV[7]) do
               local sequence = tonumber(ARGV[at])
               local count = tonumber(ARGV[at + 1])
+              if epoch < 0 or sequence < epoch or sequence > current then
+                finish('fenced')
+                return 2
+              end
               at = at + 2
               for i = at, at + count - 1 do
                 if tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0') > sequence then
@@ -124,15 +136,44 @@ final class RedisScripts {
             """;
 
     /**
-     * Takes the fill lock of a key: free when absent or when it holds the end marker of a finished fill
-     * ({@code "ended:<outcome>"}). KEYS[1] lock, KEYS[2] purge sequence; ARGV[1] token, ARGV[2] lease (ms).
-     * Returns {1, sequence} when taken (fill step 1 in the same round trip), {0, nil} when not.
+     * Fill step 1's Lua function {@code fillSequence(sequence key, epoch key)}: the purge sequence, after making
+     * sure the data epoch exists. A missing epoch means this Redis has not seen a fill since its data began (a
+     * fresh or emptied server): it is created with the sequence raised to at least Redis TIME (µs), so the
+     * sequence never goes below the epoch and every purge from now on is numbered above it. A fill that read its
+     * sequence under an older epoch is refused by {@link #FILL}: its fences may have been lost with the data.
      */
-    static final String LOCK_ACQUIRE = """
+    private static final String ENSURE_EPOCH = """
+            local function fillSequence(sequenceKey, epochKey)
+              if redis.call('exists', epochKey) == 0 then
+                local time = redis.call('time')
+                local clock = tonumber(time[1]) * 1000000 + tonumber(time[2])
+                local seq = tonumber(redis.call('get', sequenceKey) or '0')
+                if seq < clock then
+                  seq = clock
+                  redis.call('set', sequenceKey, string.format('%.0f', seq))
+                end
+                redis.call('set', epochKey, string.format('%.0f', seq))
+              end
+              return redis.call('get', sequenceKey)
+            end
+            """;
+
+    /** Fill step 1 without a lock: the purge sequence ({@link #ENSURE_EPOCH}). KEYS[1] sequence, KEYS[2] epoch. */
+    static final String READ_SEQUENCE = ENSURE_EPOCH + """
+            return fillSequence(KEYS[1], KEYS[2])
+            """;
+
+    /**
+     * Takes the fill lock of a key: free when absent or when it holds the end marker of a finished fill
+     * ({@code "ended:<outcome>"}). KEYS[1] lock, KEYS[2] purge sequence, KEYS[3] epoch; ARGV[1] token, ARGV[2]
+     * lease (ms). Returns {1, sequence} when taken (fill step 1 in the same round trip, {@link #ENSURE_EPOCH}),
+     * {0, nil} when not.
+     */
+    static final String LOCK_ACQUIRE = ENSURE_EPOCH + """
             local current = redis.call('get', KEYS[1])
             if current and string.sub(current, 1, 6) ~= 'ended:' then return {0, false} end
             redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return {1, redis.call('get', KEYS[2])}
+            return {1, fillSequence(KEYS[2], KEYS[3])}
             """;
 
     /** Extends the lease of a fill lock this token still holds. KEYS[1] lock; ARGV[1] token, ARGV[2] lease (ms). */
