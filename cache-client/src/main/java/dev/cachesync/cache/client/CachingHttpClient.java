@@ -445,7 +445,10 @@ public final class CachingHttpClient implements AutoCloseable {
             return this;
         }
 
-        /** How long a stale response with a validator is kept for revalidation. */
+        /**
+         * How long a stale response is kept past its freshness: for revalidation when it has a validator, and for a
+         * request's {@code max-stale} when it may be served stale (not must-revalidate, proxy-revalidate, s-maxage).
+         */
         public Builder staleRetention(Duration retention) {
             this.staleRetention = Objects.requireNonNull(retention, "staleRetention");
             return this;

@@ -472,7 +472,7 @@ class CachingHttpClientTest extends TwoInstances {
             String shortKey = sweeping.resolve("/short").toString();
             assertThat(b.store().readLocal(shortKey)).isNotNull();
 
-            clock.advance(Duration.ofSeconds(5));
+            clock.advance(Duration.ofMinutes(6)); // past max-age and the 5 min it is kept for a request's max-stale
 
             await().atMost(Duration.ofSeconds(5)).until(() -> sweeping.stats().evictions() == 1);
             assertThat(sweeping.store().readRaw(shortKey)).isNull();

@@ -685,10 +685,15 @@ class CacheStrategyTest {
     void retentionCoversStaleWindowsAndRevalidation() {
         assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60, stale-if-error=300")))
                 .isEqualTo(T0 + 360_000);
-        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60"))).isEqualTo(T0 + 60_000);
-        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60", "ETag", "\"x\"")))
-                .isEqualTo(T0 + 120_000);
-        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60", "Age", "50")))
+        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60")))
+                .as("kept for a request's max-stale").isEqualTo(T0 + 120_000);
+        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60, must-revalidate")))
+                .as("never served stale, no validator: nothing to keep it for").isEqualTo(T0 + 60_000);
+        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60, s-maxage=60")))
+                .as("s-maxage: a shared cache never serves it stale").isEqualTo(T0 + 60_000);
+        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60, must-revalidate", "ETag", "\"x\"")))
+                .as("kept for revalidation").isEqualTo(T0 + 120_000);
+        assertThat(strategy.retainUntilMillis(stored("Cache-Control", "max-age=60, must-revalidate", "Age", "50")))
                 .isEqualTo(T0 + 10_000);
     }
 
