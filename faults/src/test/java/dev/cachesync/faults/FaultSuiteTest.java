@@ -141,18 +141,8 @@ class FaultSuiteTest {
             assertThat(oracle.windows().stream().map(StalenessOracle.Window::fault).distinct())
                     .as("every fault type injected").containsExactlyInAnyOrder(Fault.values());
             assertThat(lost).as("invalidations lost: products some reader still gets an old version of").isEmpty();
-            // An open finding (issue 10, docs in faults/README.md): since the near cache became cache-client's own,
-            // about one short run in two has shown a burst of reads behind a cleared fault (52 and 61 reads, 3-300 ms
-            // after the clear, none beyond the 1 s bound). Until it is found and fixed, the CI profile reports it
-            // loudly and goes on; a long run, or -Dfaults.strict=true, fails on it.
-            boolean strict = Boolean.parseBoolean(System.getProperty("faults.strict", minutes > 0 ? "true" : "false"));
-            if (strict) {
-                assertThat(tally.behindClearedFault()).as("reads after a fault cleared of a version older than one "
-                        + "acknowledged before it cleared: %s", tally.behindExamples()).isZero();
-            } else if (tally.behindClearedFault() > 0) {
-                print("WARNING (open finding, issue 10): " + tally.behindClearedFault() + " reads behind a cleared "
-                        + "fault: " + tally.behindExamples());
-            }
+            assertThat(tally.behindClearedFault()).as("reads after a fault cleared of a version older than one "
+                    + "acknowledged before it cleared: %s", tally.behindExamples()).isZero();
             assertThat(tally.failedReads()).as("reads the cache client failed (it must fall back to the origin)")
                     .isZero();
             assertThat(deadLettered(stack, poisons)).as("poison commands dead-lettered with their reason")
