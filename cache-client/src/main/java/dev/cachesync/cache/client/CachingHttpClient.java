@@ -83,7 +83,8 @@ public final class CachingHttpClient implements AutoCloseable {
 
     private CachingHttpClient(Builder b) {
         this.store = new CacheStore(b.redisson, b.keyPrefix,
-                new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout, b.maxEntryLifetime));
+                new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout, b.maxEntryLifetime,
+                        b.nearCacheLease));
         MeterRegistry registry = b.meterRegistry;
         this.purger = TagPurger.on(store, registry);
         // "http://host" has an empty path, which URI.resolve mishandles ("http://hostproducts/1")
@@ -95,7 +96,7 @@ public final class CachingHttpClient implements AutoCloseable {
         this.strategy = new CacheStrategy(b.staleRetention.toMillis(), b.maxEntryLifetime.toMillis(),
                 b.storeSetCookieResponses, b.targetedCacheControl);
         this.clock = b.clock;
-        this.metrics = new ClientMetrics(registry, b.keyPrefix, this::nearCacheSize);
+        this.metrics = new ClientMetrics(registry, b.keyPrefix, this::nearCacheSize, store::nearCacheEvents);
         this.health = new RedisHealth(store, metrics, b.redisRetryAfter.toNanos());
         this.sweep = new ExpirySweep(store, health, metrics, clock, b.sweepInterval, b.maxEntryLifetime);
         this.locks = new FillLock(store, metrics, b.fillLockTtl, b.fillLockWait);
@@ -324,6 +325,7 @@ public final class CachingHttpClient implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private boolean nearCache = true;
         private int nearCacheMaxEntries = 10_000;
+        private Duration nearCacheLease = CacheStore.DEFAULT_NEAR_CACHE_LEASE;
         private int maxEntryBytes = 1024 * 1024;
         private String tagHeader = CacheTagsHeader.DEFAULT_NAME;
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
@@ -387,6 +389,17 @@ public final class CachingHttpClient implements AutoCloseable {
                 throw new IllegalArgumentException("nearCacheMaxEntries must be > 0, was " + maxEntries);
             }
             this.nearCacheMaxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * How long the near cache serves after the send of the last probe that came back on its invalidation
+         * channel (probed every quarter of it); default 1 s. Past it, reads go to Redis, and the near cache is
+         * cleared when a probe comes back: a near-cache hit is never older than a purge by more than this, even
+         * when the channel is cut. Shorter costs one PUBLISH per instance more often; longer widens the bound.
+         */
+        public Builder nearCacheLease(Duration lease) {
+            this.nearCacheLease = positive(lease, "nearCacheLease");
             return this;
         }
 

@@ -1,9 +1,12 @@
 package dev.cachesync.cache.client;
 
+import dev.cachesync.cache.store.CacheStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The client's Micrometer meters (tag {@code prefix}) and their snapshot, {@link ClientStats}; Micrometer's standard
@@ -27,9 +30,14 @@ final class ClientMetrics {
     final Timer originLatency;
     /** Entries in this process's near cache, for {@code cache.size}. */
     private final LongSupplier nearCacheSize;
+    /** The near cache's lease lapses, regains and clears, counted by the store. */
+    private final Supplier<CacheStore.NearCacheEvents> nearCacheEvents;
 
-    ClientMetrics(MeterRegistry registry, String prefix, LongSupplier nearCacheSize) {
+    ClientMetrics(MeterRegistry registry, String prefix, LongSupplier nearCacheSize,
+                  Supplier<CacheStore.NearCacheEvents> nearCacheEvents) {
         this.nearCacheSize = nearCacheSize;
+        this.nearCacheEvents = nearCacheEvents;
+        bindNearCacheEvents(registry, prefix);
         var standard = StandardCacheMeters.tags(StandardCacheMeters.cacheName(prefix), prefix);
         this.localHits = counter(registry, "cache.hits", "tier", "local", prefix);
         this.redisHits = counter(registry, "cache.hits", "tier", "redis", prefix);
@@ -70,6 +78,24 @@ final class ClientMetrics {
                 (long) fillsStored.count(), (long) fillsDiscarded.count(), (long) redisErrors.count(),
                 (long) evictions.count(), (long) lockWaits.count(), (long) redisFaults.count(),
                 (long) revalidationsSkipped.count());
+    }
+
+    /**
+     * The near cache counts its lease and clears itself; these read them at each scrape (no Redis call). They
+     * hold this object weakly, as Micrometer function meters do (the client holds it).
+     */
+    private void bindNearCacheEvents(MeterRegistry registry, String prefix) {
+        FunctionCounter.builder("cache.near.lease.lost", this, m -> m.nearCacheEvents.get().leaseLost())
+                .tag("prefix", prefix)
+                .description("times the near-cache lease ran out: the near cache stopped serving").register(registry);
+        FunctionCounter.builder("cache.near.lease.regained", this, m -> m.nearCacheEvents.get().leaseRegained())
+                .tag("prefix", prefix)
+                .description("times a lease probe came back after a lapse: near cache cleared, serving again")
+                .register(registry);
+        FunctionCounter.builder("cache.near.cleared", this, m -> m.nearCacheEvents.get().cleared())
+                .tag("prefix", prefix)
+                .description("whole near-cache clears: resubscriptions, clear broadcasts, leases regained")
+                .register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String name, String tagKey, String tagValue,

@@ -50,10 +50,15 @@ public final class CacheStore implements AutoCloseable {
      * @param operationTimeout    longest wait for one Redis operation
      * @param maxEntryLifetime    the cap on how long after its fill an entry may be served (the clients'
      *                            {@code maxEntryLifetime}); fences older than twice this are pruned
+     * @param nearCacheLease      how long the near cache serves after the send of the last probe that came back
+     *                            on its invalidation channel ({@link NearCacheLease}); bounds its staleness
      */
     public record Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout,
-                          Duration maxEntryLifetime) {
+                          Duration maxEntryLifetime, Duration nearCacheLease) {
         public Options {
+            if (nearCacheLease == null || nearCacheLease.isNegative() || nearCacheLease.isZero()) {
+                throw new IllegalArgumentException("nearCacheLease must be positive, was " + nearCacheLease);
+            }
             if (nearCacheMaxEntries <= 0) {
                 throw new IllegalArgumentException("nearCacheMaxEntries must be > 0, was " + nearCacheMaxEntries);
             }
@@ -66,6 +71,12 @@ public final class CacheStore implements AutoCloseable {
         /** With the default {@link #DEFAULT_MAX_ENTRY_LIFETIME}. */
         public Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout) {
             this(nearCache, nearCacheMaxEntries, operationTimeout, DEFAULT_MAX_ENTRY_LIFETIME);
+        }
+
+        /** With the default {@link #DEFAULT_NEAR_CACHE_LEASE}. */
+        public Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout,
+                       Duration maxEntryLifetime) {
+            this(nearCache, nearCacheMaxEntries, operationTimeout, maxEntryLifetime, DEFAULT_NEAR_CACHE_LEASE);
         }
 
         /**
@@ -81,6 +92,9 @@ public final class CacheStore implements AutoCloseable {
 
     /** Default cap on how long after its fill an entry may be served: 24 hours. */
     public static final Duration DEFAULT_MAX_ENTRY_LIFETIME = Duration.ofHours(24);
+
+    /** Default near-cache lease: 1 second (probed every 250 ms). */
+    public static final Duration DEFAULT_NEAR_CACHE_LEASE = Duration.ofSeconds(1);
 
     /** Outcome of a fill. */
     public enum FillOutcome {
@@ -116,7 +130,8 @@ public final class CacheStore implements AutoCloseable {
         this.layout = new KeyLayout(keyPrefix);
         this.options = Objects.requireNonNull(options, "options");
         this.invalidations = new Invalidations(layout.entries());
-        this.near = options.nearCache() ? new NearCache(client, invalidations, options.nearCacheMaxEntries()) : null;
+        this.near = options.nearCache() ? new NearCache(client, invalidations, options.nearCacheMaxEntries(),
+                options.nearCacheLease()) : null;
         this.raw = client.getMap(layout.entries(), EntryCodec.INSTANCE);
         this.fences = client.getMap(layout.fences(), StringCodec.INSTANCE);
         this.expiry = client.getScoredSortedSet(layout.expiryIndex(), StringCodec.INSTANCE);
@@ -199,6 +214,28 @@ public final class CacheStore implements AutoCloseable {
      */
     public long nearCacheSubscriptions() {
         return near == null ? 0 : near.subscriptions();
+    }
+
+    /**
+     * True while the near cache holds its lease (a probe on its invalidation channel came back within
+     * {@link Options#nearCacheLease()}) and so may serve; false when it is off or the channel is cut.
+     */
+    public boolean nearCacheLeaseHeld() {
+        return near != null && near.leaseHeld();
+    }
+
+    /** Lease lapses, lease regains, and whole near-cache clears since start (0 when the near cache is off). */
+    public NearCacheEvents nearCacheEvents() {
+        return near == null ? new NearCacheEvents(0, 0, 0)
+                : new NearCacheEvents(near.leaseLost(), near.leaseRegained(), near.clears());
+    }
+
+    /**
+     * @param leaseLost     times the near-cache lease ran out (the near cache stopped serving)
+     * @param leaseRegained times a probe came back after that (the near cache was cleared and serves again)
+     * @param cleared       whole near-cache clears: resubscriptions, clear broadcasts, leases regained
+     */
+    public record NearCacheEvents(long leaseLost, long leaseRegained, long cleared) {
     }
 
     public boolean nearCacheEnabled() {

@@ -2,7 +2,16 @@ package dev.cachesync.cache.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.redisson.api.RTopic;
@@ -33,11 +42,20 @@ import org.slf4j.LoggerFactory;
  * moved. A purge that removed the entry after Redis ran the read published its message after the read, so it
  * arrives after the stamp was taken: either the re-read sees its bump, or the bump comes after the insert and
  * the handler (bump, then look up, then remove, all linearizable) finds and removes the inserted entry.
+ *
+ * <p>It serves and takes entries only while it holds its {@link NearCacheLease}: a probe it published on the
+ * invalidation topic came back less than the lease ago (measured from the probe's send). Probes are
+ * {@code LocalCachedMapInvalidate} messages with no key hashes, so every listener (an {@code RLocalCachedMap},
+ * another cachesync instance) removes nothing; their excluded id is this near cache's prober id and the send
+ * time, which is how it recognises its own. A probe returning after the lease ran out clears the near cache first.
  */
 final class NearCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
     private static final int STRIPES = 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Probes of every near cache in the process: each tick only publishes asynchronously, so one thread does. */
+    private static final ScheduledExecutorService PROBES = probeScheduler();
 
     /** One cached entry (a holder per put, so a put can take back exactly what it inserted). */
     private record Held(CacheEntry entry) {
@@ -59,26 +77,65 @@ final class NearCache implements AutoCloseable {
     private final RTopic topic;
     private final int messageListener;
     private final int statusListener;
+    private final NearCacheLease lease;
+    /** The first 8 bytes of this near cache's probes' excluded id (the other 8: the send time). */
+    private final long proberId = RANDOM.nextLong();
+    /** Whole-cache clears: subscriptions (re)established, clear broadcasts, lease regained. */
+    private final AtomicLong clears = new AtomicLong();
+    /** Counted down by every probe that returns (the constructor waits for the first). */
+    private final CountDownLatch firstProbe = new CountDownLatch(1);
+    private final AtomicLong probesReturned = new AtomicLong();
+    private final ScheduledFuture<?> prober;
 
-    NearCache(RedissonClient client, Invalidations invalidations, int maxEntries) {
+    NearCache(RedissonClient client, Invalidations invalidations, int maxEntries, Duration leaseDuration) {
         this.invalidations = invalidations;
         this.maxEntries = maxEntries;
         this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+        this.lease = new NearCacheLease(leaseDuration, System::nanoTime);
         this.topic = client.getTopic(invalidations.topic(), LocalCachedMessageCodec.INSTANCE);
         // subscribed when addListener returns; a resubscription (after a lost connection, whose messages are
         // gone) clears everything, like Redisson's ReconnectionStrategy.CLEAR
         this.statusListener = topic.addListener(new BaseStatusListener() {
             @Override
             public void onSubscribe(String channel) {
-                clear();
+                if (subscriptions.get() > 0) {
+                    clear();
+                } else {
+                    dropAll(); // the first subscription: nothing to count
+                }
                 subscriptions.incrementAndGet();
+                probe(); // renew the lease now rather than at the next tick
             }
         });
         this.messageListener = topic.addListener(Object.class, (channel, message) -> onMessage(message));
+        long interval = NearCacheLease.probeInterval(leaseDuration).toNanos();
+        this.prober = PROBES.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.NANOSECONDS);
+        awaitFirstLease(leaseDuration);
     }
 
-    /** The checked entry held for {@code key}, or null. */
+    /**
+     * Probes once and waits (at most one lease) for it to return, so a new store serves from its near cache at
+     * once; when Redis refuses the probe, it does not wait: the lease comes with a later probe.
+     */
+    private void awaitFirstLease(Duration leaseDuration) {
+        try {
+            var published = probe();
+            if (published != null) {
+                published.toCompletableFuture().get(leaseDuration.toNanos(), TimeUnit.NANOSECONDS);
+                firstProbe.await(leaseDuration.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("[Cache] first near-cache lease probe failed: {}", e.toString());
+        }
+    }
+
+    /** The checked entry held for {@code key}, or null (always null while the lease is not held). */
     CacheEntry get(String key) {
+        if (!lease.held()) {
+            return null;
+        }
         Held held = entries.getIfPresent(key);
         return held == null ? null : held.entry();
     }
@@ -95,11 +152,15 @@ final class NearCache implements AutoCloseable {
 
     /**
      * Holds {@code entry} unless an invalidation of its stripe (or a clear) arrived after {@code stamp}; false
-     * when it did not hold it for that reason.
+     * when it did not hold it for that reason. While the lease is not held it holds nothing and returns true
+     * (reading again would not help).
      */
     boolean putIfUnchanged(String key, CacheEntry entry, Stamp stamp) {
         if (current(stamp) != stamp.value()) {
             return false;
+        }
+        if (!lease.held()) {
+            return true;
         }
         Held held = new Held(entry);
         byHash.compute(stamp.hash(), (hash, known) -> {
@@ -147,9 +208,36 @@ final class NearCache implements AutoCloseable {
     }
 
     void clear() {
+        clears.incrementAndGet();
+        dropAll();
+    }
+
+    /** Epoch first: a put in flight re-reads its stamp after inserting, so it takes back what it put. */
+    private void dropAll() {
         epoch.incrementAndGet();
         entries.invalidateAll();
         pruneIndex();
+    }
+
+    boolean leaseHeld() {
+        return lease.held();
+    }
+
+    long leaseLost() {
+        return lease.lost();
+    }
+
+    long leaseRegained() {
+        return lease.regained();
+    }
+
+    long clears() {
+        return clears.get();
+    }
+
+    /** This near cache's probes that came back (tests use it to know probes crossed the channel). */
+    long probesReturned() {
+        return probesReturned.get();
     }
 
     long size() {
@@ -168,7 +256,9 @@ final class NearCache implements AutoCloseable {
     private void onMessage(Object message) {
         try {
             if (message instanceof LocalCachedMapInvalidate m) {
-                if (!invalidations.isMine(m.getExcludedId())) {
+                if (isMyProbe(m)) {
+                    probeReturned(ByteBuffer.wrap(m.getExcludedId()).getLong(8));
+                } else if (!invalidations.isMine(m.getExcludedId())) {
                     for (byte[] hash : m.getKeyHashes()) {
                         invalidate(new Invalidations.KeyHash(hash));
                     }
@@ -196,6 +286,45 @@ final class NearCache implements AutoCloseable {
         }
     }
 
+    private void tick() {
+        try {
+            if (lease.checkLapse()) {
+                log.warn("[Cache] near-cache lease lapsed: no probe came back on {} within the lease; reads go to "
+                        + "Redis until one does", invalidations.topic());
+            }
+            probe();
+        } catch (RuntimeException e) {
+            // never let an exception cancel the periodic probe
+            log.warn("[Cache] near-cache lease probe failed: {}", e.toString());
+        }
+    }
+
+    /** Publishes a probe stamped with its send time (taken before the publish); null when it could not be sent. */
+    private org.redisson.api.RFuture<Long> probe() {
+        try {
+            byte[] id = ByteBuffer.allocate(16).putLong(proberId).putLong(lease.now()).array();
+            return topic.publishAsync(new LocalCachedMapInvalidate(id));
+        } catch (RuntimeException e) {
+            log.debug("[Cache] near-cache lease probe not sent: {}", e.toString());
+            return null;
+        }
+    }
+
+    private boolean isMyProbe(LocalCachedMapInvalidate m) {
+        byte[] id = m.getExcludedId();
+        return id != null && id.length == 16 && m.getKeyHashes().length == 0
+                && ByteBuffer.wrap(id).getLong(0) == proberId;
+    }
+
+    private void probeReturned(long sentNanos) {
+        if (lease.probeReturned(sentNanos, this::clear)) {
+            log.info("[Cache] near-cache lease held on {}: near cache cleared (messages may have been missed before)",
+                    invalidations.topic());
+        }
+        probesReturned.incrementAndGet();
+        firstProbe.countDown();
+    }
+
     private long current(Stamp stamp) {
         return stripes.get(stamp.stripe()) + epoch.get();
     }
@@ -205,9 +334,21 @@ final class NearCache implements AutoCloseable {
         return ((h[0] & 0xff) | (h[1] & 0xff) << 8) & (STRIPES - 1);
     }
 
+    private static ScheduledExecutorService probeScheduler() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(runnable);
+            thread.setName("cachesync-near-cache-lease");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     @Override
     public void close() {
+        prober.cancel(false);
         topic.removeListener(messageListener, statusListener);
-        clear();
+        dropAll();
     }
 }
