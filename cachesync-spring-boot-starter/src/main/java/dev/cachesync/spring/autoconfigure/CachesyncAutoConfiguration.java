@@ -82,6 +82,9 @@ public class CachesyncAutoConfiguration {
         if (c.getNearCacheMaxEntries() != null) {
             b.nearCacheMaxEntries(c.getNearCacheMaxEntries());
         }
+        if (c.getNearCacheLease() != null) {
+            b.nearCacheLease(c.getNearCacheLease());
+        }
         if (c.getMaxEntryBytes() != null) {
             b.maxEntryBytes(c.getMaxEntryBytes());
         }

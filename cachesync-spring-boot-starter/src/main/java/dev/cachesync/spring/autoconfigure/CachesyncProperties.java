@@ -197,6 +197,7 @@ public class CachesyncProperties {
         private URI origin;
         private Boolean nearCache;
         private Integer nearCacheMaxEntries;
+        private Duration nearCacheLease;
         private Integer maxEntryBytes;
         private Duration requestTimeout;
         private Duration redisTimeout;
@@ -231,6 +232,14 @@ public class CachesyncProperties {
 
         public void setNearCacheMaxEntries(Integer nearCacheMaxEntries) {
             this.nearCacheMaxEntries = nearCacheMaxEntries;
+        }
+
+        public Duration getNearCacheLease() {
+            return nearCacheLease;
+        }
+
+        public void setNearCacheLease(Duration nearCacheLease) {
+            this.nearCacheLease = nearCacheLease;
         }
 
         public Integer getMaxEntryBytes() {

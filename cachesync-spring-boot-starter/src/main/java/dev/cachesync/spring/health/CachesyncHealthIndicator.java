@@ -38,7 +38,9 @@ public final class CachesyncHealthIndicator extends AbstractHealthIndicator {
         }
         int listeners = invalidations.countListeners();
         builder.withDetail("invalidationChannel", invalidations.getChannelNames().get(0))
-                .withDetail("invalidationListeners", listeners);
+                .withDetail("invalidationListeners", listeners)
+                // informational: a lapsed lease means near hits go to Redis until the channel answers again
+                .withDetail("nearCacheLease", store.nearCacheLeaseHeld() ? "held" : "lapsed");
         if (listeners > 0) {
             builder.up();
         } else {

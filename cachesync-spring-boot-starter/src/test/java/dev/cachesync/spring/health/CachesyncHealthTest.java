@@ -27,6 +27,8 @@ class CachesyncHealthTest {
             quotes.quote("p-1"); // the near cache subscribes to its invalidation channel on first use
 
             await().atMost(Duration.ofSeconds(10)).until(() -> cachesync.health(true).getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "held".equals(cachesync.health(true).getDetails().get("nearCacheLease")));
             assertThat(cachesync.health(true).getDetails()).containsEntry("redis", "reachable")
                     .containsKey("invalidationChannel");
 
