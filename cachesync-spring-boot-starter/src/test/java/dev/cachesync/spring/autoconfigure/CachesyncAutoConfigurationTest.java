@@ -35,6 +35,8 @@ class CachesyncAutoConfigurationTest {
                     assertThat(settings.port()).isEqualTo(redis.port());
                     assertThat(context.getBean(CachingHttpClient.class).store().layout().prefix())
                             .isEqualTo("from-variables:");
+                    assertThat(context.getBean(CachingHttpClient.class).store().options().nearCacheLease())
+                            .as("the builder's default").isEqualTo(java.time.Duration.ofSeconds(1));
                     assertThat(context).hasSingleBean(RedissonClient.class).hasSingleBean(CatalogClient.class)
                             .hasSingleBean(CachesyncSpringCacheManager.class);
                 });
@@ -67,5 +69,12 @@ class CachesyncAutoConfigurationTest {
         runner.withPropertyValues("REDIS_PORT=" + redis.port(), "cachesync.cache.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(CacheManager.class)
                         .hasSingleBean(CachingHttpClient.class));
+    }
+
+    @Test
+    void theNearCacheLeasePropertyReachesTheStore() {
+        runner.withPropertyValues("REDIS_PORT=" + redis.port(), "cachesync.client.near-cache-lease=3s")
+                .run(context -> assertThat(context.getBean(CachingHttpClient.class).store().options()
+                        .nearCacheLease()).isEqualTo(java.time.Duration.ofSeconds(3)));
     }
 }
