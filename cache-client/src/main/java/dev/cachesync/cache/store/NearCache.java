@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * arrives after the stamp was taken: either the re-read sees its bump, or the bump comes after the insert and
  * the handler (bump, then look up, then remove, all linearizable) finds and removes the inserted entry.
  *
- * <p>It serves and takes entries only while it holds its {@link NearCacheLease}: a probe it published on the
- * invalidation topic came back less than the lease ago (measured from the probe's send). Probes are
+ * <p>It serves and takes entries only while it holds its {@link NearCacheLease} (one volatile read): a probe it
+ * published on the invalidation topic came back less than the lease ago (measured from the probe's send). Probes are
  * {@code LocalCachedMapInvalidate} messages with no key hashes, so every listener (an {@code RLocalCachedMap},
  * another cachesync instance) removes nothing; their excluded id is this near cache's prober id and the send
  * time, which is how it recognises its own. A probe returning after the lease ran out clears the near cache first.
@@ -85,6 +85,7 @@ final class NearCache implements AutoCloseable {
     /** Counted down by every probe that returns (the constructor waits for the first). */
     private final CountDownLatch firstProbe = new CountDownLatch(1);
     private final AtomicLong probesReturned = new AtomicLong();
+    private final long probeIntervalNanos;
     private final ScheduledFuture<?> prober;
 
     NearCache(RedissonClient client, Invalidations invalidations, int maxEntries, Duration leaseDuration) {
@@ -108,8 +109,9 @@ final class NearCache implements AutoCloseable {
             }
         });
         this.messageListener = topic.addListener(Object.class, (channel, message) -> onMessage(message));
-        long interval = NearCacheLease.probeInterval(leaseDuration).toNanos();
-        this.prober = PROBES.scheduleAtFixedRate(this::tick, interval, interval, TimeUnit.NANOSECONDS);
+        this.probeIntervalNanos = NearCacheLease.probeInterval(leaseDuration).toNanos();
+        this.prober = PROBES.scheduleAtFixedRate(this::tick, probeIntervalNanos, probeIntervalNanos,
+                TimeUnit.NANOSECONDS);
         awaitFirstLease(leaseDuration);
     }
 
@@ -288,14 +290,23 @@ final class NearCache implements AutoCloseable {
 
     private void tick() {
         try {
-            if (lease.checkLapse()) {
-                log.warn("[Cache] near-cache lease lapsed: no probe came back on {} within the lease; reads go to "
-                        + "Redis until one does", invalidations.topic());
-            }
+            checkLapse();
             probe();
+            // a lease about to run out before the next tick (no probe came back lately) is ended on time
+            long left = lease.nanosLeft();
+            if (lease.held() && left < probeIntervalNanos) {
+                PROBES.schedule(this::checkLapse, Math.max(left, 0), TimeUnit.NANOSECONDS);
+            }
         } catch (RuntimeException e) {
             // never let an exception cancel the periodic probe
             log.warn("[Cache] near-cache lease probe failed: {}", e.toString());
+        }
+    }
+
+    private void checkLapse() {
+        if (lease.checkLapse()) {
+            log.warn("[Cache] near-cache lease lapsed: no probe came back on {} within the lease; reads go to "
+                    + "Redis until one does", invalidations.topic());
         }
     }
 

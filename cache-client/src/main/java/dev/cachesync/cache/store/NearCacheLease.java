@@ -8,26 +8,32 @@ import java.util.function.LongSupplier;
  * The near cache's lease: proof that its invalidation channel delivered every message published up to a recent
  * moment. A probe published on the channel at {@code sent} and received back proves that every invalidation
  * published before {@code sent} was received before it (one channel, one connection: in order). The lease then
- * runs until {@code sent + lease}; past that, the near cache does not serve nor take entries
- * ({@link NearCache}). So a purge acknowledged at {@code P} stops being served stale from this near cache by
- * {@code P + lease} at the latest: the last probe sent before {@code P} gave a lease ending before then, and
- * every later probe's return proves the purge's message arrived first.
+ * runs until {@code sent + lease}; past that, the near cache does not serve nor take entries ({@link NearCache}).
+ * So a purge acknowledged at {@code P} stops being served stale from this near cache by {@code P + lease} plus the
+ * delay of the check that ends the lease: the last probe sent before {@code P} gave a lease ending before then,
+ * and every later probe's return proves the purge's message arrived first.
  *
- * <p>When a probe returns while the lease has run out, messages may have been lost meanwhile (the proof says
- * nothing about them), so the near cache is cleared before the lease is renewed: the clear bumps the near cache's
- * epoch first, so a put in flight across the gap takes its insert back ({@link NearCache#putIfUnchanged}).
+ * <p>The hot path reads one volatile flag ({@link #held()}); {@link #checkLapse()} lowers it once the lease has run
+ * out (the near cache calls it on every probe tick, and once more at the end of a lease about to run out before
+ * the next tick, so it ends within scheduling delay of {@code sent + lease}).
  *
- * <p>Pure arithmetic on a nanosecond clock (tests pass a fake one). The hot-path check {@link #held()} is one
- * volatile read and the clock; renewals and lapses are serialized on this object.
+ * <p>When a probe returns after the lease ran out, messages may have been lost meanwhile (the proof says nothing
+ * about them), so the near cache is cleared before the lease is renewed: the clear bumps the near cache's epoch
+ * first, so a put in flight across the gap takes its insert back ({@link NearCache#putIfUnchanged}).
+ *
+ * <p>Pure arithmetic on a nanosecond clock (tests pass a fake one); changes are serialized on this object.
  */
 final class NearCacheLease {
 
     private final long leaseNanos;
     private final LongSupplier nanoClock;
-    /** The lease runs until this clock value (exclusive); starts expired. */
-    private volatile long validUntil;
-    /** Guarded by this: a lease was held once (the first one is no "regain"), and whether it is held now. */
+    /** The near cache may serve and take entries: a lease runs and no check has found it over. */
+    private volatile boolean held;
+    /** The lease runs until this clock value (exclusive); guarded by this. */
+    private long validUntil;
+    /** Guarded by this: a lease was held once (the first one is no "regain"). */
     private boolean everHeld;
+    /** Guarded by this: the current lapse was counted by {@link #checkLapse()}. */
     private boolean lapseCounted;
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong regained = new AtomicLong();
@@ -46,9 +52,9 @@ final class NearCacheLease {
         return lease.dividedBy(4);
     }
 
-    /** True while the lease runs: the near cache may serve and take entries. */
+    /** True while the lease runs: the near cache may serve and take entries. One volatile read. */
     boolean held() {
-        return nanoClock.getAsLong() - validUntil < 0;
+        return held;
     }
 
     /** The clock value to stamp a probe with, taken before it is published. */
@@ -56,10 +62,15 @@ final class NearCacheLease {
         return nanoClock.getAsLong();
     }
 
+    /** Nanoseconds until the lease runs out (zero or less: it has). */
+    synchronized long nanosLeft() {
+        return validUntil - nanoClock.getAsLong();
+    }
+
     /**
      * A probe sent at {@code sentNanos} came back: renews the lease to {@code sentNanos + lease}. If the lease had
-     * run out, {@code clear} runs first (before anything may be served again). A probe too old to give any lease
-     * changes nothing. Returns true when the near cache was cleared.
+     * run out (whether or not a check noticed yet), {@code clear} runs first, before anything may be served again.
+     * A probe too old to give any lease changes nothing. Returns true when the near cache was cleared.
      */
     synchronized boolean probeReturned(long sentNanos, Runnable clear) {
         long now = nanoClock.getAsLong();
@@ -68,13 +79,14 @@ final class NearCacheLease {
             return false;
         }
         boolean cleared = false;
-        if (now - validUntil >= 0) {
+        if (!held || now - validUntil >= 0) {
             // the first lease needs no clear: nothing enters the near cache before it
             if (everHeld) {
+                held = false;
                 clear.run();
                 cleared = true;
                 if (!lapseCounted) {
-                    lost.incrementAndGet(); // lapsed between two checks: count it now
+                    lost.incrementAndGet(); // ran out between two checks: count it now
                 }
                 regained.incrementAndGet();
             }
@@ -84,12 +96,14 @@ final class NearCacheLease {
         if (until - validUntil > 0) {
             validUntil = until;
         }
+        held = true;
         return cleared;
     }
 
-    /** Counts a lapse once (called on each probe tick); true when the lease lapsed since the last call. */
+    /** Ends the lease if it ran out, counting the lapse once; true when it ended now. */
     synchronized boolean checkLapse() {
-        if (everHeld && !lapseCounted && !held()) {
+        if (held && nanoClock.getAsLong() - validUntil >= 0) {
+            held = false;
             lapseCounted = true;
             lost.incrementAndGet();
             return true;
