@@ -353,24 +353,32 @@ public final class CachingHttpClient implements AutoCloseable {
 
         /** Redis key prefix, default {@code catalog-cache:} (see REDIS_KEY_PREFIX). */
         public Builder keyPrefix(String keyPrefix) {
+            if (keyPrefix == null || keyPrefix.isBlank()) {
+                throw new IllegalArgumentException("keyPrefix must not be blank, was '" + keyPrefix + "'");
+            }
             this.keyPrefix = keyPrefix;
             return this;
         }
 
         /** Base URI that relative paths resolve against, e.g. {@code http://catalog:8080/}. */
         public Builder origin(URI origin) {
+            Objects.requireNonNull(origin, "origin");
+            if (!origin.isAbsolute() || origin.getHost() == null) {
+                throw new IllegalArgumentException("origin must be an absolute URI with a host, e.g."
+                        + " http://catalog:8080/, was " + origin);
+            }
             this.origin = origin;
             return this;
         }
 
         /** Replaces the HTTP origin, e.g. for a non-HTTP backend or in benchmarks. */
         public Builder origin(Origin origin) {
-            this.customOrigin = origin;
+            this.customOrigin = Objects.requireNonNull(origin, "origin(Origin)");
             return this;
         }
 
         public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
         }
 
@@ -438,13 +446,13 @@ public final class CachingHttpClient implements AutoCloseable {
 
         /** After a Redis failure, skip Redis for this long, then try again. */
         public Builder redisRetryAfter(Duration retryAfter) {
-            this.redisRetryAfter = Objects.requireNonNull(retryAfter, "redisRetryAfter");
+            this.redisRetryAfter = notNegative(retryAfter, "redisRetryAfter");
             return this;
         }
 
         /** How long a miss waits for another instance that is already filling the same key. */
         public Builder fillLockWait(Duration wait) {
-            this.fillLockWait = Objects.requireNonNull(wait, "fillLockWait");
+            this.fillLockWait = notNegative(wait, "fillLockWait");
             return this;
         }
 
@@ -463,7 +471,7 @@ public final class CachingHttpClient implements AutoCloseable {
          * request's {@code max-stale} when it may be served stale (not must-revalidate, proxy-revalidate, s-maxage).
          */
         public Builder staleRetention(Duration retention) {
-            this.staleRetention = Objects.requireNonNull(retention, "staleRetention");
+            this.staleRetention = notNegative(retention, "staleRetention");
             return this;
         }
 
@@ -483,7 +491,7 @@ public final class CachingHttpClient implements AutoCloseable {
          * {@code maxEntryLifetime} pruned; zero disables.
          */
         public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = Objects.requireNonNull(interval, "sweepInterval");
+            this.sweepInterval = notNegative(interval, "sweepInterval");
             return this;
         }
 
@@ -538,10 +546,22 @@ public final class CachingHttpClient implements AutoCloseable {
         }
 
         public CachingHttpClient build() {
+            if (customOrigin != null && httpClient != null) {
+                // the HttpClient would be silently unused: say which setting wins instead
+                throw new IllegalStateException("httpClient is for the HTTP origin, but origin(Origin) replaces it:"
+                        + " set one of them");
+            }
             if (redisson == null) {
                 throw new IllegalStateException("redisson is required: builder().redisson(client)");
             }
             return new CachingHttpClient(this);
+        }
+
+        private static Duration notNegative(Duration d, String name) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be zero or positive, was " + d);
+            }
+            return d;
         }
 
         private static Duration positive(Duration d, String name) {
