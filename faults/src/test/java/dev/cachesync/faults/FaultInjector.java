@@ -88,9 +88,15 @@ final class FaultInjector {
     long awaitInvalidationsFlow(Runnable beforeTheChanges) {
         long started = System.nanoTime();
         List<String> probes = stack.probes();
-        for (CachesyncOrderService reader : stack.readers()) {
-            probes.forEach(reader::read);
-        }
+        // Every reader must hold every probe in a cache tier before the change, or reading the new version proves
+        // nothing: after Redis restarted empty, a probe read once is a miss answered by the origin (and its fill
+        // may be refused while the healer re-applies purges), so the new version came from the origin while the
+        // invalidator was still catching up, and the fault looked cleared before the purges behind it were
+        // applied (seen: 11 reads behind a cleared fault, 44-367 ms after an empty restart "cleared").
+        await("every reader holds every probe product in its near cache or Redis").atMost(PART_BACK_WITHIN)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> stack.readers().stream().allMatch(reader -> probes.stream()
+                        .allMatch(probe -> reader.read(probe).cacheHit())));
         beforeTheChanges.run();
         Map<String, Long> written = new java.util.HashMap<>();
         for (String probe : probes) {
