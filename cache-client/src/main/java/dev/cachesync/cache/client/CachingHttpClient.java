@@ -71,6 +71,7 @@ public final class CachingHttpClient implements AutoCloseable {
     private final OriginFill fills;
     private final OriginPassThrough passThrough;
     private final SingleFlight flights;
+    private final NearHitAudit nearHitAudit;
     /** Background refreshes (stale-while-revalidate): bounded threads and queue. */
     private final ThreadPoolExecutor background;
     /**
@@ -105,6 +106,7 @@ public final class CachingHttpClient implements AutoCloseable {
         this.fills = new OriginFill(store, origin, strategy, clock, health, metrics, locks, writer, b.fillLockWait);
         this.passThrough = new OriginPassThrough(origin, purger, metrics);
         this.flights = new SingleFlight(strategy, clock, fills::sequenceOrUnknown);
+        this.nearHitAudit = new NearHitAudit(store, b.nearHitAuditRate, b.nearHitAuditGrace, registry, b.keyPrefix);
         this.background = new ThreadPoolExecutor(b.revalidationThreads, b.revalidationThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(b.revalidationQueue), r -> {
                     Thread t = new Thread(r, "cache-revalidate");
@@ -172,6 +174,9 @@ public final class CachingHttpClient implements AutoCloseable {
             return passThrough.send(pass);
         }
         if (plan.servesFromCache() || !health.usable()) {
+            if (plan.servesFromCache()) {
+                nearHitAudit.onNearHit(key, local); // sampled, checked off this thread
+            }
             return execute(request, plan, key, local, CacheSource.LOCAL, now);
         }
         return afterRedisRead(request, key, local, now);
@@ -310,6 +315,7 @@ public final class CachingHttpClient implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        nearHitAudit.close();
         locks.close();
         sweep.close();
         store.close(); // unsubscribes this instance's near cache from invalidations
@@ -342,6 +348,8 @@ public final class CachingHttpClient implements AutoCloseable {
         private int revalidationThreads = 4;
         private int revalidationQueue = 256;
         private TargetedCacheControl targetedCacheControl = TargetedCacheControl.DEFAULT;
+        private double nearHitAuditRate;
+        private Duration nearHitAuditGrace = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -543,6 +551,26 @@ public final class CachingHttpClient implements AutoCloseable {
         public Builder targetedCacheControl(TargetedCacheControl targeted) {
             this.targetedCacheControl = Objects.requireNonNull(targeted, "targeted");
             return this;
+        }
+
+        /**
+         * Samples this share of near-cache hits (0..1, default 0: off) against Redis on a thread of its own, never
+         * on the caller's: a copy Redis no longer holds that is still in the near cache {@code grace} (default 1 s,
+         * the protocol's near-cache bound) later counts as {@code stale} in {@code cache.consistency.checks}, else
+         * {@code consistent}. A sample costs one Redis read; 0.001 to 0.01 is plenty for a busy instance.
+         */
+        public Builder nearHitAudit(double rate, Duration grace) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("nearHitAudit rate must be within 0..1, was " + rate);
+            }
+            this.nearHitAuditRate = rate;
+            this.nearHitAuditGrace = positive(grace, "nearHitAudit grace");
+            return this;
+        }
+
+        /** {@link #nearHitAudit(double, Duration)} with the default grace of 1 s. */
+        public Builder nearHitAudit(double rate) {
+            return nearHitAudit(rate, Duration.ofSeconds(1));
         }
 
         public CachingHttpClient build() {

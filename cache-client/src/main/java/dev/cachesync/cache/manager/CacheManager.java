@@ -74,6 +74,25 @@ public final class CacheManager {
         return views;
     }
 
+    /**
+     * What a reader would be served from Redis for each entry carrying {@code tag} (exact match): every key of the
+     * tag's set read with the checked read of docs/protocol.md ("Read from Redis"), so an entry that fails its
+     * fence or tag-set check is left out, and removed, as any reader would. For auditing consistency (the
+     * auditor module compares what is served with the catalog's change events); the key layout stays here.
+     */
+    public List<TaggedResponses> servedByTag(String tag) {
+        String valid = new CacheTag(tag).value();
+        List<TaggedResponses> served = new ArrayList<>();
+        for (String key : store.redisson().<String>getSet(store.layout().tagSet(valid), StringCodec.INSTANCE)
+                .readAll()) {
+            CacheEntry entry = store.read(key); // this store has no near cache: a plain checked read
+            if (entry != null && entry.tags().contains(valid)) {
+                served.add(new TaggedResponses(key, entry.variants()));
+            }
+        }
+        return served;
+    }
+
     /** One entry (by its URL, normalised like every key) with its tags and freshness now. */
     public Optional<EntryView> entry(String url) {
         String key = KeyLayout.entryKey(url);
