@@ -62,6 +62,15 @@ class CacheManagerTest {
     }
 
     @Test
+    void servesATagsEntriesWithTheirStoredResponsesAsAReaderWouldSeeThem() {
+        assertThat(manager.servedByTag("category:shoes")).extracting(TaggedResponses::key).containsExactlyInAnyOrder(
+                origin.url("/products/1").toString(), origin.url("/categories/shoes").toString());
+        assertThat(manager.servedByTag("product:1")).singleElement().satisfies(e ->
+                assertThat(new String(e.responses().get(0).body())).isEqualTo("p1"));
+        assertThat(manager.servedByTag("product:404")).isEmpty();
+    }
+
+    @Test
     void showsOneEntryWithTagsAndFreshness() {
         EntryView view = manager.entry(origin.url("/products/1").toString()).orElseThrow();
         assertThat(view.tags()).containsExactlyInAnyOrder("product:1", "category:shoes");

@@ -1,0 +1,103 @@
+package dev.cachesync.auditor.runtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** /health/live, /health/ready and /metrics for Kubernetes probes and Prometheus. */
+final class HealthServer implements AutoCloseable {
+    /** A probe's answer: ok or not, and why. */
+    record Status(boolean ok, String detail) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, Supplier<Answer>> routes;
+
+    HealthServer(int port, Supplier<Status> live, Supplier<Status> ready, PrometheusMeterRegistry metrics) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on port " + port + " (AUDITOR_HTTP_PORT): " + e.getMessage(), e);
+        }
+        // Own threads: a slow readiness check (Redis hanging) must never hold up the liveness probe, or
+        // Kubernetes would restart an auditor that is only waiting for Redis.
+        executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "auditor-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        routes = Map.of(
+                "/health/live", () -> probe(live.get()),
+                "/health/ready", () -> probe(ready.get()),
+                "/metrics", () -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/", this::route);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Exact paths (the JDK matches contexts by prefix), GET and HEAD only. */
+    private void route(HttpExchange exchange) throws IOException {
+        try {
+            Supplier<Answer> route = routes.get(exchange.getRequestURI().getRawPath());
+            String method = exchange.getRequestMethod();
+            Answer answer;
+            if (route == null) {
+                answer = new Answer(404, "application/json", "{\"status\":404,\"error\":\"not_found\",\"detail\":\"no such path;"
+                        + " there are " + String.join(", ", new TreeSet<>(routes.keySet())) + "\"}");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                answer = new Answer(405, "application/json",
+                        "{\"status\":405,\"error\":\"method_not_allowed\",\"detail\":\"only GET and HEAD\"}");
+            } else {
+                answer = route.get();
+            }
+            respond(exchange, answer, method.equals("HEAD"));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static Answer probe(Status status) {
+        String body = "{\"status\":\"" + (status.ok() ? "UP" : "DOWN") + "\",\"detail\":\""
+                + status.detail().replace("\"", "'") + "\"}";
+        return new Answer(status.ok() ? 200 : 503, "application/json", body);
+    }
+
+    private static void respond(HttpExchange exchange, Answer answer, boolean head) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", answer.type());
+        if (head) {
+            // -1: no body. A length on a HEAD answer makes the JDK log a warning on every probe.
+            exchange.sendResponseHeaders(answer.code(), -1);
+            return;
+        }
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.code(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private record Answer(int code, String type, String body) {
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
