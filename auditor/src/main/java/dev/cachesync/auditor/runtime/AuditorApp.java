@@ -32,6 +32,7 @@ public final class AuditorApp implements AutoCloseable {
     private static final Duration POLL_STALL = Duration.ofSeconds(30);
 
     private final RedissonClient redisson;
+    private final String keyPrefix;
     private final PrometheusMeterRegistry meters;
     private final ConsistencyMetrics metrics;
     private final PendingChecks checks;
@@ -46,6 +47,7 @@ public final class AuditorApp implements AutoCloseable {
                 config.ninesWindow());
         // Lazy: the auditor starts while Redis is down; its checks fail (counted) until it answers.
         this.redisson = config.redis().createRedisson();
+        this.keyPrefix = config.redis().keyPrefix();
         this.checks = new PendingChecks(new ChangeAudit(CacheManager.create(redisson, config.redis().keyPrefix())),
                 metrics, config.grace(), config.maxPending());
         Gauge.builder("cachesync.auditor.pending.checks", checks, PendingChecks::pending)
@@ -96,7 +98,8 @@ public final class AuditorApp implements AutoCloseable {
 
     private boolean redisAnswers() {
         try {
-            redisson.getBucket("cachesync:health-probe").isExistsAsync().toCompletableFuture()
+            // a key inside the prefix, which an ACL user limited to it may read; it never exists
+            redisson.getBucket(keyPrefix + "health-probe").isExistsAsync().toCompletableFuture()
                     .get(500, TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {

@@ -33,6 +33,8 @@ import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
 import dev.cachesync.catalog.auth.ApiKeys;
 import dev.cachesync.catalog.auth.Scopes;
+import dev.cachesync.auditor.runtime.AuditorApp;
+import dev.cachesync.auditor.runtime.AuditorConfig;
 import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
@@ -55,12 +57,15 @@ class DeployManifestsTest {
     /** Deployment or compose service name -> the service whose code it runs. */
     private static final Map<String, String> SERVICES = Map.of(
             "cachesync-invalidator", "invalidator", "invalidator", "invalidator",
-            "cachesync-catalog", "catalog", "catalog", "catalog", "invalidator-cli", "invalidator-cli");
+            "cachesync-catalog", "catalog", "catalog", "catalog", "invalidator-cli", "invalidator-cli",
+            "cachesync-auditor", "auditor");
     private static final Map<String, Set<String>> VARIABLES_READ = Map.of(
             "invalidator", Stream.concat(InvalidatorConfig.VARIABLES.stream(),
                     InvalidatorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
             "catalog", Stream.concat(Arrays.stream(CatalogConfig.VARIABLES).map(v -> v[0]),
                     CatalogConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
+            "auditor", Stream.concat(AuditorConfig.VARIABLES.stream(),
+                    AuditorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
             "invalidator-cli", Stream.of(List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL"),
                     KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES).flatMap(List::stream).collect(Collectors.toSet()));
     /** The compose files: the quick one and the secured variant. */
@@ -85,7 +90,7 @@ class DeployManifestsTest {
                 }
             }
         }
-        assertThat(kinds("Deployment")).hasSize(2);
+        assertThat(kinds("Deployment")).hasSize(3);
     }
 
     @Test
@@ -156,7 +161,7 @@ class DeployManifestsTest {
     @Test
     void theDockerfilesStartMainClassesThatExist() throws Exception {
         Pattern mainClass = Pattern.compile("\"(dev\\.cachesync\\.[A-Za-z.]+)\"");
-        for (String dockerfile : List.of("invalidator.Dockerfile", "catalog-producer.Dockerfile")) {
+        for (String dockerfile : List.of("invalidator.Dockerfile", "catalog-producer.Dockerfile", "auditor.Dockerfile")) {
             Matcher matcher = mainClass.matcher(Files.readString(ROOT.resolve("deploy/docker/" + dockerfile)));
             assertThat(matcher.find()).as("main class in %s", dockerfile).isTrue();
             assertThat(Class.forName(matcher.group(1)).getMethod("main", String[].class)).isNotNull();
@@ -188,6 +193,8 @@ class DeployManifestsTest {
         assertThat(portName(catalogContainer, catalogConfig.path("CATALOG_MANAGEMENT_PORT").asInt())).isEqualTo("management");
         assertThat(portName(named("Deployment", "cachesync-invalidator").at("/spec/template/spec/containers/0"),
                 named("ConfigMap", "cachesync-invalidator").at("/data/INVALIDATOR_HTTP_PORT").asInt())).isEqualTo("management");
+        assertThat(portName(named("Deployment", "cachesync-auditor").at("/spec/template/spec/containers/0"),
+                named("ConfigMap", "cachesync-auditor").at("/data/AUDITOR_HTTP_PORT").asInt())).isEqualTo("management");
         assertThat(probes).as("health and metrics are served on the management port").allMatch(p -> p.portName().equals("management"));
 
         HttpClient http = HttpClient.newHttpClient();
@@ -202,9 +209,14 @@ class DeployManifestsTest {
                      "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0",
                      "CATALOG_AUTH_API_KEYS", ApiKeys.mint("manifest-test", Scopes.WRITE).entry(),
                      "JDBC_URL", Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:manifest-" + UUID.randomUUID()),
-                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url())))) {
+                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url())));
+             AuditorApp auditor = AuditorApp.start(AuditorConfig.fromEnv(Map.of(
+                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SCHEMA_REGISTRY_URL", registry.url(),
+                     "REDIS_HOST", redis.host(), "REDIS_PORT", String.valueOf(redis.port()),
+                     "AUDITOR_GROUP_ID", "manifest-test-" + UUID.randomUUID(), "AUDITOR_HTTP_PORT", "0")))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> invalidator.state() == KafkaStreams.State.RUNNING);
-            Map<String, Integer> managementPorts = Map.of("invalidator", invalidator.httpPort(), "catalog", catalog.managementPort());
+            Map<String, Integer> managementPorts = Map.of("invalidator", invalidator.httpPort(), "catalog", catalog.managementPort(),
+                    "auditor", auditor.httpPort());
             for (Probe probe : probes) {
                 String url = "http://127.0.0.1:" + managementPorts.get(probe.service()) + probe.path();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
@@ -249,6 +261,8 @@ class DeployManifestsTest {
                 "cachesync-catalog", List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD",
                         "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"),
                 "cachesync-invalidator", List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD",
+                        "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "REDIS_PASSWORD", "REDIS_SSL_TRUSTSTORE_PASSWORD"),
+                "cachesync-auditor", List.of("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_PASSWORD",
                         "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "REDIS_PASSWORD", "REDIS_SSL_TRUSTSTORE_PASSWORD"));
         required.forEach((name, secrets) -> {
             JsonNode pod = named("Deployment", name).at("/spec/template/spec");
@@ -326,6 +340,8 @@ class DeployManifestsTest {
         assertThat(redisClients.path("matchLabels")).hasSize(1);
         assertThat(selects(redisClients, named("Deployment", "cachesync-invalidator").at("/spec/template/metadata/labels")))
                 .as("the invalidator reaches Redis").isTrue();
+        assertThat(selects(redisClients, named("Deployment", "cachesync-auditor").at("/spec/template/metadata/labels")))
+                .as("the auditor reaches Redis").isTrue();
         assertThat(selects(redisClients, named("Deployment", "cachesync-catalog").at("/spec/template/metadata/labels")))
                 .as("the catalog reaches Redis").isFalse();
     }
