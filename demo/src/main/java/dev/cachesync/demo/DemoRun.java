@@ -103,6 +103,7 @@ public final class DemoRun implements AutoCloseable {
         out.println();
 
         Comparison comparison = options.skipComparison() ? null : compare();
+        printAudit();
         return new Results(hitMiss, update, stampede, comparison);
     }
 
@@ -151,6 +152,16 @@ public final class DemoRun implements AutoCloseable {
         out.println();
         out.println("Table written to " + file.toAbsolutePath());
         return new Comparison(baseline, cachesync, report, file);
+    }
+
+    /** What the consistency auditor (auditor/README.md) counted over the whole run. */
+    private void printAudit() throws InterruptedException {
+        stack.auditor().awaitChecks(Duration.ofSeconds(10)); // the last changes' checks wait for their grace
+        var totals = stack.auditor().totals();
+        out.println();
+        out.printf(Locale.ROOT, "Consistency auditor: %,d cached entries checked 2 s after a change to their product,"
+                + " %,d stale (%s nines)%n", totals.checks(), totals.stale(),
+                totals.checks() == 0 ? "no checks, no" : String.format(Locale.ROOT, "%.1f", totals.nines()));
     }
 
     /**

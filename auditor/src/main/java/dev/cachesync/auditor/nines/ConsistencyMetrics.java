@@ -65,6 +65,11 @@ public final class ConsistencyMetrics {
                 .register(registry);
     }
 
+    /** Every check since the start (the counters), with the nines of all of them. */
+    public CheckWindow.Counts totals() {
+        return new CheckWindow.Counts((long) consistent.count(), (long) stale.count());
+    }
+
     public CheckWindow window() {
         return window;
     }

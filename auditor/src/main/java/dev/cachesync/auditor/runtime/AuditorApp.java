@@ -79,6 +79,23 @@ public final class AuditorApp implements AutoCloseable {
         return feed.consuming(POLL_STALL);
     }
 
+    /** Every check since the start: consistent, stale, and their nines. */
+    public CheckWindow.Counts totals() {
+        return metrics.totals();
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until no check waits for its grace: for a report at the end of a run (the
+     * demo), so the last changes are counted too. True when none waits.
+     */
+    public boolean awaitChecks(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (checks.pending() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a report at the end of a run, not a synchronisation point of the audit itself
+        }
+        return checks.pending() == 0;
+    }
+
     HealthServer.Status liveness() {
         String failure = feed.failure();
         return new HealthServer.Status(feed.alive(), failure == null ? "consumer running" : failure);

@@ -33,6 +33,8 @@ final class NearHitAudit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NearHitAudit.class);
     /** Samples being checked at once; beyond this a sample is skipped, so a slow Redis cannot pile them up. */
     static final int MAX_IN_FLIGHT = 64;
+    private static final String CHECKS_HELP = "Sampled near-cache hits: consistent (Redis held the same content, or"
+            + " the copy's invalidation arrived within the grace) or stale (still held a grace after Redis left it)";
 
     private final CacheStore store;
     private final double rate;
@@ -52,10 +54,9 @@ final class NearHitAudit implements AutoCloseable {
         this.rate = rate;
         this.graceMillis = grace.toMillis();
         this.consistent = Counter.builder("cache.consistency.checks").tag("prefix", prefix)
-                .tag("result", "consistent").description("Sampled near-cache hits that matched Redis")
-                .register(registry);
+                .tag("result", "consistent").description(CHECKS_HELP).register(registry);
         this.stale = Counter.builder("cache.consistency.checks").tag("prefix", prefix).tag("result", "stale")
-                .description("Sampled near-cache hits whose copy Redis had replaced or removed").register(registry);
+                .description(CHECKS_HELP).register(registry);
         this.skipped = Counter.builder("cache.consistency.skipped").tag("prefix", prefix)
                 .description("Sampled near-cache hits not checked (Redis unavailable, too many in flight)")
                 .register(registry);

@@ -8,6 +8,8 @@ import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.auditor.runtime.AuditorApp;
+import dev.cachesync.auditor.runtime.AuditorConfig;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
 import java.io.IOException;
@@ -66,6 +68,7 @@ public final class DemoStack implements AutoCloseable {
     private RedisServer redis;
     private SchemaRegistry registry;
     private InvalidatorApp invalidator;
+    private AuditorApp auditor;
     private CatalogApp catalog;
     private DelayingProxy proxy;
     private InvalidationWatcher watcher;
@@ -137,6 +140,11 @@ public final class DemoStack implements AutoCloseable {
             awaitRunning(app);
             return app;
         }, app -> "RUNNING, health on http://127.0.0.1:" + app.httpPort() + "/health/ready");
+        Map<String, String> auditorEnv = new HashMap<>(invalidatorEnv); // the same Kafka, registry and Redis
+        auditorEnv.put("AUDITOR_HTTP_PORT", "0");
+        auditorEnv.put("AUDITOR_GROUP_ID", "cachesync-demo-auditor-" + UUID.randomUUID().toString().substring(0, 8));
+        auditor = timed(progress, "Consistency auditor", () -> register(AuditorApp.start(AuditorConfig.fromEnv(auditorEnv))),
+                app -> "checks every change 2 s after it, http://127.0.0.1:" + app.httpPort() + "/metrics");
 
         Map<String, String> catalogEnv = new HashMap<>();
         catalogEnv.put("PORT", "0");
@@ -242,6 +250,10 @@ public final class DemoStack implements AutoCloseable {
 
     public InvalidatorApp invalidator() {
         return invalidator;
+    }
+
+    public AuditorApp auditor() {
+        return auditor;
     }
 
     public CatalogApp catalog() {
