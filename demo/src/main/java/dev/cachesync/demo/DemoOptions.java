@@ -19,7 +19,10 @@ import java.util.function.Function;
  * @param runDuration        wall time one simulated day is compressed into
  * @param updateEvery        a product price change through the catalog API this often during a run
  * @param originLatency      artificial latency added to every catalog API call by the order services
- * @param maxAgeSeconds      the catalog's Cache-Control max-age (and stale-while-revalidate)
+ * @param maxAgeSeconds      the catalog's Cache-Control max-age (and stale-while-revalidate): what private
+ *                           caches such as browsers, and the per-instance baseline, keep a product for
+ * @param sMaxAgeSeconds     the catalog's Cache-Control s-maxage: what shared caches (cachesync) keep it for;
+ *                           events purge it on a change, so it can be long
  * @param staleBound         a read is stale if a newer version was acknowledged longer than this before it started
  * @param zipfExponent       skew of product popularity (1.0 = classic Zipf)
  * @param seed               seed of the simulated workload (both runs replay the same orders and updates)
@@ -38,6 +41,7 @@ public record DemoOptions(
         Duration updateEvery,
         Duration originLatency,
         int maxAgeSeconds,
+        int sMaxAgeSeconds,
         Duration staleBound,
         double zipfExponent,
         long seed,
@@ -50,7 +54,7 @@ public record DemoOptions(
 
     public static DemoOptions defaults() {
         return new DemoOptions(1000, 3, 5, 200, 5, 5, Duration.ofSeconds(20), Duration.ofMillis(500),
-                Duration.ofMillis(20), 5, Duration.ofSeconds(1), 1.0, 42, Path.of("demo-results"), false, false);
+                Duration.ofMillis(20), 5, 86_400, Duration.ofSeconds(1), 1.0, 42, Path.of("demo-results"), false, false);
     }
 
     public static final String USAGE = """
@@ -65,6 +69,7 @@ public record DemoOptions(
               --update-every MS       a price change through the catalog API this often (default 500)
               --origin-latency MS     latency added to each catalog API call (default 20)
               --max-age SECONDS       the catalog's Cache-Control max-age (default 5)
+              --s-maxage SECONDS      the catalog's Cache-Control s-maxage, for shared caches (default 86400)
               --stale-bound MS        staleness bound for counting stale reads (default 1000)
               --zipf S                product popularity skew (default 1.0)
               --seed N                workload seed (default 42)
@@ -104,7 +109,7 @@ public record DemoOptions(
                     values.put(name, "true");
                 }
                 case "orders", "products-per-order", "instances", "products", "categories", "brands", "duration",
-                        "update-every", "origin-latency", "max-age", "stale-bound", "zipf", "seed", "out" -> {
+                        "update-every", "origin-latency", "max-age", "s-maxage", "stale-bound", "zipf", "seed", "out" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new BadOption("--" + name + " needs a value");
@@ -131,6 +136,7 @@ public record DemoOptions(
                 Duration.ofMillis(number(values, "update-every", (int) d.updateEvery().toMillis(), 1, 3_600_000)),
                 Duration.ofMillis(number(values, "origin-latency", (int) d.originLatency().toMillis(), 0, 10_000)),
                 number(values, "max-age", d.maxAgeSeconds(), 1, 86_400),
+                number(values, "s-maxage", d.sMaxAgeSeconds(), 1, 31_536_000),
                 Duration.ofMillis(number(values, "stale-bound", (int) d.staleBound().toMillis(), 1, 3_600_000)),
                 parsed(values, "zipf", d.zipfExponent(), Double::parseDouble, v -> v >= 0 && v <= 5, "a number from 0 to 5"),
                 parsed(values, "seed", d.seed(), Long::parseLong, v -> true, "a whole number"),

@@ -32,7 +32,7 @@ class DemoScenariosTest {
     void runTheDemo(@TempDir Path tempDir) throws Exception {
         out = tempDir;
         DemoOptions small = new DemoOptions(240, 3, 4, 40, 5, 5, Duration.ofSeconds(6), Duration.ofMillis(1000),
-                Duration.ofMillis(5), 2, Duration.ofSeconds(1), 1.0, 7, out, false, false);
+                Duration.ofMillis(5), 2, 86_400, Duration.ofSeconds(1), 1.0, 7, out, false, false);
         run = new DemoRun(small, DemoStack.Infrastructure.SHARED,
                 "demo-test-" + UUID.randomUUID().toString().substring(0, 8) + ":", "DemoScenariosTest", System.out);
         results = run.execute();

@@ -49,6 +49,7 @@ public final class ComparisonReport {
         row(rows, "Price changes through the catalog API", r -> Integer.toString(r.updates()));
         row(rows, "Read errors", r -> Integer.toString(r.errors()));
         row(rows, "Answered by (median latency)", r -> sources(r.sources(), r.sourceP50Nanos()));
+        row(rows, "Slowest 1 % of reads (at or above p99), answered by", r -> tail(r.tailSources()));
         RunResult.Invalidations purges = cachesync.invalidations();
         rows.add("| Invalidation lag p50 / p99 / max (commit -> purged) | n/a (no invalidation) | "
                 + lags(purges.lagMillis()) + " |");
@@ -87,12 +88,14 @@ public final class ComparisonReport {
                         + " products (%d categories, %d brands), spread over %d order-service instances and %d s of"
                         + " wall time; a price change through the catalog API every %d ms (%d in all); %d ms added to"
                         + " every catalog API call;"
-                        + " catalog Cache-Control max-age = %d s; workload seed %d (both runs replay the same orders"
-                        + " and changes).",
+                        + " catalog Cache-Control max-age = %d s, s-maxage = %d s; both runs start warm (every"
+                        + " instance read every product once before the day); workload seed %d (both runs replay the"
+                        + " same orders and changes).",
                 options.orders(), options.productsPerOrder(), options.zipfExponent(), options.products(),
                 options.categories(), options.brands(), options.instances(), options.runDuration().toSeconds(),
                 options.updateEvery().toMillis(),
-                baseline.updates(), options.originLatency().toMillis(), options.maxAgeSeconds(), options.seed());
+                baseline.updates(), options.originLatency().toMillis(), options.maxAgeSeconds(), options.sMaxAgeSeconds(),
+                options.seed());
     }
 
     /**
@@ -127,9 +130,11 @@ public final class ComparisonReport {
                         + ". A newer version acknowledged within " + bound + " before t counts as \"change in"
                         + " flight\" instead: it is still travelling through the outbox, Kafka and the invalidator.",
                 "- Baseline: each instance keeps responses in its own map for their max-age and is never told of"
-                        + " changes (the guide's \"current implementation\").",
-                "- cachesync: each instance has its own Redisson client and near cache over the shared Redis; the"
-                        + " invalidator purges tags on every product event.",
+                        + " changes (the guide's \"current implementation\"); it ignores s-maxage, which without"
+                        + " invalidation would serve old prices for that long.",
+                "- cachesync: each instance has its own Redisson client and near cache over the shared Redis; as a"
+                        + " shared cache it keeps responses for their s-maxage (capped by maxEntryLifetime, 24 h by"
+                        + " default), and the invalidator purges tags on every product event.",
                 "- Latency is measured around each read in the order service; time is compressed (a day in "
                         + options.runDuration().toSeconds() + " s), so max-age is scaled down with it.");
     }
@@ -169,6 +174,12 @@ public final class ComparisonReport {
         sources.forEach((source, n) -> parts.add(label(source) + " " + String.format(Locale.ROOT, "%,d", n)
                 + " (" + millis(p50Nanos.getOrDefault(source, 0L) / 1e6) + ")"));
         return String.join(", ", parts);
+    }
+
+    private static String tail(Map<String, Long> tail) {
+        List<String> parts = new ArrayList<>();
+        tail.forEach((source, n) -> parts.add(label(source) + " " + n));
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
     private static String label(String source) {

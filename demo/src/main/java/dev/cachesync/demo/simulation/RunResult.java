@@ -14,12 +14,13 @@ import java.util.Map;
  * @param recentlySuperseded reads that returned a version superseded less than the bound before they started
  * @param worstAgeNanos      the oldest answer among superseded reads (0 if none)
  * @param sourceP50Nanos     median latency of the reads answered by each source
+ * @param tailSources        the sources of the slowest 1 % of reads (those at or above p99): what p99 is made of
  * @param invalidations      the purges applied during the run (cachesync only; empty otherwise)
  */
 public record RunResult(String label, int orders, int reads, int errors, long hits, long catalogCalls,
                         Percentiles latencyNanos, long staleReads, long recentlySuperseded, long worstAgeNanos,
-                        Map<String, Long> sources, Map<String, Long> sourceP50Nanos, int updates, Duration wallTime,
-                        Invalidations invalidations) {
+                        Map<String, Long> sources, Map<String, Long> sourceP50Nanos, Map<String, Long> tailSources,
+                        int updates, Duration wallTime, Invalidations invalidations) {
 
     public double hitRate() {
         return reads == 0 ? 0 : (double) hits / reads;
@@ -39,7 +40,7 @@ public record RunResult(String label, int orders, int reads, int errors, long hi
 
     public RunResult withInvalidations(Invalidations applied) {
         return new RunResult(label, orders, reads, errors, hits, catalogCalls, latencyNanos, staleReads,
-                recentlySuperseded, worstAgeNanos, sources, sourceP50Nanos, updates, wallTime, applied);
+                recentlySuperseded, worstAgeNanos, sources, sourceP50Nanos, tailSources, updates, wallTime, applied);
     }
 
     /** Lag (commit to purged) and entries removed of each purge applied during a run. */

@@ -119,6 +119,14 @@ public final class SimulatedDay {
         }
         Map<String, Long> sourceP50 = new TreeMap<>();
         bySource.forEach((source, values) -> sourceP50.put(source, Percentiles.of(values).at(50)));
+        Percentiles all = new Percentiles(latencies);
+        long p99 = all.at(99);
+        Map<String, Long> tail = new TreeMap<>();
+        for (ProductRead read : reads) {
+            if (read.latencyNanos() >= p99) {
+                tail.merge(read.source(), 1L, Long::sum);
+            }
+        }
         long stale = 0;
         long recent = 0;
         long worst = 0;
@@ -131,7 +139,7 @@ public final class SimulatedDay {
             worst = Math.max(worst, j.ageNanos());
         }
         return new RunResult(label, workload.orders().size(), reads.size(), errors.get(), hits,
-                proxy.requests() - callsBefore, new Percentiles(latencies), stale, recent, worst, sources, sourceP50,
+                proxy.requests() - callsBefore, all, stale, recent, worst, sources, sourceP50, tail,
                 updatesDone.get(), wall, RunResult.Invalidations.NONE);
     }
 

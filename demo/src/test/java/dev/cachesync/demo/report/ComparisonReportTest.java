@@ -19,7 +19,7 @@ class ComparisonReportTest {
     private static RunResult run(String label, long hits, long calls, long stale, List<Integer> purged) {
         return new RunResult(label, 100, 300, 0, hits, calls, new Percentiles(new long[] {MS, 2 * MS, 30 * MS}),
                 stale, 1, stale > 0 ? 4_200 * MS : 0, Map.of("ORIGIN", 300 - hits, "LOCAL", hits),
-                Map.of("ORIGIN", 21 * MS, "LOCAL", MS / 10), 9, Duration.ofSeconds(5),
+                Map.of("ORIGIN", 21 * MS, "LOCAL", MS / 10), Map.of("ORIGIN", 3L), 9, Duration.ofSeconds(5),
                 new RunResult.Invalidations(purged.stream().map(p -> 12L).toList(), purged));
     }
 
