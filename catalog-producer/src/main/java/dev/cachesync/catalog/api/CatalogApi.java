@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.cachesync.catalog.confirm.InvalidationConfirmer;
 import dev.cachesync.catalog.product.FieldError;
 import dev.cachesync.catalog.product.Product;
 import dev.cachesync.catalog.product.ProductRules;
@@ -16,6 +17,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,6 +34,12 @@ import java.util.regex.Pattern;
  * The catalog's HTTP API on Javalin: reads with HTTP caching headers (Cache-Control, ETag, Last-Modified,
  * Cache-Tags, 304) and writes with optimistic concurrency (If-Match, 412). Bad input gets a 4xx whose JSON body
  * names the field at fault, and nothing is written.
+ *
+ * <p>A write with {@code Prefer: wait-for-invalidation} (optionally {@code wait=N} seconds, bounded by the
+ * configured maximum) is answered once the invalidator confirmed it purged the change, with
+ * {@code Preference-Applied: wait-for-invalidation}; after the wait without confirmation it gets its normal answer
+ * without {@code Preference-Applied} and {@code Cachesync-Invalidation: unconfirmed}. The write is committed
+ * either way.
  *
  * <pre>{@code
  * Javalin app = Javalin.create();
@@ -40,6 +49,8 @@ import java.util.regex.Pattern;
 public final class CatalogApi {
     public static final String DEFAULT_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30, stale-if-error=300";
     public static final String CACHE_TAGS_HEADER = "Cache-Tags";
+    /** Whether the invalidation of a write that asked to wait was confirmed: confirmed, unconfirmed or no-change. */
+    public static final String INVALIDATION_HEADER = "Cachesync-Invalidation";
     private static final Pattern TRACE_PARENT = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -50,6 +61,8 @@ public final class CatalogApi {
     private final int maxBodyBytes;
     private final int maxBatchIds;
     private final int maxPageSize;
+    private final InvalidationConfirmer confirmer;
+    private final Duration maxInvalidationWait;
 
     private CatalogApi(Builder b) {
         this.store = b.store;
@@ -57,6 +70,8 @@ public final class CatalogApi {
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxBatchIds = b.maxBatchIds;
         this.maxPageSize = b.maxPageSize;
+        this.confirmer = b.confirmer;
+        this.maxInvalidationWait = b.maxInvalidationWait;
     }
 
     public static Builder builder(ProductStore store) {
@@ -156,22 +171,55 @@ public final class CatalogApi {
         if (result.created()) {
             ctx.header("Location", "/products/" + id);
         }
-        written(ctx, result.created() ? 201 : 200, result.product());
+        answer(ctx, result.created() ? 201 : 200, result);
     }
 
     private void patchProduct(Context ctx) {
         String id = pathId(ctx, "id");
         var patch = ProductRequests.patch(id, ProductRequests.parseObject(body(ctx)));
-        written(ctx, 200, store.patch(id, patch, condition(ctx), traceId(ctx)).product());
+        answer(ctx, 200, store.patch(id, patch, condition(ctx), traceId(ctx)));
     }
 
     private void deleteProduct(Context ctx) {
         String id = pathId(ctx, "id");
-        store.delete(id, condition(ctx), traceId(ctx));
-        ctx.status(204);
+        answer(ctx, 204, store.delete(id, condition(ctx), traceId(ctx)));
+    }
+
+    /**
+     * The answer to a committed write; with {@code Prefer: wait-for-invalidation} only once the invalidator applied
+     * it, or the wait ran out. The wait does not hold a server thread.
+     */
+    private void answer(Context ctx, int status, WriteResult result) {
+        Optional<Duration> wait = confirmer == null ? Optional.empty()
+                : WaitForInvalidation.requested(java.util.Collections.list(ctx.req().getHeaders("Prefer")),
+                        maxInvalidationWait);
+        if (wait.isEmpty()) {
+            written(ctx, status, result.product());
+            return;
+        }
+        if (!result.changed()) {
+            // Nothing new was committed, so nothing of this write is left to purge.
+            ctx.header("Preference-Applied", WaitForInvalidation.PREFERENCE);
+            ctx.header(INVALIDATION_HEADER, "no-change");
+            written(ctx, status, result.product());
+            return;
+        }
+        ctx.future(() -> confirmer.await(result.change().eventId(), wait.get()).thenAccept(confirmed -> {
+            if (confirmed) {
+                ctx.header("Preference-Applied", WaitForInvalidation.PREFERENCE);
+                ctx.header(INVALIDATION_HEADER, "confirmed");
+            } else {
+                ctx.header(INVALIDATION_HEADER, "unconfirmed");
+            }
+            written(ctx, status, result.product());
+        }));
     }
 
     private void written(Context ctx, int status, Product product) {
+        if (product == null) { // a delete
+            ctx.status(status);
+            return;
+        }
         ctx.header("ETag", HttpCaching.etag(product));
         ctx.header("Last-Modified", HttpCaching.httpDate(product.updatedAt()));
         ctx.header("Cache-Control", "no-store");
@@ -284,6 +332,8 @@ public final class CatalogApi {
         private int maxBodyBytes = 64 * 1024;
         private int maxBatchIds = 100;
         private int maxPageSize = 500;
+        private InvalidationConfirmer confirmer;
+        private Duration maxInvalidationWait = Duration.ofSeconds(10);
 
         private Builder(ProductStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -300,6 +350,19 @@ public final class CatalogApi {
 
         /** Largest {@code limit} of a category page. */
         public Builder maxPageSize(int maxPageSize) { this.maxPageSize = positive(maxPageSize); return this; }
+
+        /**
+         * Honours {@code Prefer: wait-for-invalidation} on writes, waiting at most {@code maxWait} for
+         * {@code confirmer}; without it the preference is ignored (as RFC 7240 allows).
+         */
+        public Builder invalidationConfirmer(InvalidationConfirmer confirmer, Duration maxWait) {
+            if (maxWait.isNegative() || maxWait.isZero()) {
+                throw new IllegalArgumentException("maxWait must be positive: " + maxWait);
+            }
+            this.confirmer = Objects.requireNonNull(confirmer, "confirmer");
+            this.maxInvalidationWait = maxWait;
+            return this;
+        }
 
         public CatalogApi build() {
             return new CatalogApi(this);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cachesync.catalog.api.ApiErrors;
 import dev.cachesync.catalog.api.CatalogApi;
 import dev.cachesync.catalog.auth.CatalogAuth;
+import dev.cachesync.catalog.confirm.KafkaInvalidationConfirmer;
 import dev.cachesync.catalog.outbox.OutboxRelay;
 import dev.cachesync.catalog.outbox.OutboxWriter;
 import dev.cachesync.catalog.product.ProductStore;
@@ -46,6 +47,7 @@ public final class CatalogApp implements AutoCloseable {
     private final CatalogAuth auth;
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gcMetrics;
+    private final KafkaInvalidationConfirmer confirmer;
     private volatile boolean stopping;
 
     private CatalogApp(CatalogConfig config) {
@@ -92,7 +94,14 @@ public final class CatalogApp implements AutoCloseable {
             cfg.requestLogger.http(this::recordRequest);
         });
         auth.addTo(http);
-        CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes()).build().addTo(http);
+        CatalogApi.Builder api = CatalogApi.builder(store).cacheControl(config.cacheControl()).maxBodyBytes(config.maxBodyBytes());
+        confirmer = config.invalidationWaitMax().isZero() ? null
+                : KafkaInvalidationConfirmer.start(config.kafkaBootstrapServers(), config.schemaRegistryUrl(),
+                        config.kafkaSecurity(), config.registryAuth(), meters);
+        if (confirmer != null) {
+            api.invalidationConfirmer(confirmer, config.invalidationWaitMax());
+        }
+        api.build().addTo(http);
 
         management = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -136,6 +145,11 @@ public final class CatalogApp implements AutoCloseable {
     /** The port of {@code /health/live}, {@code /health/ready} and {@code /metrics}. */
     public int managementPort() {
         return management.port();
+    }
+
+    /** Whether writes may wait for invalidation and the invalidations topic is followed yet. */
+    public boolean confirmsInvalidations() {
+        return confirmer != null && confirmer.following();
     }
 
     public PrometheusMeterRegistry meters() {
@@ -203,6 +217,9 @@ public final class CatalogApp implements AutoCloseable {
         }
         if (relay != null) {
             relay.close(Duration.ofSeconds(10));
+        }
+        if (confirmer != null) {
+            confirmer.close();
         }
         dataSource.close();
         gcMetrics.close();

@@ -36,7 +36,8 @@ public record CatalogConfig(
         int managementPort,
         AuthSettings auth,
         KafkaClientSecurity kafkaSecurity,
-        RegistryAuth registryAuth) {
+        RegistryAuth registryAuth,
+        Duration invalidationWaitMax) {
 
     /** Variable name, default and meaning, in the order the README lists them. */
     public static final String[][] VARIABLES = Stream.concat(Stream.of(new String[][] {
@@ -58,6 +59,8 @@ public record CatalogConfig(
             {"KAFKA_DELIVERY_TIMEOUT_MS", "120000", "how long one send keeps retrying before the round is retried"},
             {"EVENT_SOURCE", "catalog-producer", "the source field of the events"},
             {"OUTBOX_SENT_RETENTION_MINUTES", "1440", "how long sent outbox rows are kept before the relay deletes them"},
+            {"INVALIDATION_WAIT_MAX_MS", "10000", "longest a write with Prefer: wait-for-invalidation waits for the"
+                    + " invalidator (0 ignores the preference and follows no invalidations)"},
     }), Stream.of(AuthSettings.VARIABLES)).toArray(String[][]::new);
 
     /** Besides {@link #VARIABLES}: Kafka and registry credentials, by the convention of docs/transport-security.md. */
@@ -87,7 +90,8 @@ public record CatalogConfig(
                 managementPort(r),
                 AuthSettings.from(r::raw),
                 KafkaClientSecurity.fromEnv(env),
-                RegistryAuth.fromEnv(env));
+                RegistryAuth.fromEnv(env),
+                Duration.ofMillis(r.integer("INVALIDATION_WAIT_MAX_MS", 0, 300_000)));
     }
 
     private static int managementPort(Reader r) {
