@@ -68,6 +68,37 @@ class CatalogClientTest {
     }
 
     @Test
+    void atLeastAVersionSkipsAnOlderCachedCopyAndRefreshesTheCache() {
+        java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong(1);
+        origin.route("/products/mine", r -> Reply.ok(productJson("mine", version.get()), "Cache-Control",
+                "max-age=600", "ETag", "\"v" + version.get() + "\""));
+        assertThat(catalog.getProduct("mine").orElseThrow().version()).isEqualTo(1);
+        version.set(2); // written, and not purged (yet)
+
+        assertThat(catalog.lookup("mine").productOrNull().version()).as("the cached copy").isEqualTo(1);
+        assertThat(catalog.getProduct("mine", 2).orElseThrow().version()).isEqualTo(2);
+        assertThat(catalog.lookup("mine").productOrNull().version()).as("the cache was refreshed").isEqualTo(2);
+        int asked = origin.hits("/products/mine");
+        assertThat(catalog.getProduct("mine", 2).orElseThrow().version()).isEqualTo(2);
+        assertThat(origin.hits("/products/mine")).as("a cached copy that is new enough is used").isEqualTo(asked);
+    }
+
+    @Test
+    void atLeastAVersionTheCatalogNeverAnswersFailsAfterTheWait() {
+        CatalogClient impatient = CatalogClient.builder().cachingClient(http).versionWait(Duration.ofMillis(50))
+                .build();
+        try {
+            ProductResult result = impatient.lookup("p2", 7);
+            assertThat(result.status()).isEqualTo(Status.FAILED);
+            assertThat(result.error()).contains("version 7 not seen").contains("answered version 1");
+            assertThatThrownBy(() -> impatient.getProduct("p2", 7)).isInstanceOf(CatalogException.class);
+            assertThat(impatient.getProduct("gone", 3)).as("the catalog's own 404").isEmpty();
+        } finally {
+            impatient.close();
+        }
+    }
+
+    @Test
     void missingProductIsEmptyAndAServerErrorIsAnException() {
         assertThat(catalog.getProduct("gone")).isEmpty();
         assertThatThrownBy(() -> catalog.getProduct("broken")).isInstanceOf(CatalogException.class)

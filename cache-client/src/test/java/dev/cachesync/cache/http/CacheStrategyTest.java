@@ -722,6 +722,24 @@ class CacheStrategyTest {
     }
 
     @Test
+    void aLongSMaxAgeWithAShortMaxAgeIsKeptForTheSMaxAgeUpToTheLifetimeCap() {
+        // The catalog's long-TTL header (docs/protocol.md, "lifetime cap and fence floor"): a shared cache uses
+        // s-maxage (RFC 9111 5.2.2.10), and nothing outlives maxEntryLifetime (24 h by default), so the fence
+        // horizon (2 x the cap) still covers every entry a purge could have missed.
+        StoredResponse longLived = stored("Cache-Control",
+                "public, max-age=5, s-maxage=86400, stale-while-revalidate=5, stale-if-error=300", "ETag", "\"v1\"");
+        long anHourLater = T0 + 3_600_000;
+        long pastCap = T0 + CacheStrategy.DEFAULT_MAX_ENTRY_LIFETIME_MILLIS + 1;
+        assertThat(describe(strategy.plan(get(), KEY, List.of(longLived), T0 + 6_000))).isEqualTo("serve");
+        assertThat(describe(strategy.plan(get(), KEY, List.of(longLived), anHourLater))).isEqualTo("serve");
+        assertThat(describe(strategy.plan(get(), KEY, List.of(longLived), pastCap))).isEqualTo(REVALIDATE_ETAG);
+        assertThat(strategy.retainUntilMillis(longLived))
+                .isEqualTo(T0 + CacheStrategy.DEFAULT_MAX_ENTRY_LIFETIME_MILLIS);
+        StoredResponse longerThanTheCap = stored("Cache-Control", "max-age=5, s-maxage=604800");
+        assertThat(describe(strategy.plan(get(), KEY, List.of(longerThanTheCap), pastCap))).isEqualTo(FETCH);
+    }
+
+    @Test
     void retentionNeverExceedsMaxEntryLifetime() {
         CacheStrategy capped = new CacheStrategy(600_000, 3_600_000);
         assertThat(capped.retainUntilMillis(stored("Cache-Control", "max-age=86400, stale-if-error=86400")))
