@@ -29,6 +29,14 @@ class DemoOptionsTest {
     }
 
     @Test
+    void theSharedCacheLifetimeIsLongByDefaultAndAnOption() {
+        assertThat(DemoOptions.defaults().sMaxAgeSeconds()).isEqualTo(86_400);
+        assertThat(DemoOptions.defaults().maxAgeSeconds()).isEqualTo(5);
+        assertThat(DemoOptions.parse("--s-maxage", "5").sMaxAgeSeconds()).isEqualTo(5);
+        assertThatThrownBy(() -> DemoOptions.parse("--s-maxage", "0")).hasMessageContaining("--s-maxage");
+    }
+
+    @Test
     void helpIsNotARun() {
         assertThat(DemoOptions.parse("--help")).isNull();
     }
