@@ -38,6 +38,8 @@ scram invalidator-cli KAFKA_CLI_PASSWORD
 allow() { admin kafka-acls.sh --add --allow-principal "User:$1" "${@:2}"; }
 # The catalog's relay publishes product events (WRITE also covers its idempotent producer).
 allow catalog-relay --operation Write --topic catalog.product-events.v1
+# The catalog follows what the invalidator applied, for writes with Prefer: wait-for-invalidation (no group).
+allow catalog-relay --operation Read --topic cache.invalidations.v1
 # The invalidator reads events and commands, writes what it applied and its dead letters, uses its group and
 # owns Streams' internal topics.
 allow invalidator --operation Read --topic catalog.product-events.v1

@@ -71,6 +71,7 @@ public final class KafkaInvalidationConfirmer implements InvalidationConfirmer {
     });
     private volatile boolean running = true;
     private volatile boolean following;
+    private boolean warned;
 
     private KafkaInvalidationConfirmer(String bootstrapServers, String registryUrl, KafkaClientSecurity security,
                                        RegistryAuth registryAuth, MeterRegistry meters) {
@@ -169,7 +170,13 @@ public final class KafkaInvalidationConfirmer implements InvalidationConfirmer {
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
-            log.debug("{} not reachable yet: {}", Topics.INVALIDATIONS_APPLIED, e.toString());
+            // Said once (an authorization error will not go away by itself), then quietly retried.
+            if (!warned) {
+                warned = true;
+                log.warn("cannot follow {} yet, writes asking to wait for invalidation end unconfirmed until it can"
+                        + " (needs READ on the topic, docs/transport-security.md): {}", Topics.INVALIDATIONS_APPLIED,
+                        e.toString());
+            }
             return false;
         }
         if (infos == null || infos.isEmpty()) {
