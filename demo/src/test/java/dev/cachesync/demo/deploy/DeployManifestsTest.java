@@ -418,6 +418,7 @@ class DeployManifestsTest {
                 .map(String::strip).filter(line -> line.startsWith("allow ")).toList();
         assertThat(grants).containsExactlyInAnyOrder(
                 "allow catalog-relay --operation Write --topic catalog.product-events.v1",
+                "allow catalog-relay --operation Read --topic cache.invalidations.v1", // Prefer: wait-for-invalidation
                 "allow invalidator --operation Read --topic catalog.product-events.v1",
                 "allow invalidator --operation Read --topic cache.invalidation-commands.v1",
                 "allow invalidator --operation Write --topic cache.invalidations.v1",
