@@ -4,6 +4,7 @@ import dev.cachesync.catalog.product.ProductChange;
 import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.catalog.publish.ProductEvents;
 import dev.cachesync.events.ProductEvent;
+import dev.cachesync.schemas.HopHeaders;
 import dev.cachesync.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +60,19 @@ import org.slf4j.LoggerFactory;
  *       that row is sent again. Events carry {@code eventId} and a per-product {@code version}, so consumers can
  *       drop such a repeat; invalidation is idempotent anyway.</li>
  * </ul>
+ *
+ * <p>Woken at once by every commit: in this process by {@link #wakeUp()}, and from any process on PostgreSQL by
+ * {@code LISTEN} on {@value #NOTIFY_CHANNEL} (the {@link OutboxWriter} sends {@code NOTIFY} in the change's
+ * transaction, delivered at commit). The poll interval is only the safety net for a lost notification. Each
+ * record carries the time it was handed to the producer in the header {@link HopHeaders#RELAY_SENT_AT_MICROS},
+ * for the invalidator's per-hop lag.
  */
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** The PostgreSQL channel a committed outbox row is announced on ({@link OutboxWriter} sends the NOTIFY). */
+    public static final String NOTIFY_CHANNEL = "cachesync_outbox";
+    /** How long the listener blocks for a notification before it looks whether the relay is closing. */
+    private static final int LISTEN_WAIT_MILLIS = 250;
 
     private final DataSource dataSource;
     private final Supplier<Producer<String, ProductEvent>> producerFactory;
@@ -69,6 +83,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration maxBackoff;
     private final Duration sentRetention;
     private final int deleteBatchSize;
+    private final boolean listenForCommits;
     private final Clock clock;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter published;
@@ -82,6 +97,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final Object round = new Object(); // one relay round at a time per instance
     private volatile Producer<String, ProductEvent> producer; // replaced only inside a round
     private volatile Thread thread;
+    private volatile Thread listener;
+    private volatile boolean listening;
     private volatile boolean running;
     private volatile Instant lastDelete = Instant.EPOCH;
 
@@ -95,6 +112,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.sentRetention = b.sentRetention;
         this.deleteBatchSize = b.deleteBatchSize;
+        this.listenForCommits = b.listenForCommits;
         this.clock = b.clock;
         MeterRegistry meters = b.meterRegistry;
         this.published = Counter.builder("catalog.outbox.published").description("Outbox rows acknowledged by Kafka")
@@ -132,7 +150,82 @@ public final class OutboxRelay implements AutoCloseable {
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
+        if (listenForCommits && isPostgres()) {
+            listener = new Thread(this::listen, "outbox-relay-listener");
+            listener.setDaemon(true);
+            listener.start();
+        }
         return this;
+    }
+
+    /** True while the relay is subscribed to PostgreSQL's commit notifications ({@value #NOTIFY_CHANNEL}). */
+    public boolean isListening() {
+        return listening;
+    }
+
+    private boolean isPostgres() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isWrapperFor(PGConnection.class);
+        } catch (SQLException e) {
+            log.warn("cannot tell whether the outbox is on PostgreSQL; relying on polling: {}", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Holds one pooled connection with {@code LISTEN} and wakes the relay on every notification: a commit in
+     * another catalog instance (or any process writing the outbox) is relayed within a round trip instead of
+     * at the next poll. Reconnects with backoff; after each (re)subscription it wakes the relay once, since
+     * notifications sent while it was not listening are lost.
+     */
+    private void listen() {
+        int failures = 0;
+        while (running) {
+            try (Connection c = dataSource.getConnection()) {
+                PGConnection pg = c.unwrap(PGConnection.class);
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + NOTIFY_CHANNEL);
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit(); // LISTEN takes effect at commit
+                }
+                listening = true;
+                if (failures > 0) {
+                    log.info("outbox relay listens for commits again");
+                }
+                failures = 0;
+                wakeUp();
+                while (running) {
+                    var notifications = pg.getNotifications(LISTEN_WAIT_MILLIS);
+                    if (notifications != null && notifications.length > 0) {
+                        wakeUp();
+                    }
+                }
+                listening = false;
+                try (Statement s = c.createStatement()) {
+                    s.execute("UNLISTEN *"); // the connection goes back to the pool: its next user must not collect them
+                }
+            } catch (SQLException e) {
+                listening = false;
+                if (!running) {
+                    return;
+                }
+                failures++;
+                Duration backoff = backoff(failures);
+                if (failures == 1) {
+                    log.warn("outbox relay lost its commit notifications (polling every {} ms meanwhile), "
+                            + "listening again in {} ms: {}", pollInterval.toMillis(), backoff.toMillis(), e.toString());
+                }
+                try {
+                    Thread.sleep(backoff.toMillis()); // backoff before reconnecting, not synchronisation
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } finally {
+                listening = false;
+            }
+        }
     }
 
     /** Asks the relay to look at the outbox now instead of at its next poll; cheap, call after every commit. */
@@ -274,7 +367,10 @@ public final class OutboxRelay implements AutoCloseable {
             ProductChange change = row.change();
             Future<RecordMetadata> future;
             try {
-                future = p.send(new ProducerRecord<>(topic, change.productId(), ProductEvents.toAvro(change)),
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(HopHeaders.RELAY_SENT_AT_MICROS, HopHeaders.encode(clock.instant()));
+                future = p.send(new ProducerRecord<>(topic, null, change.productId(), ProductEvents.toAvro(change),
+                                headers),
                         (metadata, error) -> {
                             if (error == null) {
                                 commitToAck.record(Duration.between(change.occurredAt(), clock.instant()));
@@ -416,6 +512,14 @@ public final class OutboxRelay implements AutoCloseable {
         running = false;
         Thread t = thread;
         wakeUp();
+        Thread l = listener;
+        if (l != null) {
+            try {
+                l.join(LISTEN_WAIT_MILLIS * 4L); // it looks at running between two waits for a notification
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Producer<String, ProductEvent> p = producer;
         if (t != null) {
             try {
@@ -457,6 +561,7 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Duration sentRetention = Duration.ofDays(1);
         private int deleteBatchSize = 1000;
+        private boolean listenForCommits = true;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();
 
@@ -499,6 +604,13 @@ public final class OutboxRelay implements AutoCloseable {
             this.deleteBatchSize = deleteBatchSize;
             return this;
         }
+
+        /**
+         * On PostgreSQL, wake up on every commit's {@code NOTIFY} ({@value OutboxRelay#NOTIFY_CHANNEL}), holding one
+         * pooled connection for it; default true. Turn it off where LISTEN does not work (PgBouncer in transaction
+         * mode): the relay then relies on the in-process wake-up and the poll interval.
+         */
+        public Builder listenForCommits(boolean listen) { this.listenForCommits = listen; return this; }
 
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 

@@ -5,10 +5,17 @@ import dev.cachesync.catalog.product.ProductChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.postgresql.PGConnection;
 
-/** Appends each change to the {@code outbox} table on the caller's transaction; the relay publishes it later. */
+/**
+ * Appends each change to the {@code outbox} table on the caller's transaction; the relay publishes it later. On
+ * PostgreSQL it also sends {@code NOTIFY} on {@value OutboxRelay#NOTIFY_CHANNEL} in that transaction: PostgreSQL
+ * delivers it only if the transaction commits (and one per transaction, however many rows), which wakes every
+ * listening relay, in any process, at once.
+ */
 public final class OutboxWriter implements ChangeSink {
     @Override
     public void append(Connection transaction, ProductChange change) throws SQLException {
@@ -20,6 +27,11 @@ public final class OutboxWriter implements ChangeSink {
             ps.setObject(4, OffsetDateTime.ofInstant(change.occurredAt(), ZoneOffset.UTC));
             ps.setString(5, OutboxPayload.toJson(change));
             ps.executeUpdate();
+        }
+        if (transaction.isWrapperFor(PGConnection.class)) {
+            try (Statement notify = transaction.createStatement()) {
+                notify.execute("NOTIFY " + OutboxRelay.NOTIFY_CHANNEL);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.events.ProductEventType;
+import dev.cachesync.schemas.HopHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +33,12 @@ import org.junit.jupiter.api.Test;
 
 /** The relay against the shared devstack broker and registry; H2 and PostgreSQL subclasses. */
 abstract class OutboxRelayContract {
-    private final KafkaBroker kafka = DevStack.kafka();
-    private final SchemaRegistry registry = DevStack.schemaRegistry();
-    private final List<OutboxRelay> relays = new ArrayList<>();
-    private TestDatabase db;
+    final KafkaBroker kafka = DevStack.kafka();
+    final SchemaRegistry registry = DevStack.schemaRegistry();
+    final List<OutboxRelay> relays = new ArrayList<>();
+    TestDatabase db;
     private ProductStore store;
-    private String topic;
+    String topic;
 
     abstract TestDatabase openDatabase();
 
@@ -115,6 +116,24 @@ abstract class OutboxRelayContract {
         assertThat(deleted.getVersion()).isEqualTo(3);
         assertThat(deleted.getAfter()).isNull();
         assertThat(deleted.getTags()).containsExactlyInAnyOrder("product:p1", "category:boots", "brand:bolt");
+    }
+
+    @Test
+    void eachRecordCarriesTheTimeTheRelayHandedItToTheProducer() {
+        OutboxRelay relay = startRelay();
+        store = storeWaking(relay);
+        long before = HopHeaders.micros(java.time.Instant.now());
+        store.put("p1", product("shoes", "acme", 100), WriteCondition.always(), null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.stats().backlog() == 0);
+        long after = HopHeaders.micros(java.time.Instant.now());
+
+        List<ConsumerRecord<String, ProductEvent>> records =
+                TopicReader.readAll(kafka.bootstrapServers(), registry.url(), topic);
+        assertThat(records).hasSize(1);
+        Long sentAt = HopHeaders.relaySentAtMicros(records.get(0).headers());
+        assertThat(sentAt).isNotNull().isBetween(before, after);
+        // Handed to the producer after the commit: never before the change's commit time (whole milliseconds).
+        assertThat(sentAt).isGreaterThanOrEqualTo(HopHeaders.micros(records.get(0).value().getOccurredAt()));
     }
 
     @Test

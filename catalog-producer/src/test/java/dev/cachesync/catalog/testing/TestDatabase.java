@@ -18,19 +18,29 @@ public final class TestDatabase implements AutoCloseable {
     public static final String POSTGRES_URL_VARIABLE = "CATALOG_TEST_POSTGRES_URL";
 
     private final String kind;
+    private final String url;
     private final HikariDataSource dataSource;
     private final Runnable drop;
+    private final java.util.List<HikariDataSource> otherPools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private TestDatabase(String kind, HikariDataSource dataSource, Runnable drop) {
+    private TestDatabase(String kind, String url, HikariDataSource dataSource, Runnable drop) {
         this.kind = kind;
+        this.url = url;
         this.dataSource = dataSource;
         this.drop = drop;
+    }
+
+    /** A second connection pool on the same database, as another catalog process would have; closed with this. */
+    public DataSource anotherPool() {
+        HikariDataSource pool = Database.open(url, null, null, 4);
+        otherPools.add(pool);
+        return pool;
     }
 
     public static TestDatabase h2() {
         String url = "jdbc:h2:mem:catalog_" + UUID.randomUUID().toString().replace("-", "")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-        return new TestDatabase("h2", Database.open(url, null, null, 8), () -> { });
+        return new TestDatabase("h2", url, Database.open(url, null, null, 8), () -> { });
     }
 
     /** Skips the calling test (with instructions) when the variable is not set; CI always sets it. */
@@ -50,7 +60,7 @@ public final class TestDatabase implements AutoCloseable {
             execute(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             throw e;
         }
-        return new TestDatabase("postgresql", dataSource,
+        return new TestDatabase("postgresql", url, dataSource,
                 () -> execute(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
     }
 
@@ -68,6 +78,7 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        otherPools.forEach(HikariDataSource::close);
         dataSource.close();
         drop.run();
     }
