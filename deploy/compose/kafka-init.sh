@@ -21,7 +21,12 @@ ssl.truststore.type=PKCS12
 PROPERTIES
 admin() { "$BIN/$1" --bootstrap-server "$BOOTSTRAP" --command-config /tmp/admin.properties "${@:2}"; }
 
-for topic in catalog.product-events.v1 cache.invalidation-commands.v1 cache.invalidations.v1 cachesync.dead-letters.v1; do
+# The inputs keep the broker's append time: the invalidator reads the Kafka-append hop of its per-hop lag from it.
+for topic in catalog.product-events.v1 cache.invalidation-commands.v1; do
+  admin kafka-topics.sh --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1 \
+    --config message.timestamp.type=LogAppendTime
+done
+for topic in cache.invalidations.v1 cachesync.dead-letters.v1; do
   admin kafka-topics.sh --create --if-not-exists --topic "$topic" --partitions "$PARTITIONS" --replication-factor 1
 done
 
@@ -44,6 +49,8 @@ allow catalog-relay --operation Read --topic cache.invalidations.v1
 # owns Streams' internal topics.
 allow invalidator --operation Read --topic catalog.product-events.v1
 allow invalidator --operation Read --topic cache.invalidation-commands.v1
+allow invalidator --operation DescribeConfigs --topic catalog.product-events.v1
+allow invalidator --operation DescribeConfigs --topic cache.invalidation-commands.v1
 allow invalidator --operation Write --topic cache.invalidations.v1
 allow invalidator --operation Write --topic cachesync.dead-letters.v1
 allow invalidator --operation Read --group "$APPLICATION_ID"

@@ -1,6 +1,9 @@
 package dev.cachesync.invalidator;
 
+import java.time.Instant;
 import java.util.function.Consumer;
+
+import dev.cachesync.schemas.HopHeaders;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -33,6 +36,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
     private final InvalidationBatch batch;
     private final DecodeRetries decodeRetries;
     private final UnappliedInvalidations unapplied;
+    private final java.util.function.Predicate<String> appendTimeTopics;
     private String task;
     private ProcessorContext<byte[], byte[]> context;
     private PendingInvalidations pending;
@@ -40,7 +44,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
     InvalidationProcessor(String input, String storeName, String deadLetterSink, EventDecoder decoder, Decode decode,
                           Consumer<InvalidationBatch> applier, InvalidatorMetrics metrics,
                           InvalidatorTopology.Settings settings, DecodeRetries decodeRetries,
-                          UnappliedInvalidations unapplied) {
+                          UnappliedInvalidations unapplied, java.util.function.Predicate<String> appendTimeTopics) {
         this.input = input;
         this.storeName = storeName;
         this.deadLetterSink = deadLetterSink;
@@ -52,6 +56,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         this.batch = new InvalidationBatch(new AppliedVersions(settings.rememberedProducts()));
         this.decodeRetries = decodeRetries;
         this.unapplied = unapplied;
+        this.appendTimeTopics = appendTimeTopics;
     }
 
     @Override
@@ -74,6 +79,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        long receivedAtMicros = HopHeaders.micros(Instant.now());
         String topic = context.recordMetadata().map(m -> m.topic()).orElse(input);
         String recordId = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
                 .orElse(topic);
@@ -88,7 +94,9 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
             }
             return;
         }
-        Invalidation invalidation = decoded.invalidation();
+        Invalidation invalidation = decoded.invalidation().withArrival(new Invalidation.Arrival(
+                HopHeaders.relaySentAtMicros(record.headers()),
+                isAppendTime(topic) ? record.timestamp() * 1_000 : null, receivedAtMicros));
         // Bounded by tags as well as by events: one purge never grows past maxBatchTags because of coalescing.
         if (batch.wouldExceed(invalidation, settings.maxBatchTags())) {
             pending.flush();
@@ -111,6 +119,11 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         if (task != null) {
             unapplied.caughtUp(task); // the task leaves this instance; what it held is read again by its next owner
         }
+    }
+
+    /** True when {@code topic}'s record timestamps are the broker's append time (LogAppendTime). */
+    private boolean isAppendTime(String topic) {
+        return appendTimeTopics.test(topic);
     }
 
     private EventDecoder.Decoded tooManyTags(EventDecoder.Decoded decoded) {

@@ -14,6 +14,27 @@ public final class InvalidatorMetrics {
     private final Counter keysPurged;
     private final Timer lag;
     private final DistributionSummary batchSize;
+    private final java.util.Map<Hop, Timer> hops = new java.util.EnumMap<>(Hop.class);
+
+    /**
+     * The hops of an invalidation's way from the catalog's commit to the purge's acknowledgement by Redis, each
+     * between two timestamps it carries (docs/protocol.md, "Per-hop lag").
+     */
+    public enum Hop {
+        /** From the change's commit to the outbox relay handing its record to the producer. */
+        COMMIT_TO_RELAY,
+        /** From the relay's send to the broker's append (acks=all included). */
+        RELAY_TO_KAFKA,
+        /** From the broker's append to the invalidator's stream task taking the record. */
+        KAFKA_TO_INVALIDATOR,
+        /** From the stream task taking the record to Redis acknowledging its purge (batch linger included). */
+        INVALIDATOR_TO_PURGED;
+
+        /** The label value: commit-to-relay, relay-to-kafka, kafka-to-invalidator, invalidator-to-purged. */
+        public String label() {
+            return labelValue(name());
+        }
+    }
 
     public InvalidatorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,6 +49,24 @@ public final class InvalidatorMetrics {
                 .register(registry);
         this.batchSize = DistributionSummary.builder("cachesync.invalidator.batch.size")
                 .description("invalidations coalesced into one purge").register(registry);
+        for (Hop hop : Hop.values()) {
+            // Registered up front so that every hop is exported (at 0) before the first invalidation.
+            hops.put(hop, Timer.builder("cachesync.invalidator.hop")
+                    .description("time an invalidation spent on each hop from the change's commit to the purge's "
+                            + "acknowledgement (clocks of different hosts; Kafka's append time in whole milliseconds)")
+                    .tag("hop", hop.label())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry));
+        }
+    }
+
+    /**
+     * One invalidation's time between two hop timestamps, in microseconds. A negative time (clocks of two hosts
+     * apart, or the broker's millisecond append time just below the relay's microsecond send time) counts as 0.
+     */
+    public void hop(Hop hop, long micros) {
+        hops.get(hop).record(Math.max(0, micros), java.util.concurrent.TimeUnit.MICROSECONDS);
     }
 
     /**

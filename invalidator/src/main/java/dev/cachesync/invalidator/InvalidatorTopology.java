@@ -2,6 +2,7 @@ package dev.cachesync.invalidator;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.cachesync.schemas.Topics;
@@ -54,7 +55,17 @@ public final class InvalidatorTopology {
     public static Topology build(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
                                  InvalidatorMetrics metrics, DecodeRetries decodeRetries,
                                  UnappliedInvalidations unapplied) {
-        Shared shared = new Shared(settings, decoders, applier, metrics, decodeRetries, unapplied);
+        return build(settings, decoders, applier, metrics, decodeRetries, unapplied, topic -> false);
+    }
+
+    /**
+     * @param appendTimeTopics the input topics whose record timestamps are the broker's append time
+     *                         ({@code message.timestamp.type=LogAppendTime}): the Kafka-append hop is read from them
+     */
+    public static Topology build(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
+                                 InvalidatorMetrics metrics, DecodeRetries decodeRetries,
+                                 UnappliedInvalidations unapplied, Predicate<String> appendTimeTopics) {
+        Shared shared = new Shared(settings, decoders, applier, metrics, decodeRetries, unapplied, appendTimeTopics);
         Topology topology = new Topology();
         addPath(topology, "product-event", Topics.PRODUCT_EVENTS, EventDecoder::decodeProductEvent, shared);
         addPath(topology, "command", Topics.INVALIDATION_COMMANDS, EventDecoder::decodeCommand, shared);
@@ -63,7 +74,8 @@ public final class InvalidatorTopology {
 
     /** What every path's processors share. */
     private record Shared(Settings settings, Supplier<EventDecoder> decoders, Consumer<InvalidationBatch> applier,
-                          InvalidatorMetrics metrics, DecodeRetries decodeRetries, UnappliedInvalidations unapplied) {
+                          InvalidatorMetrics metrics, DecodeRetries decodeRetries, UnappliedInvalidations unapplied,
+                          Predicate<String> appendTimeTopics) {
     }
 
     /** One sub-topology: source -> invalidate (with its pending-batch store) -> dead-letter sink. */
@@ -76,7 +88,7 @@ public final class InvalidatorTopology {
         topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
         topology.addProcessor(processor, () -> new InvalidationProcessor(input, store, deadLetters,
                 shared.decoders().get(), decode, shared.applier(), shared.metrics(), shared.settings(),
-                shared.decodeRetries(), shared.unapplied()), source);
+                shared.decodeRetries(), shared.unapplied(), shared.appendTimeTopics()), source);
         topology.addStateStore(PendingInvalidations.builder(store), processor);
         topology.addSink(deadLetters, Topics.DEAD_LETTERS, new ByteArraySerializer(), new ByteArraySerializer(), processor);
     }

@@ -88,6 +88,8 @@ class SecuredTransportsTest {
         user("invalidator",
                 topic(Topics.PRODUCT_EVENTS, AclOperation.READ),
                 topic(Topics.INVALIDATION_COMMANDS, AclOperation.READ),
+                topic(Topics.PRODUCT_EVENTS, AclOperation.DESCRIBE_CONFIGS),
+                topic(Topics.INVALIDATION_COMMANDS, AclOperation.DESCRIBE_CONFIGS),
                 topic(Topics.INVALIDATIONS_APPLIED, AclOperation.WRITE),
                 topic(Topics.DEAD_LETTERS, AclOperation.WRITE),
                 new Grant(new ResourcePattern(ResourceType.GROUP, APPLICATION_ID, PatternType.LITERAL), AclOperation.READ),

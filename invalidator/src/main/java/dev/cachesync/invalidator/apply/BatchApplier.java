@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.events.InvalidationHops;
+import dev.cachesync.schemas.HopHeaders;
 import dev.cachesync.invalidator.Invalidation;
 import dev.cachesync.invalidator.InvalidationBatch;
 import dev.cachesync.invalidator.InvalidatorMetrics;
@@ -100,7 +102,8 @@ public final class BatchApplier {
         for (int attempt = 1; ; attempt++) {
             try {
                 InvalidationSink.Purged purged = sink.purge(tags, keys);
-                announcements.add(() -> announce(part, tags, keys, purged));
+                long acknowledgedAtMicros = HopHeaders.micros(clock.instant());
+                announcements.add(() -> announce(part, tags, keys, purged, acknowledgedAtMicros));
                 if (attempt > 1) {
                     log.info("purge of {} invalidations applied after {} attempts", part.size(), attempt);
                 }
@@ -164,7 +167,7 @@ public final class BatchApplier {
     }
 
     private void announce(List<InvalidationBatch.Member> part, Set<String> tags, Set<String> keys,
-                          InvalidationSink.Purged purged) {
+                          InvalidationSink.Purged purged, long acknowledgedAtMicros) {
         Instant now = clock.instant();
         Instant oldest = part.stream().map(m -> m.invalidation().occurredAt()).min(Instant::compareTo).orElse(now);
         Duration lag = Duration.between(oldest, now);
@@ -178,7 +181,38 @@ public final class BatchApplier {
                 .setKeysPurged(purged.entriesRemoved())
                 .setSourceEventIds(part.stream().map(m -> m.invalidation().sourceId()).toList())
                 .setLagMillis(Math.max(0, lag.toMillis()))
+                .setHops(hops(part, acknowledgedAtMicros))
+                .setPurgeAcknowledgedAtMicros(acknowledgedAtMicros)
                 .build());
+    }
+
+    /** Each member's hop timestamps (those whose arrival is known), recorded in the hop histograms too. */
+    private List<InvalidationHops> hops(List<InvalidationBatch.Member> part, long acknowledgedAtMicros) {
+        List<InvalidationHops> hops = new ArrayList<>(part.size());
+        for (InvalidationBatch.Member member : part) {
+            Invalidation invalidation = member.invalidation();
+            Invalidation.Arrival arrival = invalidation.arrival();
+            if (arrival == null) {
+                continue; // re-applied from Kafka by a heal: its hops were measured when it was first applied
+            }
+            long committed = HopHeaders.micros(invalidation.occurredAt());
+            Long sent = arrival.relaySentAtMicros();
+            Long appended = arrival.kafkaAppendedAtMicros();
+            if (sent != null) {
+                metrics.hop(InvalidatorMetrics.Hop.COMMIT_TO_RELAY, sent - committed);
+                if (appended != null) {
+                    metrics.hop(InvalidatorMetrics.Hop.RELAY_TO_KAFKA, appended - sent);
+                }
+            }
+            if (appended != null) {
+                metrics.hop(InvalidatorMetrics.Hop.KAFKA_TO_INVALIDATOR, arrival.receivedAtMicros() - appended);
+            }
+            metrics.hop(InvalidatorMetrics.Hop.INVALIDATOR_TO_PURGED, acknowledgedAtMicros - arrival.receivedAtMicros());
+            hops.add(InvalidationHops.newBuilder().setSourceId(invalidation.sourceId()).setCommittedAtMicros(committed)
+                    .setRelaySentAtMicros(sent).setKafkaAppendedAtMicros(appended)
+                    .setReceivedAtMicros(arrival.receivedAtMicros()).build());
+        }
+        return hops;
     }
 
     private static void pause(Duration backoff) {

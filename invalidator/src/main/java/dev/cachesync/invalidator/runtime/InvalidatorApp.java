@@ -39,6 +39,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -106,8 +108,9 @@ public final class InvalidatorApp implements AutoCloseable {
                 config.batching(), running::get), this::committedOffsets, config.healMaxRecords(), metrics, running::get);
         BatchApplier applier = new BatchApplier(sink, publisher, deadLetters, metrics, Clock.systemUTC(),
                 RetryPolicy.defaults(), running::get, healer);
+        java.util.Set<String> appendTimeTopics = appendTimeTopics(admin);
         var topology = InvalidatorTopology.build(config.batching(), decoders, applier::apply, metrics, decodeRetries,
-                unapplied);
+                unapplied, appendTimeTopics::contains);
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         streams.setUncaughtExceptionHandler(error -> {
             if (!running.get()) {
@@ -284,11 +287,46 @@ public final class InvalidatorApp implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix));
     }
 
+    /** The input topics' timestamp type: the broker's append time is what the Kafka-append hop is read from. */
+    static final Map<String, String> INPUT_TOPIC_CONFIG = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+
+    /**
+     * The input topics whose record timestamps are the broker's append time. Read once at start; on a topic that
+     * keeps CreateTime the Kafka-append hop is not measured (relay to invalidator is then one hop), and it says so.
+     */
+    private static java.util.Set<String> appendTimeTopics(Admin admin) {
+        java.util.Set<String> appendTime = new java.util.HashSet<>();
+        List<ConfigResource> inputs = java.util.stream.Stream.of(Topics.PRODUCT_EVENTS, Topics.INVALIDATION_COMMANDS)
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        try {
+            admin.describeConfigs(inputs).all().get(30, TimeUnit.SECONDS).forEach((resource, topicConfig) -> {
+                var type = topicConfig.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+                if (type != null && "LogAppendTime".equals(type.value())) {
+                    appendTime.add(resource.name());
+                } else {
+                    log.info("topic {} keeps CreateTime: the relay-to-kafka and kafka-to-invalidator hops are not "
+                            + "measured (kafka-configs --alter --entity-type topics --entity-name {} --add-config "
+                            + "message.timestamp.type=LogAppendTime, then restart, to measure them)",
+                            resource.name(), resource.name());
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("cannot read the input topics' timestamp type, the Kafka-append hop is not measured: {}", e.toString());
+        }
+        return appendTime;
+    }
+
     private static void createTopics(InvalidatorConfig config) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.PRODUCT_EVENTS, Topics.INVALIDATION_COMMANDS, Topics.INVALIDATIONS_APPLIED,
                 Topics.DEAD_LETTERS)) {
-            topics.add(new NewTopic(name, config.topicPartitions(), (short) -1));
+            NewTopic topic = new NewTopic(name, config.topicPartitions(), (short) -1);
+            if (name.equals(Topics.PRODUCT_EVENTS) || name.equals(Topics.INVALIDATION_COMMANDS)) {
+                topic.configs(INPUT_TOPIC_CONFIG); // stream time is not used (wall-clock linger), only the hop
+            }
+            topics.add(topic);
         }
         try (Admin admin = Admin.create(config.kafkaSecurity().addTo(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())))) {
