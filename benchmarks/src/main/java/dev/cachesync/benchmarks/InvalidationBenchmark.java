@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.catalog.app.CatalogApp;
@@ -23,17 +24,22 @@ import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
+import dev.cachesync.devstack.TopicContents;
+import dev.cachesync.events.InvalidationApplied;
+import dev.cachesync.events.InvalidationHops;
 import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.events.ProductEventType;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
+import dev.cachesync.schemas.HopHeaders;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.redisson.Redisson;
@@ -51,37 +57,103 @@ import org.redisson.config.Config;
  * </ol>
  */
 final class InvalidationBenchmark {
-    static final int INSTANCES = 4;
+    static final int INSTANCES = 10;
     static final int CHANGES = 200;
     static final int BACKLOG_EVENTS = 20_000;
     static final int BACKLOG_PRODUCTS = 2_000;
+    /** How long the freshness poll of one instance pauses between two reads (the sampling interval). */
+    static final long POLL_PAUSE_NANOS = 50_000;
+    static final String POSTGRES = System.getenv().getOrDefault("CATALOG_TEST_POSTGRES_URL",
+            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
-    record Outcome(String latencyTable, String throughputTable) {
+    /**
+     * One way of running the pipeline.
+     *
+     * @param postgres       the catalog on PostgreSQL with its relay in a second catalog process (woken by NOTIFY);
+     *                       else on in-memory H2 with the relay in the API's process (woken in process)
+     * @param invalidatorEnv the invalidator's settings beyond the defaults
+     */
+    record Setup(String name, boolean postgres, Map<String, String> invalidatorEnv) {
+    }
+
+    /** The setups measured, one after the other in the same run: main's settings first. */
+    static List<Setup> setups() {
+        return List.of(
+                new Setup("before: H2, relay in the API's process, invalidator linger 5 ms (main's defaults)", false,
+                        Map.of("INVALIDATOR_BATCH_LINGER_MS", "5")),
+                new Setup("after: PostgreSQL, relay in another process woken by NOTIFY, invalidator defaults", true,
+                        settingsFrom(System.getProperty("bench.after", ""))));
+    }
+
+    /** {@code NAME=value,NAME=value}: settings to try without a rebuild. */
+    private static Map<String, String> settingsFrom(String list) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String pair : list.split(",")) {
+            if (pair.contains("=")) {
+                settings.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            }
+        }
+        return settings;
+    }
+
+    record Outcome(String latencyTable, String hopTable, String throughputTable) {
     }
 
     Outcome run() throws Exception {
         try (KafkaBroker kafka = KafkaBroker.start(); RedisServer redis = RedisServer.start();
              SchemaRegistry registry = SchemaRegistry.start()) {
-            String latency = endToEndLatency(kafka, redis, registry);
-            String throughput = backlogThroughput(kafka, redis, registry);
-            return new Outcome(latency, throughput);
+            StringBuilder latency = new StringBuilder();
+            StringBuilder hops = new StringBuilder();
+            int run = 0;
+            for (Setup setup : setups()) {
+                Measured measured = endToEndLatency(kafka, redis, registry, setup, "bench-" + (++run));
+                latency.append(measured.latencyRows());
+                hops.append(measured.hopRows());
+                System.out.print(measured.latencyRows() + measured.hopRows());
+            }
+            String throughput = Boolean.getBoolean("bench.latencyOnly") ? "" : backlogThroughput(kafka, redis, registry);
+            return new Outcome(latency.toString(), hops.toString(), throughput);
         }
     }
 
-    private String endToEndLatency(KafkaBroker kafka, RedisServer redis, SchemaRegistry registry) throws Exception {
-        String prefix = "bench-e2e:";
+    record Measured(String latencyRows, String hopRows) {
+    }
+
+    /** What one change took, in epoch microseconds from the catalog's commit to every instance serving it. */
+    record Change(long committedMicros, long answeredMicros, long freshMicros) {
+    }
+
+    private Measured endToEndLatency(KafkaBroker kafka, RedisServer redis, SchemaRegistry registry, Setup setup,
+                                     String product) throws Exception {
+        String prefix = product + ":";
         List<AutoCloseable> resources = new ArrayList<>();
         ApiKeys.MintedKey writer = ApiKeys.mint("bench-writer", Scopes.WRITE);
-        try (CatalogApp catalog = CatalogApp.start(CatalogConfig.fromEnv(Map.of(
+        BenchDatabase database = setup.postgres() ? BenchDatabase.postgres() : BenchDatabase.h2();
+        resources.add(database);
+        Map<String, String> catalogEnv = new java.util.HashMap<>(Map.of(
                 "PORT", "0", "CATALOG_MANAGEMENT_PORT", "0", "CATALOG_AUTH_API_KEYS", writer.entry(),
-                "JDBC_URL", Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:bench-" + UUID.randomUUID()),
+                "JDBC_URL", database.url(),
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registry.url(),
-                "CACHE_CONTROL", "public, max-age=300")));
-             InvalidatorApp invalidator = startInvalidator(kafka, redis, registry, prefix, "bench-e2e", "5")) {
+                "CACHE_CONTROL", "public, max-age=300"));
+        try (InvalidatorApp invalidator = startInvalidator(kafka, redis, registry, prefix, "bench-e2e",
+                setup.invalidatorEnv())) {
+            CatalogApp catalog;
+            if (setup.postgres()) {
+                // The API commits; a second catalog process (relay only, in practice another pod) publishes.
+                catalogEnv.put("OUTBOX_RELAY_ENABLED", "false");
+                catalog = CatalogApp.start(CatalogConfig.fromEnv(catalogEnv));
+                resources.add(catalog);
+                catalogEnv.put("OUTBOX_RELAY_ENABLED", "true");
+                resources.add(CatalogApp.start(CatalogConfig.fromEnv(catalogEnv)));
+            } else {
+                catalog = CatalogApp.start(CatalogConfig.fromEnv(catalogEnv));
+                resources.add(catalog);
+            }
             URI base = URI.create("http://127.0.0.1:" + catalog.port());
+            String path = "/products/" + product;
             HttpClient http = HttpClient.newHttpClient();
-            send(http, HttpRequest.newBuilder(base.resolve("/products/bench-1"))
+            send(http, HttpRequest.newBuilder(base.resolve(path))
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench\",\"priceCents\":100,\"categorySlug\":\"bench\"}")));
             List<CachingHttpClient> instances = new ArrayList<>();
@@ -95,49 +167,152 @@ final class InvalidationBenchmark {
                 resources.add(client);
                 instances.add(client);
             }
-            long[] millis = new long[CHANGES];
-            long[] firstMicros = new long[CHANGES];
+            List<Change> changes = new ArrayList<>();
             for (int change = 0; change < CHANGES; change++) {
                 int price = 1000 + change;
                 for (CachingHttpClient client : instances) {
-                    client.get("/products/bench-1"); // every instance holds the current body in its near cache
+                    client.get(path); // every instance holds the current body in its near cache
                 }
-                send(http, HttpRequest.newBuilder(base.resolve("/products/bench-1"))
+                String answer = send(http, HttpRequest.newBuilder(base.resolve(path))
                         .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
-                long committed = System.nanoTime();
+                long answered = nowMicros();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 String expected = "\"priceCents\":" + price;
-                long slowest = 0;
-                long first = Long.MAX_VALUE;
                 for (CachingHttpClient client : instances) {
-                    long deadline = committed + TimeUnit.SECONDS.toNanos(30);
-                    while (!client.get("/products/bench-1").bodyAsString().contains(expected)) {
+                    while (!client.get(path).bodyAsString().contains(expected)) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("change " + change + " never reached an instance");
                         }
-                        Thread.onSpinWait();
+                        // A sampling interval, not synchronisation: spinning would take one of the machine's two
+                        // cores from the pipeline being measured.
+                        LockSupport.parkNanos(POLL_PAUSE_NANOS);
                     }
-                    long seen = System.nanoTime() - committed;
-                    slowest = Math.max(slowest, seen);
-                    first = Math.min(first, seen);
                 }
-                millis[change] = TimeUnit.NANOSECONDS.toMicros(slowest);
-                firstMicros[change] = TimeUnit.NANOSECONDS.toMicros(first);
+                changes.add(new Change(updatedAtMicros(answer), answered, nowMicros()));
             }
-            Arrays.sort(millis);
-            Arrays.sort(firstMicros);
-            var lag = invalidator.meters().get("cachesync.invalidator.lag").timer();
-            return String.format("| every instance fresh | %.1f ms | %.1f ms | %.1f ms |%n"
-                            + "| first instance fresh | %.1f ms | %.1f ms | %.1f ms |%n"
-                            + "| commit -> purge acknowledged (invalidator lag metric) | mean %.1f ms | | %.1f ms |%n",
-                    millis[CHANGES / 2] / 1000.0, millis[(int) (CHANGES * 0.99)] / 1000.0, millis[CHANGES - 1] / 1000.0,
-                    firstMicros[CHANGES / 2] / 1000.0, firstMicros[(int) (CHANGES * 0.99)] / 1000.0,
-                    firstMicros[CHANGES - 1] / 1000.0,
-                    lag.mean(TimeUnit.MILLISECONDS), lag.max(TimeUnit.MILLISECONDS));
+            Map<Long, InvalidationApplied> applied = appliedByCommit(kafka, registry, product, changes);
+            return new Measured(latencyRows(setup, changes), hopRows(setup, changes, applied));
         } finally {
+            java.util.Collections.reverse(resources);
             for (AutoCloseable resource : resources) {
                 resource.close();
             }
+        }
+    }
+
+    /** Each change's InvalidationApplied, by the commit time of its event (one change at a time, so one each). */
+    private static Map<Long, InvalidationApplied> appliedByCommit(KafkaBroker kafka, SchemaRegistry registry,
+                                                                  String product, List<Change> changes) {
+        java.util.Set<Long> commits = new java.util.HashSet<>();
+        changes.forEach(c -> commits.add(c.committedMicros()));
+        Map<Long, InvalidationApplied> byCommit = new java.util.HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (byCommit.size() < changes.size() && System.nanoTime() < deadline) {
+            for (var record : TopicContents.readAll(kafka.bootstrapServers(), Topics.INVALIDATIONS_APPLIED,
+                    new StringDeserializer(), AvroSerdes.serde(InvalidationApplied.class, registry.url()).deserializer())) {
+                InvalidationApplied value = record.value();
+                if (!value.getTags().contains("product:" + product)) {
+                    continue;
+                }
+                for (InvalidationHops hops : value.getHops()) {
+                    if (commits.contains(hops.getCommittedAtMicros())) {
+                        byCommit.put(hops.getCommittedAtMicros(), value);
+                    }
+                }
+            }
+        }
+        return byCommit;
+    }
+
+    private static String latencyRows(Setup setup, List<Change> changes) {
+        long[] fromCommit = changes.stream().mapToLong(c -> c.freshMicros() - c.committedMicros()).sorted().toArray();
+        long[] fromAnswer = changes.stream().mapToLong(c -> c.freshMicros() - c.answeredMicros()).sorted().toArray();
+        return row(setup.name() + ": commit -> every instance fresh", fromCommit)
+                + row(setup.name() + ": catalog's answer -> every instance fresh", fromAnswer);
+    }
+
+    private static String hopRows(Setup setup, List<Change> changes, Map<Long, InvalidationApplied> applied) {
+        List<long[]> hops = new ArrayList<>(); // per change: the five segments, in microseconds
+        for (Change change : changes) {
+            InvalidationApplied purge = applied.get(change.committedMicros());
+            if (purge == null) {
+                continue;
+            }
+            InvalidationHops h = purge.getHops().stream()
+                    .filter(x -> x.getCommittedAtMicros() == change.committedMicros()).findFirst().orElseThrow();
+            if (h.getRelaySentAtMicros() == null || h.getKafkaAppendedAtMicros() == null) {
+                continue;
+            }
+            long acknowledged = purge.getPurgeAcknowledgedAtMicros();
+            hops.add(new long[] {h.getRelaySentAtMicros() - h.getCommittedAtMicros(),
+                    h.getKafkaAppendedAtMicros() - h.getRelaySentAtMicros(),
+                    h.getReceivedAtMicros() - h.getKafkaAppendedAtMicros(),
+                    acknowledged - h.getReceivedAtMicros(),
+                    change.freshMicros() - acknowledged});
+        }
+        String[] names = {"commit -> relay send", "relay send -> Kafka append", "Kafka append -> invalidator receive",
+                "invalidator receive -> purge acknowledged", "purge acknowledged -> every instance fresh"};
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            int hop = i;
+            rows.append(row(setup.name() + ": " + names[i] + " (" + hops.size() + " changes)",
+                    hops.stream().mapToLong(x -> x[hop]).sorted().toArray()));
+        }
+        return rows.toString();
+    }
+
+    private static String row(String measure, long[] sortedMicros) {
+        if (sortedMicros.length == 0) {
+            return "| " + measure + " | | | |\n";
+        }
+        return String.format("| %s | %.1f ms | %.1f ms | %.1f ms |%n", measure,
+                sortedMicros[sortedMicros.length / 2] / 1000.0,
+                sortedMicros[(int) (sortedMicros.length * 0.99)] / 1000.0,
+                sortedMicros[sortedMicros.length - 1] / 1000.0);
+    }
+
+    private static long nowMicros() {
+        return HopHeaders.micros(Instant.now());
+    }
+
+    /** The product's updatedAt in a catalog answer: its change's commit time (the event's occurredAt). */
+    private static long updatedAtMicros(String productJson) {
+        var m = java.util.regex.Pattern.compile("\"updatedAt\"\\s*:\\s*\"([^\"]+)\"").matcher(productJson);
+        if (!m.find()) {
+            throw new IllegalStateException("no updatedAt in " + productJson);
+        }
+        return HopHeaders.micros(Instant.parse(m.group(1)));
+    }
+
+    /** The catalog's database: in-memory H2, or a fresh database on the PostgreSQL server, dropped after. */
+    record BenchDatabase(String url, Runnable drop) implements AutoCloseable {
+        static BenchDatabase h2() {
+            return new BenchDatabase(Database.DEFAULT_H2_URL.replace("mem:catalog", "mem:bench-" + UUID.randomUUID()),
+                    () -> { });
+        }
+
+        static BenchDatabase postgres() {
+            String name = "catalog_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            execute(POSTGRES, "CREATE DATABASE " + name);
+            int query = POSTGRES.indexOf('?');
+            String base = query < 0 ? POSTGRES : POSTGRES.substring(0, query);
+            String url = base.substring(0, base.lastIndexOf('/') + 1) + name + (query < 0 ? "" : POSTGRES.substring(query));
+            return new BenchDatabase(url, () -> execute(POSTGRES, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"));
+        }
+
+        private static void execute(String url, String sql) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute(sql);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot run '" + sql + "': " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            drop.run();
         }
     }
 
@@ -166,7 +341,8 @@ final class InvalidationBenchmark {
         StringBuilder rows = new StringBuilder();
         for (String linger : List.of("0", "5")) {
             String name = "bench-backlog-" + (linger.equals("0") ? "unbatched" : "batched");
-            try (InvalidatorApp app = startInvalidator(kafka, redis, registry, name + ":", name, linger)) {
+            try (InvalidatorApp app = startInvalidator(kafka, redis, registry, name + ":", name,
+                    Map.of("INVALIDATOR_BATCH_LINGER_MS", linger))) {
                 long start = System.nanoTime();
                 long deadline = start + TimeUnit.MINUTES.toNanos(10);
                 while (eventsTaken(app) < BACKLOG_EVENTS) {
@@ -190,16 +366,18 @@ final class InvalidationBenchmark {
     }
 
     private static InvalidatorApp startInvalidator(KafkaBroker kafka, RedisServer redis, SchemaRegistry registry,
-                                                   String prefix, String applicationId, String lingerMs) throws Exception {
-        InvalidatorApp app = InvalidatorApp.start(InvalidatorConfig.fromEnv(Map.of(
+                                                   String prefix, String applicationId,
+                                                   Map<String, String> settings) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.putAll(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "SCHEMA_REGISTRY_URL", registry.url(),
                 "REDIS_HOST", redis.host(), "REDIS_PORT", String.valueOf(redis.port()),
                 "REDIS_KEY_PREFIX", prefix,
                 "INVALIDATOR_APPLICATION_ID", applicationId + "-" + UUID.randomUUID(),
                 "INVALIDATOR_HTTP_PORT", "0",
-                "INVALIDATOR_BATCH_LINGER_MS", lingerMs,
-                "INVALIDATOR_STATE_DIR", Files.createTempDirectory("bench-invalidator").toString())));
+                "INVALIDATOR_STATE_DIR", Files.createTempDirectory("bench-invalidator").toString()));
+        InvalidatorApp app = InvalidatorApp.start(InvalidatorConfig.fromEnv(env));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (app.state() != KafkaStreams.State.RUNNING) {
             if (System.nanoTime() > deadline) {
@@ -210,21 +388,33 @@ final class InvalidationBenchmark {
         return app;
     }
 
-    private static void send(HttpClient http, HttpRequest.Builder request) throws Exception {
+    private static String send(HttpClient http, HttpRequest.Builder request) throws Exception {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("catalog answered " + response.statusCode() + ": " + response.body());
         }
+        return response.body();
     }
 
     static String toMarkdown(Outcome outcome) {
         return "## End-to-end invalidation latency\n\n"
-                + "From the catalog's answer to a PATCH (the change and its outbox row committed) until every "
+                + "From the change's commit (its `updatedAt`, the event's `occurredAt`, whole milliseconds) until every "
                 + "cache-client instance serves the new body (each held the old one in its near cache): outbox relay "
-                + "-> Kafka -> invalidator (linger 5 ms) -> Redis purge -> Redisson invalidation message.\n\n"
-                + CHANGES + " changes of one product, " + INSTANCES + " cache-client instances (separate Redisson "
-                + "clients, near caches on), the instances polled one after the other after each change.\n\n"
+                + "-> Kafka -> invalidator -> Redis purge -> Redisson invalidation message -> a read from Redis (the "
+                + "first instance fills from the catalog). Also from the catalog's answer to the PATCH, the measure of "
+                + "earlier runs.\n\n"
+                + CHANGES + " changes of one product, one at a time, " + INSTANCES + " cache-client instances "
+                + "(separate Redisson clients, near caches on), polled one after the other after each change, each "
+                + "read followed by a " + POLL_PAUSE_NANOS / 1000 + " us pause (spinning would take one of the two "
+                + "cores from the pipeline). Everything (broker, registry client, Redis, catalog, relay, invalidator, "
+                + "instances) shares this machine.\n\n"
                 + "| measure | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.latencyTable()
+                + "\n## Where the time goes: per hop\n\n"
+                + "From each change's `InvalidationApplied` (the timestamps it carries since v2): commit (ms), relay "
+                + "send (header), Kafka append (LogAppendTime, ms), invalidator receive, purge acknowledged; the last "
+                + "hop ends when the benchmark saw every instance fresh. Percentiles per hop do not add up to the "
+                + "end-to-end ones. Append times are whole milliseconds, so the two hops around it are +-1 ms each.\n\n"
+                + "| hop | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.hopTable()
                 + "\n## Invalidator throughput on a backlog\n\n"
                 + BACKLOG_EVENTS + " ProductEvents for " + BACKLOG_PRODUCTS + " products (10 versions each) waiting in "
                 + "the topic (3 partitions); one invalidator instance (1 stream thread) drains them, measured from "

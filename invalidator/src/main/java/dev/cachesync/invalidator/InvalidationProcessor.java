@@ -109,7 +109,7 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
             unapplied.waitingSince(task, System.nanoTime());
         }
         if (batch.size() >= settings.maxBatch() || batch.targets() >= settings.maxBatchTags()
-                || settings.linger().isZero()) {
+                || settings.linger().isZero() || atTheHead(record)) {
             pending.flush();
         }
     }
@@ -119,6 +119,16 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         if (task != null) {
             unapplied.caughtUp(task); // the task leaves this instance; what it held is read again by its next owner
         }
+    }
+
+    /**
+     * True when the record is so recent that the task has (nearly) caught up with its partition: lingering would
+     * only delay this purge, with nothing left to coalesce. A clock skew only shifts the choice between lingering
+     * and purging at once; either is correct.
+     */
+    private boolean atTheHead(Record<byte[], byte[]> record) {
+        return !settings.caughtUpAge().isZero()
+                && System.currentTimeMillis() - record.timestamp() < settings.caughtUpAge().toMillis();
     }
 
     /** True when {@code topic}'s record timestamps are the broker's append time (LogAppendTime). */

@@ -24,20 +24,36 @@ public final class InvalidatorTopology {
      * @param maxTags            the most tags and keys one invalidation may name; above it, it is dead-lettered
      *                           ({@value #TOO_MANY_TAGS})
      * @param rememberedProducts how many products' last applied versions are kept to skip stale events
+     * @param caughtUpAge        a record taken less than this after its Kafka timestamp means the task has reached
+     *                           the head of its partition: the batch is purged at once instead of lingering, since
+     *                           no more records are waiting to join it (0 = always linger). Behind the head (a
+     *                           backlog) records are older, and batches fill as before.
      */
-    public record Settings(Duration linger, int maxBatch, int maxBatchTags, int maxTags, int rememberedProducts) {
+    public record Settings(Duration linger, int maxBatch, int maxBatchTags, int maxTags, int rememberedProducts,
+                           Duration caughtUpAge) {
         public Settings {
             if (maxBatch < 1 || maxBatchTags < 1 || maxTags < 1) {
                 throw new IllegalArgumentException("batch and tag limits must be >= 1, were maxBatch=" + maxBatch
                         + " maxBatchTags=" + maxBatchTags + " maxTags=" + maxTags);
             }
+            if (caughtUpAge == null || caughtUpAge.isNegative()) {
+                throw new IllegalArgumentException("caughtUpAge must be zero or positive, was " + caughtUpAge);
+            }
+        }
+
+        /** Always lingering (no purge at once at the head of a partition). */
+        public Settings(Duration linger, int maxBatch, int maxBatchTags, int maxTags, int rememberedProducts) {
+            this(linger, maxBatch, maxBatchTags, maxTags, rememberedProducts, Duration.ZERO);
         }
 
         public static Settings defaults() {
-            return new Settings(Duration.ofMillis(5), 500, DEFAULT_MAX_BATCH_TAGS, DEFAULT_MAX_TAGS, 100_000);
+            return new Settings(Duration.ofMillis(5), 500, DEFAULT_MAX_BATCH_TAGS, DEFAULT_MAX_TAGS, 100_000,
+                    DEFAULT_CAUGHT_UP_AGE);
         }
     }
 
+    /** Default {@link Settings#caughtUpAge()}: see docs/design-decisions.md, "Purge at once at the head". */
+    public static final Duration DEFAULT_CAUGHT_UP_AGE = Duration.ofMillis(200);
     /** Default bound of the tags and keys of one batch. */
     public static final int DEFAULT_MAX_BATCH_TAGS = 5_000;
     /** Default limit of the tags and keys of one invalidation (a command, usually). */

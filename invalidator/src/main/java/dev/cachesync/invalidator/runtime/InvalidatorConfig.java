@@ -46,7 +46,7 @@ public record InvalidatorConfig(
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
             "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
             "INVALIDATOR_HEAL_MAX_RECORDS", "INVALIDATOR_REDIS_WAIT_REPLICAS", "INVALIDATOR_REDIS_WAIT_TIMEOUT_MS",
-            "INVALIDATOR_SESSION_TIMEOUT_MS");
+            "INVALIDATOR_SESSION_TIMEOUT_MS", "INVALIDATOR_BATCH_CAUGHT_UP_MS");
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
@@ -70,7 +70,9 @@ public record InvalidatorConfig(
                         e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
                         e.integer("INVALIDATOR_BATCH_MAX_TAGS", InvalidatorTopology.DEFAULT_MAX_BATCH_TAGS),
                         e.integer("INVALIDATOR_MAX_TAGS", InvalidatorTopology.DEFAULT_MAX_TAGS),
-                        100_000),
+                        100_000,
+                        Duration.ofMillis(e.integer("INVALIDATOR_BATCH_CAUGHT_UP_MS",
+                                (int) InvalidatorTopology.DEFAULT_CAUGHT_UP_AGE.toMillis()))),
                 Duration.ofMillis(e.integer("INVALIDATOR_COMMIT_INTERVAL_MS", 1000)),
                 Duration.ofMillis(e.integer("INVALIDATOR_STUCK_AFTER_MS", 30_000)),
                 Duration.ofMillis(e.integer("INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS",
