@@ -421,6 +421,8 @@ class DeployManifestsTest {
                 "allow catalog-relay --operation Read --topic cache.invalidations.v1", // Prefer: wait-for-invalidation
                 "allow invalidator --operation Read --topic catalog.product-events.v1",
                 "allow invalidator --operation Read --topic cache.invalidation-commands.v1",
+                "allow invalidator --operation DescribeConfigs --topic catalog.product-events.v1",
+                "allow invalidator --operation DescribeConfigs --topic cache.invalidation-commands.v1",
                 "allow invalidator --operation Write --topic cache.invalidations.v1",
                 "allow invalidator --operation Write --topic cachesync.dead-letters.v1",
                 "allow invalidator --operation Read --group \"$APPLICATION_ID\"",
