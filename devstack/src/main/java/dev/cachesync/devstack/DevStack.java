@@ -15,6 +15,7 @@ public final class DevStack {
     private static final Shared<KafkaBroker> kafka = new Shared<>(KafkaBroker::start);
     private static final Shared<RedisServer> redis = new Shared<>(RedisServer::start);
     private static final Shared<SchemaRegistry> registry = new Shared<>(SchemaRegistry::start);
+    private static final Shared<RedisCluster> redisCluster = new Shared<>(RedisCluster::start);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(DevStack::stopAll, "devstack-shutdown"));
@@ -29,6 +30,11 @@ public final class DevStack {
 
     public static RedisServer redis() {
         return redis.get();
+    }
+
+    /** A shared Redis Cluster (3 primaries, 3 replicas); a test that kills nodes starts its own. */
+    public static RedisCluster redisCluster() {
+        return redisCluster.get();
     }
 
     public static SchemaRegistry schemaRegistry() {
