@@ -3,6 +3,10 @@ package dev.cachesync.cache;
 import dev.cachesync.cache.http.Headers;
 import dev.cachesync.cache.http.StoredResponse;
 import dev.cachesync.cache.store.CacheEntry;
+import dev.cachesync.cache.client.RedisSettings;
+import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
+import dev.cachesync.devstack.RedisCluster;
 import dev.cachesync.devstack.RedisServer;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +26,21 @@ public final class TestRedis {
         config.useSingleServer().setAddress(redis.uri()).setConnectionMinimumIdleSize(2)
                 .setConnectionPoolSize(8).setSubscriptionConnectionMinimumIdleSize(1)
                 .setRetryAttempts(1).setTimeout(1000);
+        config.setThreads(2).setNettyThreads(4);
+        return Redisson.create(config);
+    }
+
+    /**
+     * A client of a Redis Cluster configured as {@code REDIS_CLUSTER_NODES} configures it ({@link RedisSettings}:
+     * reads on primaries, topology rescanned every second), with the test pool sizes.
+     */
+    public static RedissonClient client(RedisCluster cluster) {
+        Config config = new RedisSettings("127.0.0.1", 6379, KeyLayout.DEFAULT_PREFIX, false)
+                .withCluster(cluster.uris(), Segments.DEFAULT_CLUSTER_SEGMENTS).redissonConfig();
+        config.setLazyInitialization(false);
+        config.useClusterServers().setMasterConnectionMinimumIdleSize(2).setMasterConnectionPoolSize(8)
+                .setSubscriptionConnectionMinimumIdleSize(1).setSlaveConnectionMinimumIdleSize(1)
+                .setSlaveConnectionPoolSize(2).setRetryAttempts(3).setRetryInterval(500).setTimeout(1000);
         config.setThreads(2).setNettyThreads(4);
         return Redisson.create(config);
     }

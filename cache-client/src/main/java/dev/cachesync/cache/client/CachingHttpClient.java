@@ -14,6 +14,7 @@ import dev.cachesync.cache.store.CacheFaultException;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.CacheUnavailableException;
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.cache.tags.CacheTagsHeader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,7 +86,7 @@ public final class CachingHttpClient implements AutoCloseable {
     private CachingHttpClient(Builder b) {
         this.store = new CacheStore(b.redisson, b.keyPrefix,
                 new CacheStore.Options(b.nearCache, b.nearCacheMaxEntries, b.redisTimeout, b.maxEntryLifetime,
-                        b.nearCacheLease));
+                        b.nearCacheLease, b.clusterSegments));
         MeterRegistry registry = b.meterRegistry;
         this.purger = TagPurger.on(store, registry);
         // "http://host" has an empty path, which URI.resolve mishandles ("http://hostproducts/1")
@@ -350,8 +351,20 @@ public final class CachingHttpClient implements AutoCloseable {
         private TargetedCacheControl targetedCacheControl = TargetedCacheControl.DEFAULT;
         private double nearHitAuditRate;
         private Duration nearHitAuditGrace = Duration.ofSeconds(1);
+        private int clusterSegments = Segments.DEFAULT_CLUSTER_SEGMENTS;
 
         private Builder() {
+        }
+
+        /**
+         * On a Redis Cluster (a Redisson client configured with {@code useClusterServers()}, e.g. from
+         * {@code REDIS_CLUSTER_NODES}): how many segments the cache is split into, default
+         * {@link Segments#DEFAULT_CLUSTER_SEGMENTS}. Every instance, the invalidator and the cache manager must use
+         * the same count (docs/protocol.md, "Segmented layout"). Ignored on standalone Redis.
+         */
+        public Builder clusterSegments(int clusterSegments) {
+            this.clusterSegments = clusterSegments;
+            return this;
         }
 
         public Builder redisson(RedissonClient redisson) {

@@ -1,6 +1,7 @@
 package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
 
 /**
  * Redis connection settings from the environment, the one place that reads {@code REDIS_*}: {@code REDIS_HOST}
@@ -19,15 +21,34 @@ import org.redisson.config.Config;
  * flag only documents that the setup is safe there), and TLS: {@code REDIS_TLS} (true = {@code rediss://}),
  * {@code REDIS_SSL_TRUSTSTORE_PATH}/{@code _PASSWORD} (whom to trust; none = the JDK's CAs),
  * {@code REDIS_SSL_KEYSTORE_PATH}/{@code _PASSWORD} (a client certificate, for servers that ask for one).
- * {@link #toString()} never prints a password.
+ * Redis Cluster: {@code REDIS_CLUSTER_NODES} (comma-separated {@code host:port} of some nodes; set = cluster mode,
+ * {@code REDIS_HOST}/{@code REDIS_PORT} ignored) and {@code REDIS_CLUSTER_SEGMENTS} (default
+ * {@link Segments#DEFAULT_CLUSTER_SEGMENTS}; the same on every instance and the invalidator; docs/protocol.md,
+ * "Segmented layout"). {@link #toString()} never prints a password.
  */
 public record RedisSettings(String host, int port, String password, String keyPrefix, boolean elastiCache,
-                            String username, Tls tls) {
+                            String username, Tls tls, List<String> clusterNodes, int clusterSegments) {
+
+    public RedisSettings {
+        clusterNodes = clusterNodes == null ? List.of() : List.copyOf(clusterNodes);
+        if (clusterSegments < 1 || clusterSegments > Segments.MAX_SEGMENTS) {
+            throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS must be 1-" + Segments.MAX_SEGMENTS + ", was "
+                    + clusterSegments);
+        }
+    }
+
+    /** Standalone settings (no cluster). */
+    public RedisSettings(String host, int port, String password, String keyPrefix, boolean elastiCache,
+                         String username, Tls tls) {
+        this(host, port, password, keyPrefix, elastiCache, username, tls, List.of(),
+                Segments.DEFAULT_CLUSTER_SEGMENTS);
+    }
 
     /** Every variable {@link #from} reads; deploy manifests are checked against the services' lists. */
     public static final List<String> VARIABLES = List.of("REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME",
             "REDIS_PASSWORD", "REDIS_KEY_PREFIX", "IS_ELASTICACHE", "REDIS_TLS", "REDIS_SSL_TRUSTSTORE_PATH",
-            "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_SSL_KEYSTORE_PATH", "REDIS_SSL_KEYSTORE_PASSWORD");
+            "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_SSL_KEYSTORE_PATH", "REDIS_SSL_KEYSTORE_PASSWORD",
+            "REDIS_CLUSTER_NODES", "REDIS_CLUSTER_SEGMENTS");
 
     /**
      * TLS to Redis. A null truststore trusts the JDK's CAs (as for a managed Redis with a public certificate); a
@@ -56,18 +77,37 @@ public record RedisSettings(String host, int port, String password, String keyPr
 
     /** These settings as the ACL user {@code username} with {@code password}. */
     public RedisSettings withUser(String username, String password) {
-        return new RedisSettings(host, port, password, keyPrefix, elastiCache, username, tls);
+        return new RedisSettings(host, port, password, keyPrefix, elastiCache, username, tls, clusterNodes,
+                clusterSegments);
     }
 
     /** These settings over TLS. */
     public RedisSettings withTls(Tls tls) {
-        return new RedisSettings(host, port, password, keyPrefix, elastiCache, username, tls);
+        return new RedisSettings(host, port, password, keyPrefix, elastiCache, username, tls, clusterNodes,
+                clusterSegments);
+    }
+
+    /**
+     * These settings for a Redis Cluster reached through {@code nodes} ({@code host:port} or
+     * {@code redis://host:port}; some are enough, Redisson discovers the rest), with {@code segments} segments.
+     */
+    public RedisSettings withCluster(List<String> nodes, int segments) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a cluster needs at least one node address");
+        }
+        return new RedisSettings(host, port, password, keyPrefix, elastiCache, username, tls, nodes, segments);
+    }
+
+    /** Whether these settings are for a Redis Cluster ({@code REDIS_CLUSTER_NODES} set). */
+    public boolean cluster() {
+        return !clusterNodes.isEmpty();
     }
 
     @Override
     public String toString() {
         // Never log the password.
-        return "RedisSettings[" + uri() + ", prefix=" + keyPrefix + ", user=" + (username == null ? "default" : username)
+        return "RedisSettings[" + (cluster() ? "cluster " + nodeUris() + ", " + clusterSegments + " segments"
+                : uri()) + ", prefix=" + keyPrefix + ", user=" + (username == null ? "default" : username)
                 + ", password=" + (password == null ? "none" : "set") + ", elastiCache=" + elastiCache
                 + (tls == null ? "" : ", " + tls) + "]";
     }
@@ -98,7 +138,24 @@ public record RedisSettings(String host, int port, String password, String keyPr
         if (username != null && password == null) {
             throw new IllegalArgumentException("REDIS_USERNAME is set without REDIS_PASSWORD");
         }
-        return new RedisSettings(host, port, password, prefix, elastiCache, username, tlsFrom(env));
+        RedisSettings settings = new RedisSettings(host, port, password, prefix, elastiCache, username, tlsFrom(env));
+        List<String> nodes = java.util.Arrays.stream(env.getOrDefault("REDIS_CLUSTER_NODES", "").split(","))
+                .map(String::trim).filter(node -> !node.isEmpty()).toList();
+        String segmentsText = blankToNull(env.get("REDIS_CLUSTER_SEGMENTS"));
+        if (nodes.isEmpty()) {
+            if (segmentsText != null) {
+                throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS is set but REDIS_CLUSTER_NODES is not");
+            }
+            return settings;
+        }
+        int segments;
+        try {
+            segments = segmentsText == null ? Segments.DEFAULT_CLUSTER_SEGMENTS : Integer.parseInt(segmentsText.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS must be a number, was '" + segmentsText + "'");
+        }
+        Segments.cluster(prefix, segments); // refuses a prefix with a hash tag of its own, or a count out of range
+        return settings.withCluster(nodes, segments);
     }
 
     private static Tls tlsFrom(Map<String, String> env) {
@@ -137,9 +194,15 @@ public record RedisSettings(String host, int port, String password, String keyPr
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** {@code redis://host:port}, or {@code rediss://host:port} with TLS. */
+    /** {@code redis://host:port}, or {@code rediss://host:port} with TLS (a cluster: its first node). */
     public String uri() {
-        return (tls == null ? "redis://" : "rediss://") + host + ":" + port;
+        return cluster() ? nodeUris().get(0) : (tls == null ? "redis://" : "rediss://") + host + ":" + port;
+    }
+
+    /** The cluster nodes as Redisson wants them ({@code redis://} or {@code rediss://}). */
+    public List<String> nodeUris() {
+        return clusterNodes.stream().map(node -> node.contains("://") ? node
+                : (tls == null ? "redis://" : "rediss://") + node).toList();
     }
 
     /** A Redisson client for these settings; lazy, so an application starts even while Redis is down. */
@@ -151,7 +214,15 @@ public record RedisSettings(String host, int port, String password, String keyPr
     public Config redissonConfig() {
         Config config = new Config();
         config.setLazyInitialization(true);
-        config.useSingleServer().setAddress(uri());
+        if (cluster()) {
+            // MASTER: every read of the protocol must see the primary's latest fences and tag sets; a replica
+            // may lag behind a purge. The topology is rescanned every second so a failover is seen quickly
+            // (a MOVED answer also tells Redisson at once).
+            config.useClusterServers().addNodeAddress(nodeUris().toArray(String[]::new))
+                    .setReadMode(ReadMode.MASTER).setScanInterval(1000);
+        } else {
+            config.useSingleServer().setAddress(uri());
+        }
         if (username != null) {
             config.setUsername(username);
         }
@@ -182,6 +253,14 @@ public record RedisSettings(String host, int port, String password, String keyPr
      * every {@code @dangerous} command (FLUSHALL, KEYS, CONFIG, CLIENT KILL, ...).
      */
     public String aclRules() {
+        if (cluster()) {
+            // the segments' keys ({<prefix>s<i>}:...), the one invalidation channel, and the CLUSTER commands
+            // Redisson reads the topology with
+            String prefix = globEscaped(keyPrefix);
+            return "resetkeys ~{" + prefix + "s* resetchannels &" + prefix + "invalidations"
+                    + " -@all +@read +@write +@pubsub +@connection +eval +evalsha +eval_ro +evalsha_ro"
+                    + " +script|load +script|exists +time +cluster|nodes +cluster|slots +cluster|info -@dangerous";
+        }
         String prefix = globEscaped(keyPrefix);
         String entries = globEscaped(new KeyLayout(keyPrefix).entries());
         return "resetkeys ~" + prefix + "* ~{" + entries + "}:* ~redisson__cache_updates_log:{" + entries + "}"

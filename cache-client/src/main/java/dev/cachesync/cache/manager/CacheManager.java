@@ -8,6 +8,7 @@ import dev.cachesync.cache.store.CacheEntry;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.EntryCodec;
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.cache.tags.CacheTag;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,13 +34,16 @@ public final class CacheManager {
 
     private final CacheStore store;
     private final TagPurger purger;
-    private final RMap<String, CacheEntry> entries;
+    /** Each segment's entries hash (one on standalone Redis). */
+    private final List<RMap<String, CacheEntry>> entries;
     private final Clock clock;
 
     private CacheManager(CacheStore store, TagPurger purger, Clock clock) {
         this.store = store;
         this.purger = purger;
-        this.entries = store.redisson().getMap(store.layout().entries(), EntryCodec.INSTANCE);
+        this.entries = store.segments().all().stream()
+                .map(segment -> store.redisson().<String, CacheEntry>getMap(segment.entries(), EntryCodec.INSTANCE))
+                .toList();
         this.clock = clock;
     }
 
@@ -49,8 +53,15 @@ public final class CacheManager {
 
     /** With the clients' {@code maxEntryLifetime} when it is not the default (it sets the fence horizon). */
     public static CacheManager create(RedissonClient client, String keyPrefix, Duration maxEntryLifetime) {
+        return create(client, keyPrefix, maxEntryLifetime, Segments.DEFAULT_CLUSTER_SEGMENTS);
+    }
+
+    /** With {@code clusterSegments} segments on a Redis Cluster (ignored on standalone Redis). */
+    public static CacheManager create(RedissonClient client, String keyPrefix, Duration maxEntryLifetime,
+                                      int clusterSegments) {
         CacheStore store = new CacheStore(client, keyPrefix,
-                new CacheStore.Options(false, 1, Duration.ofSeconds(10), maxEntryLifetime));
+                new CacheStore.Options(false, 1, Duration.ofSeconds(10), maxEntryLifetime,
+                        CacheStore.DEFAULT_NEAR_CACHE_LEASE, clusterSegments));
         return new CacheManager(store, TagPurger.on(store, io.micrometer.core.instrument.Metrics.globalRegistry),
                 Clock.systemUTC());
     }
@@ -58,18 +69,21 @@ public final class CacheManager {
     /** Entries whose key starts with {@code keyPrefix} (e.g. {@code http://catalog/products/}), lazily. */
     public Stream<EntryView> entries(String keyPrefix) {
         String pattern = escapeGlob(keyPrefix == null ? "" : keyPrefix) + "*";
-        Iterable<String> keys = entries.keySet(pattern, 200);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys.iterator(), Spliterator.ORDERED), false)
-                .map(this::entry).flatMap(Optional::stream);
+        return entries.stream().flatMap(segment -> {
+            Iterable<String> keys = segment.keySet(pattern, 200);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys.iterator(), Spliterator.ORDERED),
+                    false);
+        }).map(this::entry).flatMap(Optional::stream);
     }
 
     /** Entries carrying {@code tag} (exact match). */
     public List<EntryView> entriesByTag(String tag) {
         String valid = new CacheTag(tag).value();
         List<EntryView> views = new ArrayList<>();
-        for (String key : store.redisson().<String>getSet(store.layout().tagSet(valid), StringCodec.INSTANCE)
-                .readAll()) {
-            entry(key).filter(v -> v.tags().contains(valid)).ifPresent(views::add);
+        for (KeyLayout segment : store.segments().all()) {
+            for (String key : store.redisson().<String>getSet(segment.tagSet(valid), StringCodec.INSTANCE).readAll()) {
+                entry(key).filter(v -> v.tags().contains(valid)).ifPresent(views::add);
+            }
         }
         return views;
     }
@@ -115,10 +129,14 @@ public final class CacheManager {
 
     public StoreStats stats() {
         var redisson = store.redisson();
-        return new StoreStats(entries.size(),
-                redisson.getScoredSortedSet(store.layout().expiryIndex(), StringCodec.INSTANCE).size(),
-                store.sequence(),
-                store.fenceCount());
+        long entryCount = 0;
+        long indexed = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            entryCount += entries.get(i).size();
+            indexed += redisson.getScoredSortedSet(store.segments().all().get(i).expiryIndex(), StringCodec.INSTANCE)
+                    .size();
+        }
+        return new StoreStats(entryCount, indexed, store.sequence(), store.fenceCount());
     }
 
     public PurgeResult purge(Collection<String> tags, Collection<String> keys) {

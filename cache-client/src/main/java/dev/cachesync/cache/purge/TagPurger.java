@@ -2,6 +2,7 @@ package dev.cachesync.cache.purge;
 
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.cache.tags.CacheTagsHeader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,8 +54,18 @@ public final class TagPurger {
     }
 
     public static TagPurger create(RedissonClient client, String keyPrefix, MeterRegistry registry) {
+        return create(client, keyPrefix, registry, Segments.DEFAULT_CLUSTER_SEGMENTS);
+    }
+
+    /**
+     * With {@code clusterSegments} segments on a Redis Cluster (ignored on standalone Redis): the count every
+     * client of the cache uses (docs/protocol.md, "Segmented layout").
+     */
+    public static TagPurger create(RedissonClient client, String keyPrefix, MeterRegistry registry,
+                                   int clusterSegments) {
         // A purger never reads entries: its own near cache stays empty, a size of 1 keeps it negligible.
-        CacheStore store = new CacheStore(client, keyPrefix, new CacheStore.Options(false, 1, PURGE_OPERATION_TIMEOUT));
+        CacheStore store = new CacheStore(client, keyPrefix, new CacheStore.Options(false, 1, PURGE_OPERATION_TIMEOUT,
+                CacheStore.DEFAULT_MAX_ENTRY_LIFETIME, CacheStore.DEFAULT_NEAR_CACHE_LEASE, clusterSegments));
         return new TagPurger(store, registry);
     }
 

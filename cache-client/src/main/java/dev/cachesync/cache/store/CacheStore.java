@@ -54,8 +54,12 @@ public final class CacheStore implements AutoCloseable {
      *                            on its invalidation channel ({@link NearCacheLease}); bounds its staleness
      */
     public record Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout,
-                          Duration maxEntryLifetime, Duration nearCacheLease) {
+                          Duration maxEntryLifetime, Duration nearCacheLease, int clusterSegments) {
         public Options {
+            if (clusterSegments < 1 || clusterSegments > Segments.MAX_SEGMENTS) {
+                throw new IllegalArgumentException("clusterSegments must be 1-" + Segments.MAX_SEGMENTS + ", was "
+                        + clusterSegments);
+            }
             if (nearCacheLease == null || nearCacheLease.isNegative() || nearCacheLease.isZero()) {
                 throw new IllegalArgumentException("nearCacheLease must be positive, was " + nearCacheLease);
             }
@@ -66,6 +70,13 @@ public final class CacheStore implements AutoCloseable {
             if (maxEntryLifetime == null || maxEntryLifetime.isNegative() || maxEntryLifetime.isZero()) {
                 throw new IllegalArgumentException("maxEntryLifetime must be positive, was " + maxEntryLifetime);
             }
+        }
+
+        /** With the default {@link Segments#DEFAULT_CLUSTER_SEGMENTS} (used only on a Redis Cluster). */
+        public Options(boolean nearCache, int nearCacheMaxEntries, Duration operationTimeout,
+                       Duration maxEntryLifetime, Duration nearCacheLease) {
+            this(nearCache, nearCacheMaxEntries, operationTimeout, maxEntryLifetime, nearCacheLease,
+                    Segments.DEFAULT_CLUSTER_SEGMENTS);
         }
 
         /** With the default {@link #DEFAULT_MAX_ENTRY_LIFETIME}. */
@@ -110,37 +121,56 @@ public final class CacheStore implements AutoCloseable {
     }
 
     private final RedissonClient client;
-    private final KeyLayout layout;
+    private final Segments segments;
     private final Options options;
     private final Invalidations invalidations;
     /** Null when the near cache is off (the purger, the cache manager). */
     private final NearCache near;
     /** Created on first use of {@link #entriesMap()}: tools and tests that write as an old release would. */
     private volatile RLocalCachedMap<String, CacheEntry> entries;
-    /** The entries hash without any near cache, for reads that are not served (sweep, cache manager). */
-    private final RMap<String, CacheEntry> raw;
-    private final RMap<String, String> fences;
-    private final RScoredSortedSet<String> expiry;
     private final RScript script;
     /** For the scripts that carry an entry or an invalidation message (bytes, not text). */
     private final RScript binaryScript;
 
     public CacheStore(RedissonClient client, String keyPrefix, Options options) {
         this.client = Objects.requireNonNull(client, "redisson");
-        this.layout = new KeyLayout(keyPrefix);
         this.options = Objects.requireNonNull(options, "options");
-        this.invalidations = new Invalidations(layout.entries());
+        // the client's configuration says which: a cluster needs the segmented layout, standalone keeps the old one
+        this.segments = client.getConfig().isClusterConfig()
+                ? Segments.cluster(keyPrefix, options.clusterSegments()) : Segments.standalone(keyPrefix);
+        this.invalidations = new Invalidations(segments.invalidationTopic());
         this.near = options.nearCache() ? new NearCache(client, invalidations, options.nearCacheMaxEntries(),
                 options.nearCacheLease()) : null;
-        this.raw = client.getMap(layout.entries(), EntryCodec.INSTANCE);
-        this.fences = client.getMap(layout.fences(), StringCodec.INSTANCE);
-        this.expiry = client.getScoredSortedSet(layout.expiryIndex(), StringCodec.INSTANCE);
         this.script = client.getScript(StringCodec.INSTANCE);
         this.binaryScript = client.getScript(ScriptCodec.INSTANCE);
     }
 
+    /** The layout under the configured prefix; on a cluster, each key lives in its segment ({@link #segments()}). */
     public KeyLayout layout() {
-        return layout;
+        return segments.base();
+    }
+
+    /** The segments of this store: one on standalone Redis, {@link Options#clusterSegments()} on a cluster. */
+    public Segments segments() {
+        return segments;
+    }
+
+    /** The near-cache invalidation channel every writer publishes on. */
+    public String invalidationTopic() {
+        return invalidations.topic();
+    }
+
+    /** The entries hash of a segment, without any near cache, for reads that are not served. */
+    private RMap<String, CacheEntry> raw(KeyLayout segment) {
+        return client.getMap(segment.entries(), EntryCodec.INSTANCE);
+    }
+
+    private RMap<String, String> fences(KeyLayout segment) {
+        return client.getMap(segment.fences(), StringCodec.INSTANCE);
+    }
+
+    private RScoredSortedSet<String> expiry(KeyLayout segment) {
+        return client.getScoredSortedSet(segment.expiryIndex(), StringCodec.INSTANCE);
     }
 
     public RedissonClient redisson() {
@@ -153,6 +183,11 @@ public final class CacheStore implements AutoCloseable {
      * tools and tests that write as such a release would (a write through it is not indexed nor fence-checked).
      */
     public RLocalCachedMap<String, CacheEntry> entriesMap() {
+        if (segments.clustered()) {
+            throw new UnsupportedOperationException("no release before segments ran on Redis Cluster: there is no "
+                    + "one entries map to write through");
+        }
+        KeyLayout layout = segments.base();
         RLocalCachedMap<String, CacheEntry> map = entries;
         if (map == null) {
             synchronized (this) {
@@ -263,6 +298,7 @@ public final class CacheStore implements AutoCloseable {
 
     private CacheEntry read(String key, boolean mayRetry) {
         NearCache.Stamp stamp = near == null ? null : near.stamp(key);
+        KeyLayout layout = segments.of(key);
         // READ_WRITE routes it to the primary: a replica may not have a purge's fences yet
         List<Object> result = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                 RedisScripts.READ_ENTRY, RScript.ReturnType.LIST, List.of(layout.entries(), layout.fences()),
@@ -333,13 +369,40 @@ public final class CacheStore implements AutoCloseable {
     }
 
     /**
-     * Fill step 1: the purge sequence before the origin is asked (creating the data epoch when Redis has none,
-     * {@link RedisScripts#READ_SEQUENCE}). Only a sequence read this way, or with the fill lock, can store a fill.
+     * Fill step 1: the purge sequence of {@code key}'s segment before the origin is asked (creating the segment's
+     * data epoch when Redis has none, {@link RedisScripts#READ_SEQUENCE}). Only a sequence read this way, or with
+     * the fill lock, can store a fill.
+     */
+    public long sequence(String key) {
+        return sequence(segments.of(key));
+    }
+
+    /**
+     * The purge sequence: standalone, fill step 1 for any key; on a cluster the highest of the segments' (for
+     * display: a fill compares only within its segment, so it must use {@link #sequence(String)}; a fill with
+     * another segment's sequence is refused as after a data loss).
      */
     public long sequence() {
-        Object value = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.READ_SEQUENCE,
-                RScript.ReturnType.VALUE, List.of(layout.sequence(), layout.epoch())), "read sequence");
+        List<RFuture<Object>> reads = new ArrayList<>();
+        for (KeyLayout segment : segments.all()) {
+            reads.add(readSequence(segment));
+        }
+        long max = 0;
+        for (RFuture<Object> read : reads) {
+            Object value = await(read, "read sequence");
+            max = Math.max(max, value == null ? 0 : Long.parseLong(value.toString()));
+        }
+        return max;
+    }
+
+    private long sequence(KeyLayout segment) {
+        Object value = await(readSequence(segment), "read sequence");
         return value == null ? 0 : Long.parseLong(value.toString());
+    }
+
+    private RFuture<Object> readSequence(KeyLayout segment) {
+        return script.evalAsync(segment.entries(), RScript.Mode.READ_WRITE, RedisScripts.READ_SEQUENCE,
+                RScript.ReturnType.VALUE, List.of(segment.sequence(), segment.epoch()));
     }
 
     /**
@@ -376,6 +439,7 @@ public final class CacheStore implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        KeyLayout layout = segments.of(key);
         List<Object> args = new ArrayList<>();
         args.add(key);
         args.add(Long.toString(retainUntilMillis));
@@ -442,26 +506,34 @@ public final class CacheStore implements AutoCloseable {
     /**
      * Purge steps 3 and 4: removes entries (every near cache is told), in chunks, then takes the
      * keys that stayed absent out of the expiry index and out of the tag sets {@code keysByTag} lists them in.
+     * On a cluster every segment's share runs at once; this returns when all are done.
      */
     public long remove(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
         if (keys.isEmpty()) {
             return 0;
         }
-        long removed = 0;
-        for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
-            List<Object> args = new ArrayList<>(chunk.size() + 2);
-            args.add(invalidations.topic());
-            args.add(invalidations.message(chunk));
-            args.addAll(chunk);
-            try {
-                removed += (Long) await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+        List<Call<Object>> calls = new ArrayList<>();
+        for (var share : bySegment(keys).entrySet()) {
+            KeyLayout layout = share.getKey();
+            for (List<String> chunk : chunks(share.getValue(), MAX_VALUES_PER_CALL)) {
+                List<Object> args = new ArrayList<>(chunk.size() + 2);
+                args.add(invalidations.topic());
+                args.add(invalidations.message(chunk));
+                args.addAll(chunk);
+                calls.add(new Call<>(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                         RedisScripts.REMOVE_ENTRIES, RScript.ReturnType.LONG, List.of(layout.entries()),
-                        args.toArray()), "remove entries");
-            } finally {
-                // this store's own message is not applied to its own near cache (Redisson's rule): drop here,
-                // after Redis removed them, so no read in flight puts an old copy back
-                evictLocal(chunk);
+                        args.toArray()), "remove entries", chunk));
             }
+        }
+        long removed = 0;
+        try {
+            for (Object count : awaitAll(calls)) {
+                removed += ((Number) count).longValue();
+            }
+        } finally {
+            // this store's own message is not applied to its own near cache (Redisson's rule): drop here,
+            // after Redis removed them, so no read in flight puts an old copy back
+            calls.forEach(call -> evictLocal(call.keys()));
         }
         cleanup(keys, keysByTag);
         return removed;
@@ -477,41 +549,92 @@ public final class CacheStore implements AutoCloseable {
     /**
      * {@link RedisScripts#CLEANUP} in calls of at most {@link #MAX_VALUES_PER_CALL} keys and values: first the
      * expiry index, then the tag sets, each with only the keys it held (so the work is the memberships, not
-     * keys x tags).
+     * keys x tags). Each key is cleaned up in its segment; the segments' calls run at once.
      */
     private void cleanup(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
-        for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
-            List<Object> args = new ArrayList<>(chunk.size() + 1);
-            args.add(Integer.toString(chunk.size()));
-            args.addAll(chunk);
-            runCleanup(List.of(layout.entries(), layout.expiryIndex()), args);
-        }
-        List<Object> scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
-        List<Object> args = new ArrayList<>(List.of("0"));
-        for (var tag : keysByTag.entrySet()) {
-            for (List<String> chunk : chunks(tag.getValue(), MAX_VALUES_PER_CALL)) {
-                if (scriptKeys.size() + args.size() + chunk.size() + 2 > MAX_VALUES_PER_CALL) {
-                    runCleanup(scriptKeys, args);
-                    scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
-                    args = new ArrayList<>(List.of("0"));
-                }
-                scriptKeys.add(layout.tagSet(tag.getKey()));
+        List<Call<Object>> calls = new ArrayList<>();
+        for (var share : bySegment(keys).entrySet()) {
+            KeyLayout layout = share.getKey();
+            for (List<String> chunk : chunks(share.getValue(), MAX_VALUES_PER_CALL)) {
+                List<Object> args = new ArrayList<>(chunk.size() + 1);
                 args.add(Integer.toString(chunk.size()));
                 args.addAll(chunk);
+                calls.add(cleanupCall(layout, List.of(layout.entries(), layout.expiryIndex()), args));
             }
         }
-        if (scriptKeys.size() > 2) {
-            runCleanup(scriptKeys, args);
+        Map<KeyLayout, Map<String, List<String>>> tagsBySegment = new java.util.LinkedHashMap<>();
+        for (var tag : keysByTag.entrySet()) {
+            for (String key : tag.getValue()) {
+                tagsBySegment.computeIfAbsent(segments.of(key), s -> new java.util.LinkedHashMap<>())
+                        .computeIfAbsent(tag.getKey(), t -> new ArrayList<>()).add(key);
+            }
         }
+        for (var share : tagsBySegment.entrySet()) {
+            KeyLayout layout = share.getKey();
+            List<Object> scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
+            List<Object> args = new ArrayList<>(List.of("0"));
+            for (var tag : share.getValue().entrySet()) {
+                for (List<String> chunk : chunks(tag.getValue(), MAX_VALUES_PER_CALL)) {
+                    if (scriptKeys.size() + args.size() + chunk.size() + 2 > MAX_VALUES_PER_CALL) {
+                        calls.add(cleanupCall(layout, scriptKeys, args));
+                        scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
+                        args = new ArrayList<>(List.of("0"));
+                    }
+                    scriptKeys.add(layout.tagSet(tag.getKey()));
+                    args.add(Integer.toString(chunk.size()));
+                    args.addAll(chunk);
+                }
+            }
+            if (scriptKeys.size() > 2) {
+                calls.add(cleanupCall(layout, scriptKeys, args));
+            }
+        }
+        awaitAll(calls);
     }
 
-    private void runCleanup(List<Object> scriptKeys, List<Object> args) {
-        await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.CLEANUP,
-                RScript.ReturnType.LONG, scriptKeys, args.toArray()), "cleanup indexes");
+    private Call<Object> cleanupCall(KeyLayout layout, List<Object> scriptKeys, List<Object> args) {
+        return new Call<>(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.CLEANUP,
+                RScript.ReturnType.LONG, scriptKeys, args.toArray()), "cleanup indexes", List.of());
+    }
+
+    /** Keys grouped by their segment, in the order of the segments. */
+    private Map<KeyLayout, List<String>> bySegment(Collection<String> keys) {
+        Map<KeyLayout, List<String>> shares = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            shares.computeIfAbsent(segments.of(key), s -> new ArrayList<>()).add(key);
+        }
+        return shares;
+    }
+
+    /** A Redis call in flight, what it is (for errors) and the keys whose near copies it concerns. */
+    private record Call<T>(RFuture<T> future, String what, List<String> keys) {
     }
 
     /**
-     * Result of {@link #beginPurge}: the purge's sequence and, per tag, the keys its set held.
+     * Waits for every call (they run at once, on every segment's primary); their results in order. Throws the
+     * first failure, after every call ended or timed out, so no call is left running behind the caller's back.
+     */
+    private <T> List<T> awaitAll(List<Call<T>> calls) {
+        List<T> results = new ArrayList<>(calls.size());
+        RuntimeException failure = null;
+        for (Call<T> call : calls) {
+            try {
+                results.add(await(call.future(), call.what()));
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    /**
+     * Result of {@link #beginPurge}: the purge's sequence (on a cluster the highest of the segments') and, per
+     * tag, the keys its sets held.
      */
     public record PurgeStart(long sequence, Map<String, List<String>> keysByTag) {
         public PurgeStart {
@@ -532,39 +655,81 @@ public final class CacheStore implements AutoCloseable {
      * sequence and the others reusing it, and no tag set is read before every fence is up (a fill that indexes
      * its key after a set was read then sees its fence). A failure part-way leaves some fences raised, which
      * only refuses fills that started before the purge; the caller retries the whole purge.
+     *
+     * <p>On a cluster, every segment does the same with its own sequence, all segments at once: a tag's fence
+     * is raised in every segment (an entry with the tag may be in any), a key's only in its own. A fill compares
+     * only with its own segment's sequence and fences, so the segments need no common order; each segment's
+     * sets are read only after every fence of the purge is up (all of step 1 ends before step 2 starts).
      */
     public PurgeStart beginPurge(Collection<String> tags, Collection<String> keys) {
-        List<String> fields = new ArrayList<>(tags);
-        keys.forEach(k -> fields.add(KeyLayout.keyFenceField(k)));
-        List<Object> sequenceKeys = List.of(layout.sequence(), layout.fences());
-        String sequence = "";
-        for (List<String> chunk : chunks(fields, MAX_VALUES_PER_CALL, true)) {
-            List<Object> args = new ArrayList<>(chunk.size() + 1);
-            args.add(sequence);
-            args.addAll(chunk);
-            sequence = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.PURGE_BEGIN,
-                    RScript.ReturnType.VALUE, sequenceKeys, args.toArray()), "purge: raise fences").toString();
+        Map<KeyLayout, List<String>> keysBySegment = bySegment(keys);
+        List<KeyLayout> all = segments.all();
+        List<List<List<String>>> fieldChunks = new ArrayList<>(all.size());
+        int rounds = 0;
+        for (KeyLayout layout : all) {
+            List<String> fields = new ArrayList<>(tags);
+            keysBySegment.getOrDefault(layout, List.of()).forEach(k -> fields.add(KeyLayout.keyFenceField(k)));
+            // a segment without a field still takes a sequence: one purge, one sequence step everywhere
+            List<List<String>> chunks = chunks(fields, MAX_VALUES_PER_CALL, true);
+            fieldChunks.add(chunks);
+            rounds = Math.max(rounds, chunks.size());
         }
-        Map<String, List<String>> keysByTag = new java.util.LinkedHashMap<>();
-        for (List<String> chunk : chunks(tags, MAX_VALUES_PER_CALL)) {
-            List<Object> tagSets = new ArrayList<>(chunk.size());
-            chunk.forEach(t -> tagSets.add(layout.tagSet(t)));
-            List<Object> found = await(script.evalAsync(layout.entries(), RScript.Mode.READ_ONLY,
-                    RedisScripts.TAG_MEMBERS, RScript.ReturnType.LIST, tagSets), "purge: read tag sets");
-            int at = 0;
-            for (String tag : chunk) {
-                int count = Integer.parseInt(found.get(at).toString());
-                List<String> members = new ArrayList<>(count);
-                for (int i = at + 1; i <= at + count; i++) {
-                    members.add(found.get(i).toString());
+        String[] sequences = new String[all.size()];
+        java.util.Arrays.fill(sequences, "");
+        for (int round = 0; round < rounds; round++) {
+            List<Call<Object>> calls = new ArrayList<>();
+            List<Integer> callers = new ArrayList<>();
+            for (int s = 0; s < all.size(); s++) {
+                if (round >= fieldChunks.get(s).size()) {
+                    continue;
                 }
-                if (!members.isEmpty()) {
-                    keysByTag.put(tag, members);
+                KeyLayout layout = all.get(s);
+                List<String> chunk = fieldChunks.get(s).get(round);
+                List<Object> args = new ArrayList<>(chunk.size() + 1);
+                args.add(sequences[s]);
+                args.addAll(chunk);
+                calls.add(new Call<>(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                        RedisScripts.PURGE_BEGIN, RScript.ReturnType.VALUE,
+                        List.of(layout.sequence(), layout.fences()), args.toArray()), "purge: raise fences",
+                        List.of()));
+                callers.add(s);
+            }
+            List<Object> taken = awaitAll(calls);
+            for (int i = 0; i < taken.size(); i++) {
+                sequences[callers.get(i)] = taken.get(i).toString();
+            }
+        }
+        List<Call<List<Object>>> reads = new ArrayList<>();
+        List<List<String>> readTags = new ArrayList<>();
+        for (KeyLayout layout : all) {
+            for (List<String> chunk : chunks(tags, MAX_VALUES_PER_CALL)) {
+                List<Object> tagSets = new ArrayList<>(chunk.size());
+                chunk.forEach(t -> tagSets.add(layout.tagSet(t)));
+                // READ_WRITE: on the primary, which holds every member a fill indexed before its fence was raised
+                reads.add(new Call<>(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                        RedisScripts.TAG_MEMBERS, RScript.ReturnType.LIST, tagSets), "purge: read tag sets",
+                        List.of()));
+                readTags.add(chunk);
+            }
+        }
+        List<List<Object>> found = awaitAll(reads);
+        Map<String, List<String>> keysByTag = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < found.size(); r++) {
+            List<Object> members = found.get(r);
+            int at = 0;
+            for (String tag : readTags.get(r)) {
+                int count = Integer.parseInt(members.get(at).toString());
+                for (int i = at + 1; i <= at + count; i++) {
+                    keysByTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(members.get(i).toString());
                 }
                 at += count + 1;
             }
         }
-        return new PurgeStart(Long.parseLong(sequence), keysByTag);
+        long sequence = 0;
+        for (String value : sequences) {
+            sequence = Math.max(sequence, Long.parseLong(value));
+        }
+        return new PurgeStart(sequence, keysByTag);
     }
 
     /**
@@ -573,33 +738,68 @@ public final class CacheStore implements AutoCloseable {
      * With {@code replicas > 0}, then waits (WAIT) until that many replicas acknowledged the record, and with it
      * every write before it (replication is a prefix), for at most {@code replicaTimeout}; fewer is a
      * {@link CacheUnavailableException}.
+     *
+     * <p>On a cluster each segment records it (a purge's writes to a segment and the record are then on one
+     * primary, and replicated in that order) and this returns the lowest: one segment that lost data is enough
+     * to re-apply.
      */
     public long recordApplied(String source, long offset, long expectedAtLeast, int replicas, Duration replicaTimeout) {
-        List<Object> keys = List.of(layout.appliedOffsets());
         Object[] args = {source, Long.toString(offset), Long.toString(expectedAtLeast)};
+        long lowest = Long.MAX_VALUE;
         if (replicas <= 0) {
-            Object previous = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
-                    RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, keys, args), "record applied offset");
-            return ((Number) previous).longValue();
+            List<Call<Object>> calls = new ArrayList<>();
+            for (KeyLayout layout : segments.all()) {
+                calls.add(new Call<>(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                        RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, List.of(layout.appliedOffsets()), args),
+                        "record applied offset", List.of()));
+            }
+            for (Object previous : awaitAll(calls)) {
+                lowest = Math.min(lowest, ((Number) previous).longValue());
+            }
+            return lowest;
         }
-        RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicas, replicaTimeout));
-        RFuture<Object> previous = batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(),
-                RScript.Mode.READ_WRITE, RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, keys, args);
-        BatchResult<?> result = await(batch.executeAsync(), "record applied offset and wait for replicas");
-        if (result.getSyncedSlaves() < replicas) {
-            throw new CacheUnavailableException("only " + result.getSyncedSlaves() + " of " + replicas
-                    + " replicas acknowledged within " + replicaTimeout.toMillis() + " ms", null);
+        List<RFuture<Object>> previous = new ArrayList<>();
+        List<Call<BatchResult<?>>> batches = new ArrayList<>();
+        for (KeyLayout layout : segments.all()) {
+            RBatch batch = client.createBatch(BatchOptions.defaults().sync(replicas, replicaTimeout));
+            previous.add(batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                    RedisScripts.RECORD_APPLIED, RScript.ReturnType.LONG, List.of(layout.appliedOffsets()), args));
+            batches.add(new Call<>(batch.executeAsync(), "record applied offset and wait for replicas", List.of()));
         }
-        return ((Number) previous.toCompletableFuture().join()).longValue();
+        for (BatchResult<?> result : awaitAll(batches)) {
+            if (result.getSyncedSlaves() < replicas) {
+                throw new CacheUnavailableException("only " + result.getSyncedSlaves() + " of " + replicas
+                        + " replicas acknowledged within " + replicaTimeout.toMillis() + " ms", null);
+            }
+        }
+        for (RFuture<Object> value : previous) {
+            lowest = Math.min(lowest, ((Number) value.toCompletableFuture().join()).longValue());
+        }
+        return lowest;
     }
 
-    /** The applied offsets recorded, by source. */
+    /**
+     * The applied offsets recorded, by source; on a cluster the lowest over the segments, and a source some
+     * segment lacks is left out (that segment lost it: as if Redis lost it).
+     */
     public Map<String, Long> appliedOffsets() {
-        Map<String, String> raw = await(client.<String, String>getMap(layout.appliedOffsets(), StringCodec.INSTANCE)
-                .readAllMapAsync(), "read applied offsets");
-        Map<String, Long> offsets = new java.util.HashMap<>();
-        raw.forEach((source, offset) -> offsets.put(source, Long.parseLong(offset)));
-        return offsets;
+        List<Call<Map<String, String>>> reads = new ArrayList<>();
+        for (KeyLayout layout : segments.all()) {
+            reads.add(new Call<>(client.<String, String>getMap(layout.appliedOffsets(), StringCodec.INSTANCE)
+                    .readAllMapAsync(), "read applied offsets", List.of()));
+        }
+        Map<String, Long> offsets = null;
+        for (Map<String, String> held : awaitAll(reads)) {
+            Map<String, Long> segment = new java.util.HashMap<>();
+            held.forEach((source, offset) -> segment.put(source, Long.parseLong(offset)));
+            if (offsets == null) {
+                offsets = segment;
+            } else {
+                offsets.keySet().retainAll(segment.keySet());
+                offsets.replaceAll((source, offset) -> Math.min(offset, segment.get(source)));
+            }
+        }
+        return offsets == null ? Map.of() : offsets;
     }
 
     private static List<List<String>> chunks(Collection<String> values, int size) {
@@ -628,7 +828,18 @@ public final class CacheStore implements AutoCloseable {
      * too), and unindexes them. Returns how many entries were removed.
      */
     public int sweepExpired(long nowMillis, int limit) {
-        Collection<String> due = await(expiry.valueRangeAsync(Double.NEGATIVE_INFINITY, true, nowMillis, true, 0,
+        int removed = 0;
+        for (KeyLayout segment : segments.all()) {
+            if (removed >= limit) {
+                break;
+            }
+            removed += sweepExpired(segment, nowMillis, limit - removed);
+        }
+        return removed;
+    }
+
+    private int sweepExpired(KeyLayout segment, long nowMillis, int limit) {
+        Collection<String> due = await(expiry(segment).valueRangeAsync(Double.NEGATIVE_INFINITY, true, nowMillis, true, 0,
                 limit), "read expiry index");
         if (due.isEmpty()) {
             return 0;
@@ -636,7 +847,7 @@ public final class CacheStore implements AutoCloseable {
         Map<String, CacheEntry> current;
         try {
             // read past the near cache: these entries are not checked, so they must not enter it
-            current = await(raw.getAllAsync(new HashSet<>(due)), "read expired entries");
+            current = await(raw(segment).getAllAsync(new HashSet<>(due)), "read expired entries");
         } catch (CacheFaultException e) {
             if (e.kind() != CacheFaultException.Kind.BAD_ENTRY) {
                 throw e;
@@ -670,6 +881,17 @@ public final class CacheStore implements AutoCloseable {
             throw new IllegalArgumentException("batchSize must be > 0, was " + batchSize);
         }
         long horizonMicros = options.fenceHorizon().toNanos() / 1000;
+        int removed = 0;
+        for (KeyLayout layout : segments.all()) {
+            removed += pruneFences(layout, horizonMicros, batchSize);
+        }
+        if (removed > 0) {
+            log.debug("[Cache] PRUNED {} fences older than {}", removed, options.fenceHorizon());
+        }
+        return removed;
+    }
+
+    private int pruneFences(KeyLayout layout, long horizonMicros, int batchSize) {
         String cursor = "0";
         int removed = 0;
         do {
@@ -680,21 +902,36 @@ public final class CacheStore implements AutoCloseable {
             cursor = step.get(0).toString();
             removed += Integer.parseInt(step.get(1).toString());
         } while (!cursor.equals("0"));
-        if (removed > 0) {
-            log.debug("[Cache] PRUNED {} fences older than {}", removed, options.fenceHorizon());
-        }
         return removed;
     }
 
-    /** The floor left by pruned fences (0 when none was pruned): fills and entries below it are refused. */
+    /**
+     * The floor left by pruned fences (0 when none was pruned): fills and entries below it are refused. On a
+     * cluster the highest of the segments' floors.
+     */
     public long prunedFenceFloor() {
-        return parse(await(fences.getAsync(KeyLayout.PRUNED_FENCE_FLOOR_FIELD), "read fences"));
+        long floor = 0;
+        for (KeyLayout segment : segments.all()) {
+            floor = Math.max(floor, prunedFenceFloor(segment));
+        }
+        return floor;
     }
 
-    /** How many tags and keys have a fence now (the floor field not counted). */
+    private long prunedFenceFloor(KeyLayout segment) {
+        return parse(await(fences(segment).getAsync(KeyLayout.PRUNED_FENCE_FLOOR_FIELD), "read fences"));
+    }
+
+    /**
+     * How many tags and keys have a fence now (the floor field not counted); on a cluster summed over the
+     * segments (a tag purged once has a fence in each).
+     */
     public long fenceCount() {
-        long size = await(fences.sizeAsync(), "read fences");
-        return prunedFenceFloor() > 0 ? size - 1 : size;
+        long count = 0;
+        for (KeyLayout segment : segments.all()) {
+            long size = await(fences(segment).sizeAsync(), "read fences");
+            count += prunedFenceFloor(segment) > 0 ? size - 1 : size;
+        }
+        return count;
     }
 
     public Options options() {
@@ -714,6 +951,7 @@ public final class CacheStore implements AutoCloseable {
      * sequence, or -1 when the lock is held by another filler.
      */
     public long tryLockAndReadSequence(String key, String token, Duration lease) {
+        KeyLayout layout = segments.of(key);
         List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                 RedisScripts.LOCK_ACQUIRE, RScript.ReturnType.LIST, List.of(layout.fillLock(key), layout.sequence(),
                 layout.epoch()),
@@ -726,6 +964,7 @@ public final class CacheStore implements AutoCloseable {
 
     /** Extends the lease while the filler still waits for the origin; false when it no longer holds the lock. */
     public boolean renewLock(String key, String token, Duration lease) {
+        KeyLayout layout = segments.of(key);
         Long renewed = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RENEW,
                 RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, Long.toString(lease.toMillis())),
                 "renew lock " + key);
@@ -734,6 +973,7 @@ public final class CacheStore implements AutoCloseable {
 
     /** Releases the lock, leaving {@code outcome} for the waiters to see for {@code markerTtl}. */
     public void unlock(String key, String token, FillEnd outcome, Duration markerTtl) {
+        KeyLayout layout = segments.of(key);
         await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RELEASE,
                 RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, outcome.marker(),
                 Long.toString(Math.max(1, markerTtl.toMillis()))), "unlock " + key);
@@ -771,7 +1011,7 @@ public final class CacheStore implements AutoCloseable {
     }
 
     public FillLockState fillLockState(String key) {
-        String value = await(client.<String>getBucket(layout.fillLock(key), StringCodec.INSTANCE).getAsync(),
+        String value = await(client.<String>getBucket(segments.of(key).fillLock(key), StringCodec.INSTANCE).getAsync(),
                 "read lock " + key);
         if (value == null) {
             return new FillLockState.Free();
@@ -789,15 +1029,21 @@ public final class CacheStore implements AutoCloseable {
 
     /** Reads straight from Redis without touching the near cache (for the cache manager). */
     public CacheEntry readRaw(String key) {
-        return await(raw.getAsync(key), "read " + key);
+        return await(raw(segments.of(key)).getAsync(key), "read " + key);
     }
 
+    /** The fences of these fields; on a cluster, of each the highest over the segments. */
     public Map<String, String> fences(Collection<String> fields) {
-        return await(fences.getAllAsync(new LinkedHashSet<>(fields)), "read fences");
+        Map<String, String> highest = new java.util.HashMap<>();
+        for (KeyLayout segment : segments.all()) {
+            await(fences(segment).getAllAsync(new LinkedHashSet<>(fields)), "read fences").forEach((field, value) ->
+                    highest.merge(field, value, (a, b) -> parse(a) >= parse(b) ? a : b));
+        }
+        return highest;
     }
 
     public Double expiryScore(String key) {
-        return await(expiry.getScoreAsync(key), "read expiry");
+        return await(expiry(segments.of(key)).getScoreAsync(key), "read expiry");
     }
 
     private static long maxFence(Map<String, String> fenceValues, Set<String> tags, String key) {

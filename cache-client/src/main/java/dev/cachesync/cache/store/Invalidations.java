@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Collection;
-import org.redisson.RedissonObject;
 import org.redisson.cache.LocalCachedMapClear;
 import org.redisson.misc.Hash;
 
@@ -27,8 +26,9 @@ final class Invalidations {
     /** This store's sender id: its own messages are skipped by its near cache (it updates it itself). */
     private final byte[] senderId = new byte[16];
 
-    Invalidations(String entriesName) {
-        this.topic = RedissonObject.suffixName(entriesName, "topic");
+    /** {@code topic}: {@link Segments#invalidationTopic()}. */
+    Invalidations(String topic) {
+        this.topic = topic;
         RANDOM.nextBytes(senderId);
     }
 

@@ -68,7 +68,8 @@ public class CachesyncAutoConfiguration {
                                                CachesyncProperties properties,
                                                ObjectProvider<MeterRegistry> meterRegistry) {
         CachesyncProperties.Client c = properties.getClient();
-        CachingHttpClient.Builder b = CachingHttpClient.builder().redisson(redisson).keyPrefix(settings.keyPrefix());
+        CachingHttpClient.Builder b = CachingHttpClient.builder().redisson(redisson).keyPrefix(settings.keyPrefix())
+                .clusterSegments(settings.clusterSegments());
         MeterRegistry registry = meterRegistry.getIfAvailable();
         if (registry != null) {
             b.meterRegistry(registry);

@@ -24,7 +24,7 @@ public final class CachesyncHealthIndicator extends AbstractHealthIndicator {
         super("cachesync health check failed");
         this.store = client.store();
         // Redisson's RLocalCachedMap publishes invalidations on "{<map name>}:topic" (the ACL rules name it too)
-        this.invalidations = store.redisson().getTopic("{" + store.layout().entries() + "}:topic");
+        this.invalidations = store.redisson().getTopic(store.invalidationTopic());
     }
 
     @Override

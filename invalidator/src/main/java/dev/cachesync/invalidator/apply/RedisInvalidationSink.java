@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import dev.cachesync.cache.purge.PurgeResult;
 import dev.cachesync.cache.purge.TagPurger;
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import org.redisson.api.RedissonClient;
 
 /** Purges through cache-client, which owns the Redis key layout and the purge algorithm. */
@@ -24,8 +25,15 @@ public final class RedisInvalidationSink implements InvalidationSink {
      * @param waitTimeout  how long to wait for them before the record is retried
      */
     public RedisInvalidationSink(RedissonClient redisson, String keyPrefix, int waitReplicas, Duration waitTimeout) {
+        this(redisson, keyPrefix, waitReplicas, waitTimeout, Segments.DEFAULT_CLUSTER_SEGMENTS);
+    }
+
+    /** @param clusterSegments the cache's segment count on a Redis Cluster (ignored on standalone Redis) */
+    public RedisInvalidationSink(RedissonClient redisson, String keyPrefix, int waitReplicas, Duration waitTimeout,
+                                 int clusterSegments) {
         this.redisson = redisson;
-        this.purger = TagPurger.create(redisson, keyPrefix);
+        this.purger = TagPurger.create(redisson, keyPrefix, io.micrometer.core.instrument.Metrics.globalRegistry,
+                clusterSegments);
         this.waitReplicas = waitReplicas;
         this.waitTimeout = waitTimeout;
     }

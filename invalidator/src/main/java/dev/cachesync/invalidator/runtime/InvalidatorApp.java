@@ -90,7 +90,7 @@ public final class InvalidatorApp implements AutoCloseable {
         // Lazy: the invalidator starts even while Redis is down; purges wait and retry until it answers.
         this.redisson = config.redis().createRedisson();
         this.sink = new RedisInvalidationSink(redisson, config.redis().keyPrefix(), config.redisWaitReplicas(),
-                config.redisWaitTimeout());
+                config.redisWaitTimeout(), config.redis().clusterSegments());
         this.publisher = new KafkaAppliedPublisher(producerConfig(config, "-applied"),
                 AvroSerdes.serde(InvalidationApplied.class, config.schemaRegistryUrl(), config.registryAuth()).serializer());
         this.deadLetters = new KafkaDeadLetterPublisher(producerConfig(config, "-dead-letters"));
