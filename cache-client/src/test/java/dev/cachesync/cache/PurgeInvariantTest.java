@@ -23,15 +23,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import dev.cachesync.devstack.RedisCluster;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.api.RedissonClient;
 
 /**
  * The invariant of DESIGN.md: a read that starts after the purge for a change was acknowledged never returns
  * content from before that change (near caches off: zero violations), and near caches catch up within the
- * pub/sub propagation delay (near caches on: staleness measured, a lost invalidation fails the test).
+ * pub/sub propagation delay (near caches on: staleness measured, a lost invalidation fails the test). On
+ * standalone Redis and on a Redis Cluster (the segmented layout), and through a primary's SIGKILL.
  */
 class PurgeInvariantTest {
+
+    /** Where the cache lives. */
+    enum Topology {
+        STANDALONE, CLUSTER;
+
+        RedissonClient connect() {
+            return this == STANDALONE ? TestRedis.client(DevStack.redis()) : TestRedis.client(DevStack.redisCluster());
+        }
+    }
+
+    /** Something done to Redis while the run goes on; the run lasts until it returned. */
+    interface Fault {
+        Fault NONE = purgesSeen -> { };
+
+        void inject(AtomicLong purgesSeen) throws Exception;
+    }
 
     static final int PRODUCTS = 20;
     static final int INSTANCES = 3;
@@ -42,6 +62,8 @@ class PurgeInvariantTest {
     static final int MIN_HITS = 100;
     static final int MIN_PURGES = 20;
     static final long LOST_INVALIDATION_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How much longer a run with a fault may last: a failover, and the killed node's return. */
+    static final Duration FAULT_RUN = Duration.ofSeconds(60);
 
     /** One read: which product, when it ran, which version it saw. */
     record Read(int product, long startNanos, long endNanos, long version, CacheSource source) {
@@ -51,22 +73,24 @@ class PurgeInvariantTest {
     record Ack(long version, long ackNanos) {
     }
 
-    @Test
-    void withoutNearCachesNoReadIsStaleAfterThePurgeWasAcknowledged() throws Exception {
-        Result result = run(false);
-        System.out.printf("[invariant] near caches off: %d reads (%d from cache), %d purges, stale reads: %d%n",
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void withoutNearCachesNoReadIsStaleAfterThePurgeWasAcknowledged(Topology topology) throws Exception {
+        Result result = run(false, topology::connect, Fault.NONE, 0);
+        System.out.printf("[invariant] " + topology + " near caches off: %d reads (%d from cache), %d purges, stale reads: %d%n",
                 result.reads().size(), result.cacheReads(), result.purges(), result.staleNanos().size());
         assertThat(result.cacheReads()).as("the run must exercise cache hits").isGreaterThan(MIN_HITS);
         assertThat(result.purges()).isGreaterThan(MIN_PURGES);
         assertThat(result.staleNanos()).as("stale reads after a purge was acknowledged").isEmpty();
     }
 
-    @Test
-    void withNearCachesStalenessIsBoundedByInvalidationPropagation() throws Exception {
-        Result result = run(true);
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void withNearCachesStalenessIsBoundedByInvalidationPropagation(Topology topology) throws Exception {
+        Result result = run(true, topology::connect, Fault.NONE, 0);
         List<Long> staleness = new ArrayList<>(result.staleNanos());
         Collections.sort(staleness);
-        System.out.printf("[invariant] near caches on: %d reads (%d local), %d purges, stale reads: %d, "
+        System.out.printf("[invariant] " + topology + " near caches on: %d reads (%d local), %d purges, stale reads: %d, "
                         + "staleness p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
                 result.reads().size(), result.localReads(), result.purges(), staleness.size(),
                 percentileMillis(staleness, 0.50), percentileMillis(staleness, 0.99),
@@ -77,10 +101,48 @@ class PurgeInvariantTest {
                 .allMatch(n -> n <= LOST_INVALIDATION_NANOS);
     }
 
-    record Result(List<Read> reads, long cacheReads, long localReads, int purges, List<Long> staleNanos) {
+    /**
+     * A primary of a Redis Cluster SIGKILLed while readers read and purges go on: its replica is promoted, no
+     * reader gets an error (what Redis cannot answer goes to the origin), no purge is lost and no read is stale
+     * after a purge's acknowledgement. A purge is acknowledged once every segment's primary has passed it to a
+     * replica (WAIT, as the invalidator does with {@code INVALIDATOR_REDIS_WAIT_REPLICAS=1}): without that, a
+     * failover may lose the last acknowledged purge (Redis replicates asynchronously). The killed node comes back
+     * as a replica, so the WAIT of its shard can be met again.
+     */
+    @Test
+    void aPrimaryKilledWhileReadersReadLosesNoPurgeAndNoReaderSeesAnError() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start()) {
+            java.util.concurrent.atomic.AtomicInteger killedPort = new java.util.concurrent.atomic.AtomicInteger();
+            Fault killAPrimary = purgesSeen -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> purgesSeen.get() >= 10);
+                RedisCluster.Node primary = cluster.primaries().get(0);
+                killedPort.set(primary.port());
+                cluster.kill(primary);
+                cluster.awaitHealthy();   // its replica took over its slots
+                cluster.restart(primary);
+                cluster.awaitHealthy();   // and it is back, as a replica
+            };
+            Result result = run(false, () -> TestRedis.client(cluster), killAPrimary, 1);
+            System.out.printf("[invariant] CLUSTER failover, near caches off: %d reads (%d from cache), %d purges "
+                            + "(%d attempts failed during the failover), stale reads: %d%n", result.reads().size(),
+                    result.cacheReads(), result.purges(), result.purgeFailures(), result.staleNanos().size());
+            assertThat(cluster.primaries()).hasSize(3).noneMatch(node -> node.port() == killedPort.get());
+            assertThat(result.purges()).isGreaterThan(MIN_PURGES);
+            assertThat(result.cacheReads()).isGreaterThan(MIN_HITS);
+            assertThat(result.staleNanos()).as("stale reads after a purge was acknowledged").isEmpty();
+        }
     }
 
-    Result run(boolean nearCache) throws Exception {
+    record Result(List<Read> reads, long cacheReads, long localReads, int purges, List<Long> staleNanos,
+                  long purgeFailures) {
+    }
+
+    /**
+     * @param waitReplicas a purge is acknowledged only once this many replicas of every segment's primary hold
+     *                     it (0: when the primaries answered)
+     */
+    Result run(boolean nearCache, java.util.function.Supplier<RedissonClient> connect, Fault fault, int waitReplicas)
+            throws Exception {
         String prefix = TestRedis.uniquePrefix("invariant");
         AtomicLong[] versions = new AtomicLong[PRODUCTS];
         Map<Integer, List<Ack>> acks = new ConcurrentHashMap<>();
@@ -98,7 +160,7 @@ class PurgeInvariantTest {
                         "Cache-Control", "max-age=600", "Cache-Tags", "product:" + id));
             }
             for (int i = 0; i <= INSTANCES; i++) {
-                redissons.add(TestRedis.client(DevStack.redis()));
+                redissons.add(connect.get());
             }
             for (int i = 0; i < INSTANCES; i++) {
                 clients.add(CachingHttpClient.builder().redisson(redissons.get(i)).keyPrefix(prefix)
@@ -110,12 +172,24 @@ class PurgeInvariantTest {
             // a loaded machine makes fewer reads in RUN: go on until the run has what the assertions need
             AtomicLong hitsSeen = new AtomicLong();
             AtomicLong purgesSeen = new AtomicLong();
+            AtomicLong purgeFailures = new AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean faultDone = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicLong purgesAfterFault = new AtomicLong();
             long minEnd = System.nanoTime() + RUN.toNanos();
-            long maxEnd = System.nanoTime() + MAX_RUN.toNanos();
+            long maxEnd = System.nanoTime() + MAX_RUN.toNanos() + (fault == Fault.NONE ? 0 : FAULT_RUN.toNanos());
             BooleanSupplier running = () -> {
                 long now = System.nanoTime();
-                return now < minEnd || (now < maxEnd && (hitsSeen.get() <= MIN_HITS || purgesSeen.get() <= MIN_PURGES));
+                return now < minEnd || (now < maxEnd && (hitsSeen.get() <= MIN_HITS || purgesSeen.get() <= MIN_PURGES
+                        || !faultDone.get() || purgesAfterFault.get() < 10));
             };
+            Future<?> faulting = pool.submit(() -> {
+                try {
+                    fault.inject(purgesSeen);
+                } finally {
+                    faultDone.set(true);
+                }
+                return null;
+            });
 
             List<Future<Integer>> writers = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
@@ -126,10 +200,26 @@ class PurgeInvariantTest {
                         // each writer owns half of the products, so versions and acks stay in order per product
                         int id = writer + 2 * ThreadLocalRandom.current().nextInt(PRODUCTS / 2);
                         long version = versions[id].incrementAndGet();          // the change at the origin
-                        purger.purgeTags(List.of("product:" + id));            // the invalidator's purge
+                        while (true) {
+                            try {
+                                purger.purgeTags(List.of("product:" + id));    // the invalidator's purge
+                                if (waitReplicas > 0) {
+                                    purger.recordApplied("invariant-" + writer, purges, -1, waitReplicas,
+                                            Duration.ofSeconds(2));
+                                }
+                                break;
+                            } catch (RuntimeException e) {
+                                // not acknowledged (Redis failing over): the invalidator retries it as a whole
+                                purgeFailures.incrementAndGet();
+                                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // back-off
+                            }
+                        }
                         acks.get(id).add(new Ack(version, System.nanoTime())); // acknowledged
                         purges++;
                         purgesSeen.incrementAndGet();
+                        if (faultDone.get()) {
+                            purgesAfterFault.incrementAndGet();
+                        }
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(30)); // pacing, not synchronisation
                     }
                     return purges;
@@ -156,13 +246,15 @@ class PurgeInvariantTest {
                     }));
                 }
             }
+            long waitSeconds = MAX_RUN.toSeconds() + FAULT_RUN.toSeconds() + 30;
+            faulting.get(waitSeconds, TimeUnit.SECONDS);
             int purges = 0;
             for (Future<Integer> w : writers) {
-                purges += w.get(MAX_RUN.toSeconds() + 30, TimeUnit.SECONDS);
+                purges += w.get(waitSeconds, TimeUnit.SECONDS);
             }
             List<Read> reads = new ArrayList<>();
             for (Future<List<Read>> r : readers) {
-                reads.addAll(r.get(MAX_RUN.toSeconds() + 30, TimeUnit.SECONDS));
+                reads.addAll(r.get(waitSeconds, TimeUnit.SECONDS));
             }
             List<Long> staleNanos = new ArrayList<>();
             for (Read read : reads) {
@@ -183,7 +275,7 @@ class PurgeInvariantTest {
             }
             long cacheReads = reads.stream().filter(r -> r.source() != CacheSource.ORIGIN).count();
             long localReads = reads.stream().filter(r -> r.source() == CacheSource.LOCAL).count();
-            return new Result(reads, cacheReads, localReads, purges, staleNanos);
+            return new Result(reads, cacheReads, localReads, purges, staleNanos, purgeFailures.get());
         } finally {
             pool.shutdownNow();
             clients.forEach(CachingHttpClient::close);
