@@ -191,6 +191,29 @@ class ClusterLayoutTest {
     }
 
     @Test
+    void eachSegmentHasItsOwnEpochAndOnlyTheSegmentThatLostDataRefusesFillsBegunBefore() {
+        List<String> keys = keysInDistinctSegments(2);
+        String lossy = keys.get(0);
+        String intact = keys.get(1);
+        long lossyT0 = storeA.sequence(lossy);
+        long intactT0 = storeA.sequence(intact);
+        KeyLayout lossySegment = storeA.segments().of(lossy);
+        assertThat(instanceA.getBucket(lossySegment.epoch(), StringCodec.INSTANCE).isExists()).isTrue();
+        // that segment's primary lost its data (as after a restart without persistence): epoch and fences gone
+        instanceA.getKeys().delete(lossySegment.epoch(), lossySegment.fences());
+        storeA.sequence(lossy); // a later fill's step 1 begins a new epoch there
+
+        assertThat(storeA.fill(lossy, entry("old", lossyT0, "product:e"), future()))
+                .isEqualTo(CacheStore.FillOutcome.DISCARDED_AFTER_DATA_LOSS);
+        assertThat(storeA.fill(intact, entry("v", intactT0, "product:e"), future()))
+                .isEqualTo(CacheStore.FillOutcome.STORED);
+        assertThat(storeA.fill(lossy, entry("new", storeA.sequence(lossy), "product:e"), future()))
+                .isEqualTo(CacheStore.FillOutcome.STORED);
+        assertThat(storeA.fill(intact, entry("v", storeA.sequence(lossy), "product:e"), future()))
+                .as("a sequence of another segment is no fill sequence here").isNotEqualTo(CacheStore.FillOutcome.STORED);
+    }
+
+    @Test
     void appliedOffsetsAreRecordedInEverySegmentAndOneSegmentsLossIsReported() {
         assertThat(purger.recordApplied("events-0", 10, -1)).isEqualTo(-1);
         assertThat(purger.recordApplied("events-0", 12, 10)).isEqualTo(10);
