@@ -154,8 +154,9 @@ public record RedisSettings(String host, int port, String password, String keyPr
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS must be a number, was '" + segmentsText + "'");
         }
-        Segments.cluster(prefix, segments); // refuses a prefix with a hash tag of its own, or a count out of range
-        return settings.withCluster(nodes, segments);
+        RedisSettings clustered = settings.withCluster(nodes, segments); // refuses a count out of range
+        Segments.cluster(prefix, segments); // refuses a prefix with a hash tag of its own
+        return clustered;
     }
 
     private static Tls tlsFrom(Map<String, String> env) {

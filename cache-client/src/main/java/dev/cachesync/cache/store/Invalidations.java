@@ -13,7 +13,7 @@ import org.redisson.misc.Hash;
 /**
  * Near-cache invalidation messages in Redisson's {@code RLocalCachedMap} wire format, so cachesync's scripts and
  * any Redisson local cached map on the same hash invalidate each other: the channel is the map's topic
- * ({@code {<entries>}:topic}), a message is {@code 0x01, 16-byte sender id, int count, count x 16-byte key hash}
+ * ({@code {<entries>}:topic}; on Redis Cluster one channel for every segment, {@link Segments#invalidationTopic()}), a message is {@code 0x01, 16-byte sender id, int count, count x 16-byte key hash}
  * (Redisson's {@code LocalCachedMessageCodec}), a key hash is HighwayHash-128 of the key's UTF-8 bytes (what
  * Redisson computes from the map-key codec, {@link EntryCodec} encoding keys as UTF-8 strings).
  */

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Every Redis key name cachesync uses, under one prefix (default {@code catalog-cache:}). Nothing else
+ * Every Redis key name cachesync uses, under one prefix (default {@code catalog-cache:}; on Redis Cluster, a
+ * segment's prefix {@code {catalog-cache:s<i>}:}, see {@link Segments}). Nothing else
  * builds key names, so the invalidator, the cache manager and every client agree on the layout.
  *
  * <pre>

@@ -23,6 +23,32 @@ class RedisSettingsTest {
     }
 
     @Test
+    void clusterNodesChooseAClusterConfigurationReadingFromPrimaries() {
+        RedisSettings s = RedisSettings.from(Map.of("REDIS_CLUSTER_NODES", " 10.0.0.1:6379, 10.0.0.2:6379 ",
+                "REDIS_PASSWORD", "s3cret"));
+        assertThat(s.cluster()).isTrue();
+        assertThat(s.clusterSegments()).isEqualTo(12);
+        assertThat(s.nodeUris()).containsExactly("redis://10.0.0.1:6379", "redis://10.0.0.2:6379");
+        org.redisson.config.Config config = s.redissonConfig();
+        assertThat(config.isClusterConfig()).isTrue();
+        assertThat(config.useClusterServers().getReadMode()).isEqualTo(org.redisson.config.ReadMode.MASTER);
+        assertThat(s.toString()).contains("cluster").contains("12 segments").doesNotContain("s3cret");
+        assertThat(RedisSettings.from(Map.of("REDIS_CLUSTER_NODES", "n:1", "REDIS_CLUSTER_SEGMENTS", "24"))
+                .clusterSegments()).isEqualTo(24);
+        assertThat(RedisSettings.from(Map.of()).cluster()).as("standalone by default").isFalse();
+    }
+
+    @Test
+    void clusterSettingsThatCannotWorkAreRefused() {
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_CLUSTER_SEGMENTS", "12")))
+                .hasMessageContaining("REDIS_CLUSTER_NODES");
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_CLUSTER_NODES", "n:1", "REDIS_CLUSTER_SEGMENTS",
+                "0"))).hasMessageContaining("REDIS_CLUSTER_SEGMENTS");
+        assertThatThrownBy(() -> RedisSettings.from(Map.of("REDIS_CLUSTER_NODES", "n:1", "REDIS_KEY_PREFIX",
+                "{orders}:"))).hasMessageContaining("'{' or '}'");
+    }
+
+    @Test
     void aPasswordIsReadButNeverPrinted() {
         RedisSettings s = RedisSettings.from(Map.of("REDIS_PASSWORD", "s3cret"));
         assertThat(s.password()).isEqualTo("s3cret");
