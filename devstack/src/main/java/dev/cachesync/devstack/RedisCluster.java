@@ -188,8 +188,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running node says {@code cluster_state:ok}, sees all 16,384 slots served, and every
-     * running replica's link to its primary is up.
+     * Waits until every running node says {@code cluster_state:ok}, sees all 16,384 slots served by running
+     * primaries that no node suspects of failing (so right after {@link #kill} it waits for the failover), and
+     * every running replica's link to its primary is up.
      */
     public void awaitHealthy() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
@@ -218,6 +219,20 @@ public final class RedisCluster implements AutoCloseable {
             if (!info.contains("cluster_state:ok") || !info.contains("cluster_slots_ok:16384")) {
                 return node + " says " + info.lines().filter(l -> l.startsWith("cluster_state")
                         || l.startsWith("cluster_slots_ok")).toList();
+            }
+            // right after a kill the others still say ok for up to the node timeout: every slot's owner, as this
+            // node sees it, must be a running node that nobody suspects
+            for (String line : command(node.port, "CLUSTER", "NODES").split("\n")) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length <= 8 || !fields[2].contains("master")) {
+                    continue;
+                }
+                int ownerPort = Integer.parseInt(fields[1].substring(fields[1].lastIndexOf(':') + 1,
+                        fields[1].indexOf('@')));
+                boolean running = nodes.stream().anyMatch(n -> n.port == ownerPort && n.isRunning());
+                if (!running || fields[2].contains("fail") || !fields[7].equals("connected")) {
+                    return node + " sees slots on " + ownerPort + " (" + fields[2] + ", " + fields[7] + ")";
+                }
             }
             String replication = command(node.port, "INFO", "replication");
             if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
