@@ -247,7 +247,7 @@ public final class InvalidatorApp implements AutoCloseable {
         log.info("invalidator stopped");
     }
 
-    private static Properties streamsConfig(InvalidatorConfig config) {
+    static Properties streamsConfig(InvalidatorConfig config) {
         Properties props = new Properties();
         // Streams hands these to its consumer, producer and admin client alike.
         props.putAll(config.kafkaSecurity().properties());
@@ -263,6 +263,12 @@ public final class InvalidatorApp implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 50);
         props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, config.batching().linger().toMillis()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // Surviving a broker loss: Streams' internal topics get the configured copies (-1: the broker's default),
+        // and what its producer writes is on every in-sync replica before it counts (Kafka's default, made explicit
+        // so an override elsewhere cannot weaken it).
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         // A SIGKILLed instance never leaves the group: its partitions (and every invalidation on them) wait for
         // the session to time out. Heartbeats stay at Kafka's 3 s (members learn of rebalances through them), at
         // most a third of the session.
@@ -280,9 +286,14 @@ public final class InvalidatorApp implements AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-heal"));
     }
 
-    private static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {
+    /**
+     * The applied and dead-letter producers: acks=all and idempotent, so a record survives the loss of its leader
+     * and a retry through a broker failover neither duplicates nor reorders it.
+     */
+    static Map<String, Object> producerConfig(InvalidatorConfig config, String clientSuffix) {
         return config.kafkaSecurity().addTo(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + clientSuffix));
     }
@@ -322,7 +333,8 @@ public final class InvalidatorApp implements AutoCloseable {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(Topics.PRODUCT_EVENTS, Topics.INVALIDATION_COMMANDS, Topics.INVALIDATIONS_APPLIED,
                 Topics.DEAD_LETTERS)) {
-            NewTopic topic = new NewTopic(name, config.topicPartitions(), (short) -1);
+            // -1: the broker's default.replication.factor (and min.insync.replicas) applies.
+            NewTopic topic = new NewTopic(name, config.topicPartitions(), (short) config.replicationFactor());
             if (name.equals(Topics.PRODUCT_EVENTS) || name.equals(Topics.INVALIDATION_COMMANDS)) {
                 topic.configs(INPUT_TOPIC_CONFIG); // stream time is not used (wall-clock linger), only the hop
             }

@@ -25,6 +25,7 @@ public record InvalidatorConfig(
         int httpPort,
         int topicPartitions,
         boolean createTopics,
+        int replicationFactor,
         InvalidatorTopology.Settings batching,
         Duration commitInterval,
         Duration stuckAfter,
@@ -46,12 +47,23 @@ public record InvalidatorConfig(
             "INVALIDATOR_COMMIT_INTERVAL_MS", "INVALIDATOR_BATCH_MAX_TAGS", "INVALIDATOR_MAX_TAGS",
             "INVALIDATOR_STUCK_AFTER_MS", "INVALIDATOR_UNKNOWN_SCHEMA_WINDOW_MS", "INVALIDATOR_HEAL_CHECK_MS",
             "INVALIDATOR_HEAL_MAX_RECORDS", "INVALIDATOR_REDIS_WAIT_REPLICAS", "INVALIDATOR_REDIS_WAIT_TIMEOUT_MS",
-            "INVALIDATOR_SESSION_TIMEOUT_MS", "INVALIDATOR_BATCH_CAUGHT_UP_MS");
+            "INVALIDATOR_SESSION_TIMEOUT_MS", "INVALIDATOR_BATCH_CAUGHT_UP_MS", "INVALIDATOR_REPLICATION_FACTOR");
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final java.util.List<String> SECURITY_VARIABLES = java.util.stream.Stream.of(
                     RedisSettings.VARIABLES, KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES)
             .flatMap(java.util.List::stream).filter(name -> !VARIABLES.contains(name)).toList();
+
+    /** The broker's {@code default.replication.factor}: on a three-broker cluster with 3 there, three copies. */
+    public static final int DEFAULT_REPLICATION_FACTOR = -1;
+
+    private static int replicationFactor(int value) {
+        if (value != -1 && value < 1) {
+            throw new IllegalArgumentException("INVALIDATOR_REPLICATION_FACTOR must be -1 (the broker's default) or "
+                    + "at least 1, got " + value);
+        }
+        return value;
+    }
 
     public static InvalidatorConfig fromEnv(Map<String, String> env) {
         Env e = new Env(env);
@@ -65,6 +77,7 @@ public record InvalidatorConfig(
                 e.integer("INVALIDATOR_HTTP_PORT", 8080),
                 e.integer("INVALIDATOR_TOPIC_PARTITIONS", 3),
                 e.bool("INVALIDATOR_CREATE_TOPICS", true),
+                replicationFactor(e.integer("INVALIDATOR_REPLICATION_FACTOR", DEFAULT_REPLICATION_FACTOR)),
                 new InvalidatorTopology.Settings(
                         Duration.ofMillis(e.integer("INVALIDATOR_BATCH_LINGER_MS", 5)),
                         e.integer("INVALIDATOR_BATCH_MAX_EVENTS", 500),
