@@ -103,7 +103,17 @@ public final class SchemaRegistryClient {
         String path = "/subjects/" + encode(subject) + "/versions";
         Response response = send("POST", path, schemaBody(schema));
         if (response.status == 409) {
-            throw new IncompatibleSchemaException(subject, response.registryMessage());
+            // Confluent's API means "incompatible"; Apicurio also answers 409 to the loser of two instances
+            // registering the same new schema at once ("already exists"). Seen: two invalidators starting together,
+            // one dropped its InvalidationApplied records. If the schema is there now, that is its id.
+            try {
+                int id = lookupId(subject, schema);
+                log.debug("Schema {} under subject {} was registered concurrently as id {}", schema.getFullName(),
+                        subject, id);
+                return id;
+            } catch (UnknownSchemaException notThere) {
+                throw new IncompatibleSchemaException(subject, response.registryMessage());
+            }
         }
         response.requireSuccess();
         int id = response.json().path("id").asInt(-1);

@@ -154,6 +154,16 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void aConflictBecauseAnotherClientJustRegisteredTheSameSchemaReturnsItsId() {
+        int id = SchemaRegistryClient.create(stub.url()).register("events-value", ProductEvent.getClassSchema());
+        // Apicurio's answer to the loser of two concurrent registrations of one new schema
+        stub.fail("POST /subjects/events-value/versions", 409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 'events-value' already exists.\"}");
+
+        assertThat(client.register("events-value", ProductEvent.getClassSchema())).isEqualTo(id);
+    }
+
+    @Test
     void otherHttpErrorsCarryStatusAndBody() {
         stub.fail("POST /subjects/", 500, "{\"error_code\":50001,\"message\":\"Error in the backend datastore\"}");
 
