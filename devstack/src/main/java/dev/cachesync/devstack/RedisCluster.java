@@ -1,12 +1,6 @@
 package dev.cachesync.devstack;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -278,42 +272,16 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * One command to a node over a plain socket (RESP), its reply as text: a status, an error ("-..."), or a
-     * bulk string, an integer (":..."); "" when the node does not answer.
+     * One command to a node ({@link RedisWire}), its reply as text; "" for a nil or when the node does not answer
+     * within two seconds.
      */
     public static String command(int port, String... args) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            socket.setSoTimeout(2000);
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
-                        .append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String first = line(in);
-            if (first.startsWith("$")) {
-                int length = Integer.parseInt(first.substring(1));
-                return length < 0 ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            }
-            return first.startsWith("+") ? first.substring(1) : first;
+        try {
+            String reply = RedisWire.send("127.0.0.1", port, Duration.ofSeconds(2), args);
+            return reply == null ? "" : reply;
         } catch (IOException | RuntimeException e) {
             return "";
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     /** The Redis binaries on the PATH. */

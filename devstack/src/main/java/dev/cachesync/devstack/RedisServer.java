@@ -223,11 +223,9 @@ public final class RedisServer implements AutoCloseable {
         if (tls != null) {
             throw new IllegalStateException("save() speaks plain RESP: not for a TLS server");
         }
-        try (java.net.Socket socket = new java.net.Socket(host(), port)) {
-            socket.setSoTimeout((int) READY_TIMEOUT.toMillis());
-            socket.getOutputStream().write("*1\r\n$4\r\nSAVE\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String reply = new String(socket.getInputStream().readNBytes(3), java.nio.charset.StandardCharsets.US_ASCII);
-            if (!reply.equals("+OK")) {
+        try {
+            String reply = RedisWire.send(host(), port, READY_TIMEOUT, "SAVE");
+            if (!"OK".equals(reply)) {
                 throw new DevStackException("redis", "SAVE on port " + port + " answered " + reply, null, null);
             }
         } catch (IOException e) {

@@ -2,6 +2,9 @@ package dev.cachesync.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -35,12 +38,14 @@ class RedisClusterTest {
     }
 
     @Test
-    void aKilledPrimaryIsReplacedByItsReplicaWithItsDataAndRejoinsAsAReplica() {
+    void aKilledPrimaryIsReplacedByItsReplicaWithItsDataAndRejoinsAsAReplica() throws IOException {
         int slot = Integer.parseInt(RedisCluster.command(cluster.nodes().get(0).port(), "CLUSTER", "KEYSLOT",
                 "failover-key").substring(1));
         RedisCluster.Node primary = cluster.primaryForSlot(slot);
-        assertThat(RedisCluster.command(primary.port(), "SET", "failover-key", "kept")).isEqualTo("OK");
-        assertThat(RedisCluster.command(primary.port(), "WAIT", "1", "5000")).as("replicated").isEqualTo(":1");
+        // WAIT on the connection that wrote: it counts the replicas that acknowledged this connection's writes
+        assertThat(RedisWire.pipeline(primary.host(), primary.port(), Duration.ofSeconds(10),
+                List.of(List.of("SET", "failover-key", "kept"), List.of("WAIT", "1", "5000"))))
+                .as("written and acknowledged by the replica").containsExactly("OK", ":1");
 
         cluster.kill(primary);
         cluster.awaitHealthy();

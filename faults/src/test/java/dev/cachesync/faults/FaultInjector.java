@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.demo.orders.CachesyncOrderService;
+import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.invalidator.InvalidatorTopology;
 import dev.cachesync.schemas.Topics;
@@ -143,7 +144,7 @@ final class FaultInjector {
 
     private String clientPause(FaultPlan.Step step) {
         String reply = redis("CLIENT", "PAUSE", Long.toString(step.outage().toMillis()), "ALL");
-        if (!reply.equals("+OK")) {
+        if (!"OK".equals(reply)) {
             throw new IllegalStateException("CLIENT PAUSE answered " + reply);
         }
         await("Redis answers after CLIENT PAUSE").atMost(PART_BACK_WITHIN).pollInterval(Duration.ofMillis(50))
@@ -213,7 +214,7 @@ final class FaultInjector {
             case PURGE_REFUSED -> {
                 // A string where the tag's set belongs: every purge of this tag gets WRONGTYPE from Redis.
                 String reply = redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(commandId), "not a set");
-                if (!reply.equals("+OK")) {
+                if (!"OK".equals(reply)) {
                     throw new IllegalStateException("SET answered " + reply);
                 }
                 yield command(commandId, List.of(commandId));
@@ -238,7 +239,7 @@ final class FaultInjector {
 
     private String redis(String... args) {
         try {
-            return RedisWire.send(stack.redis().host(), stack.redis().port(), 5_000, args);
+            return RedisWire.send(stack.redis().host(), stack.redis().port(), Duration.ofSeconds(5), args);
         } catch (IOException e) {
             throw new UncheckedIOException("Redis " + args[0] + " failed", e);
         }

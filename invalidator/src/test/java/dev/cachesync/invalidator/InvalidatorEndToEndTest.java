@@ -31,6 +31,7 @@ import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.Promtool;
 import dev.cachesync.devstack.RedisServer;
+import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.ProductEvent;
@@ -453,14 +454,7 @@ class InvalidatorEndToEndTest {
 
     /** One command on a raw connection (CONFIG is for the test only: cachesync never sends it). */
     private static void redisCommand(RedisServer redis, String... words) throws IOException {
-        StringBuilder command = new StringBuilder("*" + words.length + "\r\n");
-        for (String word : words) {
-            command.append('$').append(word.length()).append("\r\n").append(word).append("\r\n");
-        }
-        try (java.net.Socket socket = new java.net.Socket(redis.host(), redis.port())) {
-            socket.getOutputStream().write(command.toString().getBytes(StandardCharsets.US_ASCII));
-            assertThat(new String(socket.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("+OK");
-        }
+        assertThat(RedisWire.send(redis.host(), redis.port(), Duration.ofSeconds(30), words)).isEqualTo("OK");
     }
 
     private static String body(HttpClient http, String url) throws Exception {
