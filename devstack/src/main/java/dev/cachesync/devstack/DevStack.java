@@ -16,6 +16,7 @@ public final class DevStack {
     private static final Shared<RedisServer> redis = new Shared<>(RedisServer::start);
     private static final Shared<SchemaRegistry> registry = new Shared<>(SchemaRegistry::start);
     private static final Shared<RedisCluster> redisCluster = new Shared<>(RedisCluster::start);
+    private static final Shared<KafkaCluster> kafkaCluster = new Shared<>(KafkaCluster::start);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(DevStack::stopAll, "devstack-shutdown"));
@@ -35,6 +36,14 @@ public final class DevStack {
     /** A shared Redis Cluster (3 primaries, 3 replicas); a test that kills nodes starts its own. */
     public static RedisCluster redisCluster() {
         return redisCluster.get();
+    }
+
+    /**
+     * A shared Kafka cluster of three nodes (replication factor 3, {@code min.insync.replicas} 2); a test that kills
+     * or stops nodes starts its own ({@link KafkaCluster#start()}).
+     */
+    public static KafkaCluster kafkaCluster() {
+        return kafkaCluster.get();
     }
 
     public static SchemaRegistry schemaRegistry() {

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Three real Kafka brokers (KRaft), each a child JVM that is broker and controller at once, the three forming the
- * controller quorum: a cluster that keeps working, metadata and data, when any one node is lost. Topics default to
+ * controller quorum: a cluster that keeps working, metadata and data, when any one node is lost ({@link #start(int)}
+ * adds broker-only nodes beyond the three, as a production cluster grows). Topics default to
  * replication factor 3 and {@code min.insync.replicas} 2, so an {@code acks=all} write is on two brokers before it
  * is acknowledged, and one broker may die without losing it or refusing writes.
  *
@@ -42,11 +43,15 @@ import org.slf4j.LoggerFactory;
  * in-process broker cannot do: its shutdown always moves leadership away first. {@link #stop(int)} is the clean
  * shutdown (SIGTERM), {@link #restart(int)} starts a node again on its ports with its data.
  *
- * <p>Plaintext only, no authentication. Nodes are numbered 1 to 3 ({@link #nodeIds()}, {@link #leaderOf}).
+ * <p>Plaintext only, no authentication. Nodes are numbered from 1 ({@link #nodeIds()}, {@link #leaderOf}); nodes 1
+ * to 3 are the controllers.
  */
 public final class KafkaCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
-    private static final int SIZE = 3;
+    /** Nodes of {@link #start()}, controllers of every cluster, and the replicas of each topic. */
+    private static final int CONTROLLERS = 3;
+    /** Beyond this the child JVMs would not fit a small machine; a test or the demo never needs more. */
+    public static final int MAX_NODES = 9;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     /** Child processes of every cluster of this JVM: none outlives it, even when a test forgets to close. */
@@ -62,7 +67,7 @@ public final class KafkaCluster implements AutoCloseable {
     private final Duration startTime;
 
     /** One node: its ports and data stay the same across {@link #kill}, {@link #stop} and {@link #restart}. */
-    private static final class NodeProcess {
+    static final class NodeProcess {
         final int id;
         final int brokerPort;
         final int controllerPort;
@@ -85,17 +90,17 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    private KafkaCluster(Path dir) {
+    private KafkaCluster(Path dir, int size) {
         this.dir = dir;
         List<NodeProcess> nodes = new ArrayList<>();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= size; id++) {
             nodes.add(new NodeProcess(id, Ports.free(), Ports.free(), dir.resolve("node-" + id)));
         }
         this.nodes = List.copyOf(nodes);
         Instant started = Instant.now();
         String clusterId = Uuid.randomUuid().toString();
-        String voters = this.nodes.stream().map(n -> n.id + "@127.0.0.1:" + n.controllerPort)
-                .collect(Collectors.joining(","));
+        String voters = this.nodes.stream().filter(n -> n.id <= CONTROLLERS)
+                .map(n -> n.id + "@127.0.0.1:" + n.controllerPort).collect(Collectors.joining(","));
         for (NodeProcess node : this.nodes) {
             format(node, clusterId, voters);
         }
@@ -107,12 +112,25 @@ public final class KafkaCluster implements AutoCloseable {
             throw e;
         }
         this.startTime = Duration.between(started, Instant.now());
-        log.info("Kafka cluster of {} nodes ready on {} in {} ms", SIZE, bootstrapServers(), startTime.toMillis());
+        log.info("Kafka cluster of {} nodes ready on {} in {} ms", size, bootstrapServers(), startTime.toMillis());
     }
 
     /** Formats three log directories and starts the three nodes; returns when every broker is registered. */
     public static KafkaCluster start() {
-        return new KafkaCluster(Logs.tempDir("kafka-cluster"));
+        return start(CONTROLLERS);
+    }
+
+    /**
+     * A cluster of {@code nodes} (3 to {@link #MAX_NODES}): nodes 1-3 are broker and controller (the quorum), the
+     * others brokers only; topics still get 3 replicas, spread over all brokers. Returns when every broker is
+     * registered.
+     */
+    public static KafkaCluster start(int nodes) {
+        if (nodes < CONTROLLERS || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("a Kafka cluster has " + CONTROLLERS + " to " + MAX_NODES
+                    + " nodes, not " + nodes);
+        }
+        return new KafkaCluster(Logs.tempDir("kafka-cluster"), nodes);
     }
 
     /** Every node's client listener: clients find the others through any one. */
@@ -120,7 +138,7 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes.stream().map(n -> "127.0.0.1:" + n.brokerPort).collect(Collectors.joining(","));
     }
 
-    /** The node ids, 1 to 3. */
+    /** The node ids, 1 to the cluster's size. */
     public List<Integer> nodeIds() {
         return nodes.stream().map(n -> n.id).toList();
     }
@@ -144,7 +162,7 @@ public final class KafkaCluster implements AutoCloseable {
      */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) SIZE)
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) CONTROLLERS)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -281,13 +299,16 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> config(NodeProcess node, String voters) {
+    /** A node's server.properties; package-private for the test of the roles. */
+    static Map<String, String> config(NodeProcess node, String voters) {
+        boolean controller = node.id <= CONTROLLERS;
         return Map.ofEntries(
-                Map.entry("process.roles", "broker,controller"),
+                Map.entry("process.roles", controller ? "broker,controller" : "broker"),
                 Map.entry("node.id", String.valueOf(node.id)),
                 Map.entry("controller.quorum.voters", voters),
+                // a broker-only node has no controller listener; it reaches the quorum through the voters
                 Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort
-                        + ",CONTROLLER://127.0.0.1:" + node.controllerPort),
+                        + (controller ? ",CONTROLLER://127.0.0.1:" + node.controllerPort : "")),
                 Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.brokerPort),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
