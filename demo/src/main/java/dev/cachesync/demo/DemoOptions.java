@@ -1,5 +1,7 @@
 package dev.cachesync.demo;
 
+import dev.cachesync.demo.stack.Topology;
+import dev.cachesync.devstack.KafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import java.util.function.Function;
  * @param outputDir          where comparison.md (and demo.log) go
  * @param keepRunning        after the demo, keep the stack up until Ctrl-C
  * @param skipComparison     only the scenarios (quick look, or with keepRunning to explore)
+ * @param topology           Redis standalone or Cluster, brokers, partitions and invalidator instances
  */
 public record DemoOptions(
         int orders,
@@ -47,14 +50,16 @@ public record DemoOptions(
         long seed,
         Path outputDir,
         boolean keepRunning,
-        boolean skipComparison) {
+        boolean skipComparison,
+        Topology topology) {
 
     /** Instances the scenarios need: the guide's third test spreads ten orders over ten instances. */
     public static final int SCENARIO_INSTANCES = 10;
 
     public static DemoOptions defaults() {
         return new DemoOptions(1000, 3, 5, 200, 5, 5, Duration.ofSeconds(20), Duration.ofMillis(500),
-                Duration.ofMillis(20), 5, 86_400, Duration.ofSeconds(1), 1.0, 42, Path.of("demo-results"), false, false);
+                Duration.ofMillis(20), 5, 86_400, Duration.ofSeconds(1), 1.0, 42, Path.of("demo-results"), false, false,
+                Topology.STANDARD);
     }
 
     public static final String USAGE = """
@@ -74,6 +79,13 @@ public record DemoOptions(
               --zipf S                product popularity skew (default 1.0)
               --seed N                workload seed (default 42)
               --out DIR               where comparison.md and demo.log go (default demo-results)
+              --redis-cluster         the shared cache on a Redis Cluster (3 primaries + 3 replicas)
+                                      instead of one redis-server
+              --brokers N             Kafka brokers: 1, or 3 to 9 for a cluster with replication factor 3
+                                      and min.insync.replicas 2 (default 1)
+              --partitions N          partitions of the topics (default 3; 6 with --brokers 3 or more)
+              --invalidators N        invalidator instances sharing the partitions, at most --partitions
+                                      (default 1)
               --skip-comparison       run the scenarios only
               --keep-running          keep the stack up afterwards (URLs printed) until Ctrl-C
               --help                  this text
@@ -102,14 +114,15 @@ public record DemoOptions(
                 name = name.substring(0, eq);
             }
             switch (name) {
-                case "help", "keep-running", "skip-comparison" -> {
+                case "help", "keep-running", "skip-comparison", "redis-cluster" -> {
                     if (value != null) {
                         throw new BadOption("--" + name + " takes no value");
                     }
                     values.put(name, "true");
                 }
                 case "orders", "products-per-order", "instances", "products", "categories", "brands", "duration",
-                        "update-every", "origin-latency", "max-age", "s-maxage", "stale-bound", "zipf", "seed", "out" -> {
+                        "update-every", "origin-latency", "max-age", "s-maxage", "stale-bound", "zipf", "seed", "out", "brokers",
+                        "partitions", "invalidators" -> {
                     if (value == null) {
                         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                             throw new BadOption("--" + name + " needs a value");
@@ -142,7 +155,21 @@ public record DemoOptions(
                 parsed(values, "seed", d.seed(), Long::parseLong, v -> true, "a whole number"),
                 values.containsKey("out") ? Path.of(values.get("out")) : d.outputDir(),
                 values.containsKey("keep-running"),
-                values.containsKey("skip-comparison"));
+                values.containsKey("skip-comparison"),
+                topology(values));
+    }
+
+    private static Topology topology(Map<String, String> values) {
+        int brokers = parsed(values, "brokers", 1, Integer::parseInt,
+                v -> v == 1 || (v >= 3 && v <= KafkaCluster.MAX_NODES),
+                "1, or 3 to " + KafkaCluster.MAX_NODES + " (a cluster of 2 loses its quorum with either broker)");
+        int partitions = number(values, "partitions", Topology.defaultPartitions(brokers), 1, 64);
+        int invalidators = number(values, "invalidators", 1, 1, 64);
+        if (invalidators > partitions) {
+            throw new BadOption("--invalidators (" + invalidators + ") must not exceed --partitions (" + partitions
+                    + "): an instance beyond the partition count would get no partition");
+        }
+        return new Topology(values.containsKey("redis-cluster"), brokers, partitions, invalidators);
     }
 
     /** Product reads of one simulated day. */

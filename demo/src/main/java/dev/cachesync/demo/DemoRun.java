@@ -66,9 +66,9 @@ public final class DemoRun implements AutoCloseable {
     public Results execute() throws InterruptedException, IOException {
         out.println("cachesync demo: the Redis cache integration guide's tests, on a real stack, measured");
         out.println();
-        out.println("Starting the stack:");
+        out.println("Starting the stack: " + options.topology().describe());
         DemoStack created = new DemoStack(new DemoStack.Settings(infrastructure, keyPrefix, options.products(),
-                options.categories(), options.brands(), options.originLatency(), cacheControl()));
+                options.categories(), options.brands(), options.originLatency(), cacheControl(), options.topology()));
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("stopped before the stack started");
@@ -79,7 +79,7 @@ public final class DemoRun implements AutoCloseable {
         long t0 = System.nanoTime();
         int count = Math.max(DemoOptions.SCENARIO_INSTANCES, options.instances());
         for (int i = 1; i <= count; i++) {
-            CachesyncOrderService instance = new CachesyncOrderService("order-" + i, stack.redis().uri(), keyPrefix,
+            CachesyncOrderService instance = new CachesyncOrderService("order-" + i, stack.redisSettings(),
                     stack.proxy().uri());
             synchronized (this) {
                 if (closed) {
@@ -265,9 +265,18 @@ public final class DemoRun implements AutoCloseable {
         out.println("  Catalog health/metrics " + management + "health/ready  " + management + "metrics");
         out.println("  Invalidator            " + invalidator + "health/live  " + invalidator + "health/ready  "
                 + invalidator + "metrics");
-        out.println("  Redis                  " + stack.redis().uri() + "   (key prefix " + keyPrefix + ")");
-        out.println("  Kafka                  " + stack.kafka().bootstrapServers() + "   (topics " + Topics.PRODUCT_EVENTS
-                + ", " + Topics.INVALIDATIONS_APPLIED + ")");
+        if (stack.redisCluster() != null) {
+            out.println("  Redis Cluster          " + String.join(" ", stack.redisCluster().uris()) + "   (key prefix "
+                    + keyPrefix + ", " + stack.redisSettings().clusterSegments() + " segments {" + keyPrefix + "s<i>})");
+        } else {
+            out.println("  Redis                  " + stack.redis().uri() + "   (key prefix " + keyPrefix + ")");
+        }
+        out.println("  Kafka                  " + stack.kafkaBootstrapServers() + "   (topics " + Topics.PRODUCT_EVENTS
+                + ", " + Topics.INVALIDATIONS_APPLIED + ", " + options.topology().partitions() + " partitions each)");
+        for (int i = 1; i < stack.invalidators().size(); i++) {
+            out.println("  Invalidator " + (i + 1) + "          http://127.0.0.1:" + stack.invalidators().get(i).httpPort()
+                    + "/health/ready");
+        }
         out.println("  Schema registry        " + stack.registry().url() + "/subjects");
         out.println();
         out.println("Try:");
@@ -276,12 +285,28 @@ public final class DemoRun implements AutoCloseable {
                 + "-H 'Content-Type: application/json' -d '{\"priceCents\": 2999}' " + catalog + "products/prod-001");
         out.println("  curl -s " + catalog + "categories/kitchen/products | head -c 600; echo");
         out.println("  curl -s " + invalidator + "metrics | grep -i invalidat | head -20");
-        out.println("  redis-cli -p " + stack.redis().port() + " --scan --pattern '" + keyPrefix + "*'");
+        if (stack.redisCluster() != null) {
+            // --scan visits one node; each primary holds a third of the segments
+            stack.redisCluster().primaries().forEach(node -> out.println("  redis-cli -p " + node.port()
+                    + " --scan --pattern '{" + keyPrefix + "s*'"));
+        } else {
+            out.println("  redis-cli -p " + stack.redis().port() + " --scan --pattern '" + keyPrefix + "*'");
+        }
         out.println();
         out.println("Invalidations applied from now on:");
         stack.watcher().onApplied(purge -> out.printf(Locale.ROOT, "  %s  tags %s, %d entr%s purged, lag %d ms%n",
                 purge.getAppliedAt(), purge.getTags(), purge.getKeysPurged(),
                 purge.getKeysPurged() == 1 ? "y" : "ies", purge.getLagMillis()));
+    }
+
+    /** The running stack (null before {@link #execute()} started it). */
+    DemoStack stack() {
+        return stack;
+    }
+
+    /** The order-service instances (for tests). */
+    List<CachesyncOrderService> orderServices() {
+        return List.copyOf(instances);
     }
 
     /** Stops the order services and the stack; safe to call twice and from a shutdown hook. */

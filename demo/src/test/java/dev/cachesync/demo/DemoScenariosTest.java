@@ -2,11 +2,9 @@ package dev.cachesync.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cachesync.demo.scenarios.HitMissScenario;
-import dev.cachesync.demo.scenarios.StampedeScenario;
-import dev.cachesync.demo.scenarios.UpdateScenario;
 import dev.cachesync.demo.simulation.RunResult;
 import dev.cachesync.demo.stack.DemoStack;
+import dev.cachesync.demo.stack.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo, in a small configuration, on the JVM's devstack (real Kafka, Redis, registry; the real catalog
- * service, invalidator and cache client): the outcomes the guide's tests promise, and the comparison's verdict.
+ * service, invalidator and cache client): the outcomes the guide's tests promise ({@link ScenarioChecks}), and the
+ * comparison's verdict.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoScenariosTest {
+class DemoScenariosTest extends ScenarioChecks {
 
     private Path out;
     private DemoRun run;
@@ -32,7 +31,7 @@ class DemoScenariosTest {
     void runTheDemo(@TempDir Path tempDir) throws Exception {
         out = tempDir;
         DemoOptions small = new DemoOptions(240, 3, 4, 40, 5, 5, Duration.ofSeconds(6), Duration.ofMillis(1000),
-                Duration.ofMillis(5), 2, 86_400, Duration.ofSeconds(1), 1.0, 7, out, false, false);
+                Duration.ofMillis(5), 2, 86_400, Duration.ofSeconds(1), 1.0, 7, out, false, false, Topology.STANDARD);
         run = new DemoRun(small, DemoStack.Infrastructure.SHARED,
                 "demo-test-" + UUID.randomUUID().toString().substring(0, 8) + ":", "DemoScenariosTest", System.out);
         results = run.execute();
@@ -45,38 +44,9 @@ class DemoScenariosTest {
         }
     }
 
-    @Test
-    void firstReadMissesThenHitsLocallyAndOnAnotherInstanceFromRedis() {
-        HitMissScenario.Result r = results.hitMiss();
-        assertThat(r.first().read().source()).isEqualTo("ORIGIN");
-        assertThat(r.second().read().source()).isEqualTo("LOCAL");
-        assertThat(r.otherInstance().read().source()).isEqualTo("REDIS");
-        assertThat(r.otherInstance().instance()).isNotEqualTo(r.first().instance());
-        assertThat(r.catalogCalls()).isEqualTo(1);
-        assertThat(r.second().read().version()).isEqualTo(r.first().read().version());
-    }
-
-    @Test
-    void anUpdateIsPurgedAndEveryInstanceThenReadsTheFreshProduct() {
-        UpdateScenario.Result r = results.update();
-        assertThat(r.before()).hasSize(DemoOptions.SCENARIO_INSTANCES)
-                .allMatch(read -> read.read().version() == r.update().version() - 1);
-        assertThat(r.applied().record().getTags()).contains("product:" + r.productId());
-        assertThat(r.applied().record().getKeysPurged()).isGreaterThanOrEqualTo(1);
-        assertThat(r.after()).hasSize(DemoOptions.SCENARIO_INSTANCES);
-        assertThat(r.freshEverywhere()).isTrue();
-        assertThat(r.missedEveryNearCache()).isTrue();
-        assertThat(r.catalogCallsAfter()).isEqualTo(1);
-    }
-
-    @Test
-    void tenConcurrentOrdersAfterAPurgeCostOneCatalogRequest() {
-        StampedeScenario.Result r = results.stampede();
-        assertThat(r.purgedEntries()).isEqualTo(1);
-        assertThat(r.reads()).hasSize(10).extracting(read -> read.instance()).doesNotHaveDuplicates();
-        assertThat(r.catalogCalls()).isEqualTo(1);
-        assertThat(r.hits()).isEqualTo(9);
-        assertThat(r.reads()).allMatch(read -> read.read().status() == 200);
+    @Override
+    DemoRun.Results results() {
+        return results;
     }
 
     @Test

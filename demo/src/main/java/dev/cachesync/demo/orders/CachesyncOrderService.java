@@ -5,6 +5,7 @@ import dev.cachesync.cache.catalog.Product;
 import dev.cachesync.cache.catalog.ProductResult;
 import dev.cachesync.cache.client.CacheSource;
 import dev.cachesync.cache.client.CachingHttpClient;
+import dev.cachesync.cache.client.RedisSettings;
 import dev.cachesync.cache.store.KeyLayout;
 import java.net.URI;
 import java.time.Duration;
@@ -23,20 +24,40 @@ public final class CachesyncOrderService implements ProductReader {
     private final CachingHttpClient client;
     private final CatalogClient catalog;
 
+    /** An instance on a standalone Redis at {@code redisUri}. */
     public CachesyncOrderService(String name, String redisUri, String keyPrefix, URI catalog) {
+        this(name, new RedisSettings(URI.create(redisUri).getHost(), URI.create(redisUri).getPort(), keyPrefix, false),
+                catalog);
+    }
+
+    /**
+     * An instance configured as an order service reading {@code REDIS_*} is ({@link RedisSettings}): a standalone
+     * Redis, or a Redis Cluster whose cache is split into {@link RedisSettings#clusterSegments()} segments.
+     */
+    public CachesyncOrderService(String name, RedisSettings redis, URI catalog) {
         this.name = name;
-        Config config = new Config();
+        Config config = redis.redissonConfig();
+        config.setLazyInitialization(false);
         // Small pools: the demo runs many instances in one JVM on a small machine.
-        config.useSingleServer().setAddress(redisUri)
-                .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16)
-                .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
-                .setTimeout(2000).setRetryAttempts(1);
+        if (redis.cluster()) {
+            // Reads go to primaries (RedisSettings); a replica connection serves only the pub/sub subscription.
+            config.useClusterServers().setMasterConnectionMinimumIdleSize(2).setMasterConnectionPoolSize(16)
+                    .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(2)
+                    .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
+                    .setTimeout(2000).setRetryAttempts(3).setRetryInterval(500);
+        } else {
+            config.useSingleServer()
+                    .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16)
+                    .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(4)
+                    .setTimeout(2000).setRetryAttempts(1);
+        }
         config.setThreads(2).setNettyThreads(4);
         this.redisson = Redisson.create(config);
         try {
             this.client = CachingHttpClient.builder()
                     .redisson(redisson)
-                    .keyPrefix(keyPrefix)
+                    .keyPrefix(redis.keyPrefix())
+                    .clusterSegments(redis.clusterSegments())
                     .origin(catalog)
                     .nearCache(true)
                     .requestTimeout(Duration.ofSeconds(10))

@@ -66,6 +66,8 @@ public final class ComparisonReport {
         md.add("Command: `" + command + "`  ");
         md.add("Run at: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         md.add("");
+        md.add("Stack: " + options.topology().describe() + ".");
+        md.add("");
         md.add(settings());
         md.add("");
         md.addAll(table());

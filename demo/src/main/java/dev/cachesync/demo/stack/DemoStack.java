@@ -4,8 +4,12 @@ import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.auth.ApiKeys;
 import dev.cachesync.catalog.auth.Scopes;
+import dev.cachesync.cache.client.RedisSettings;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.KafkaBroker;
+import dev.cachesync.devstack.KafkaCluster;
+import dev.cachesync.devstack.RedisCluster;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.auditor.runtime.AuditorApp;
@@ -18,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the demo runs, on one machine: Kafka, Redis and the schema registry (devstack), the invalidator, the
  * catalog service (H2) with seeded products, and the delaying proxy the order services call the catalog through.
+ * The {@link Topology} says whether Redis is one server or a Redis Cluster, Kafka one broker or a cluster, and how
+ * many invalidator instances share how many partitions.
  * {@link #close()} stops all of it, in reverse order, and is safe to call twice (it is also the Ctrl-C path).
  */
 public final class DemoStack implements AutoCloseable {
@@ -52,10 +60,18 @@ public final class DemoStack implements AutoCloseable {
      * @param brands        brands they are spread over (0 = no brands)
      * @param originLatency latency the proxy adds to catalog calls
      * @param cacheControl  Cache-Control of the catalog's product responses
+     * @param topology      standalone or clustered Redis and Kafka, partitions, invalidator instances
      */
     public record Settings(Infrastructure infrastructure, String keyPrefix, int products, int categories, int brands,
                            Duration originLatency,
-                           String cacheControl) {
+                           String cacheControl, Topology topology) {
+
+        /** On today's standard stack: one redis-server, one broker, one invalidator. */
+        public Settings(Infrastructure infrastructure, String keyPrefix, int products, int categories, int brands,
+                        Duration originLatency, String cacheControl) {
+            this(infrastructure, keyPrefix, products, categories, brands, originLatency, cacheControl,
+                    Topology.STANDARD);
+        }
     }
 
     /** Where the demo's progress lines go. */
@@ -64,10 +80,13 @@ public final class DemoStack implements AutoCloseable {
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /** One of kafka and kafkaCluster is set, as the topology says; likewise redis and redisCluster. */
     private KafkaBroker kafka;
+    private KafkaCluster kafkaCluster;
     private RedisServer redis;
+    private RedisCluster redisCluster;
     private SchemaRegistry registry;
-    private InvalidatorApp invalidator;
+    private final List<InvalidatorApp> invalidators = new ArrayList<>();
     private AuditorApp auditor;
     private CatalogApp catalog;
     private DelayingProxy proxy;
@@ -101,16 +120,34 @@ public final class DemoStack implements AutoCloseable {
         long t0 = System.nanoTime();
         CompletableFuture<SchemaRegistry> registryStart = CompletableFuture.supplyAsync(
                 own ? SchemaRegistry::start : DevStack::schemaRegistry);
+        Topology topology = s.topology();
         try {
-            kafka = timed(progress, "Kafka broker (KRaft, in this JVM)", own ? KafkaBroker::start : DevStack::kafka,
-                    k -> k.bootstrapServers());
-            if (own) {
-                register(kafka);
+            if (topology.kafkaCluster()) {
+                kafkaCluster = timed(progress, "Kafka cluster (" + topology.brokers() + " KRaft brokers, child JVMs)",
+                        own ? () -> KafkaCluster.start(topology.brokers()) : () -> sharedKafkaCluster(topology),
+                        KafkaCluster::bootstrapServers);
+                if (own) {
+                    register(kafkaCluster);
+                }
+            } else {
+                kafka = timed(progress, "Kafka broker (KRaft, in this JVM)", own ? KafkaBroker::start : DevStack::kafka,
+                        k -> k.bootstrapServers());
+                if (own) {
+                    register(kafka);
+                }
             }
-            redis = timed(progress, "Redis", own ? RedisServer::start : DevStack::redis,
-                    r -> r.uri() + " (" + r.kind() + ")");
-            if (own) {
-                register(redis);
+            if (topology.redisCluster()) {
+                redisCluster = timed(progress, "Redis Cluster (3 primaries + 3 replicas)",
+                        own ? RedisCluster::start : DevStack::redisCluster, c -> String.join(",", c.uris()));
+                if (own) {
+                    register(redisCluster);
+                }
+            } else {
+                redis = timed(progress, "Redis", own ? RedisServer::start : DevStack::redis,
+                        r -> r.uri() + " (" + r.kind() + ")");
+                if (own) {
+                    register(redis);
+                }
             }
         } finally {
             try {
@@ -126,20 +163,38 @@ public final class DemoStack implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - t0));
 
         stateDir = tempDir();
-        Map<String, String> invalidatorEnv = new HashMap<>();
-        invalidatorEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> invalidatorEnv = new HashMap<>(redisEnv());
+        invalidatorEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers());
         invalidatorEnv.put("SCHEMA_REGISTRY_URL", registry.url());
-        invalidatorEnv.put("REDIS_HOST", redis.host());
-        invalidatorEnv.put("REDIS_PORT", Integer.toString(redis.port()));
-        invalidatorEnv.put("REDIS_KEY_PREFIX", s.keyPrefix());
         invalidatorEnv.put("INVALIDATOR_HTTP_PORT", "0");
-        invalidatorEnv.put("INVALIDATOR_STATE_DIR", stateDir.toString());
         invalidatorEnv.put("INVALIDATOR_APPLICATION_ID", "cachesync-demo-" + UUID.randomUUID().toString().substring(0, 8));
-        invalidator = timed(progress, "Invalidator (Kafka Streams)", () -> {
-            InvalidatorApp app = register(InvalidatorApp.start(InvalidatorConfig.fromEnv(invalidatorEnv)));
-            awaitRunning(app);
-            return app;
-        }, app -> "RUNNING, health on http://127.0.0.1:" + app.httpPort() + "/health/ready");
+        // The topics the invalidator creates (the first instance; they may exist already on a shared broker).
+        invalidatorEnv.put("INVALIDATOR_TOPIC_PARTITIONS", Integer.toString(topology.partitions()));
+        if (topology.kafkaCluster()) {
+            // Its topics and Streams' internal ones on three brokers, as deploy/k8s says for a cluster.
+            invalidatorEnv.put("INVALIDATOR_REPLICATION_FACTOR", Integer.toString(topology.replicationFactor()));
+        }
+        if (topology.redisCluster()) {
+            // A purge counts as applied once a replica of every segment's primary has it (docs/protocol.md,
+            // "Segmented layout"): a failover then loses no acknowledged purge.
+            invalidatorEnv.put("INVALIDATOR_REDIS_WAIT_REPLICAS", "1");
+        }
+        for (int i = 1; i <= topology.invalidators(); i++) {
+            Map<String, String> instanceEnv = new HashMap<>(invalidatorEnv);
+            // Instances of one application in one JVM: each its own state directory, as each pod has its own.
+            instanceEnv.put("INVALIDATOR_STATE_DIR", stateDir.resolve("instance-" + i).toString());
+            String name = topology.invalidators() == 1 ? "Invalidator (Kafka Streams)"
+                    : "Invalidator " + i + " of " + topology.invalidators() + " (Kafka Streams)";
+            invalidators.add(timed(progress, name, () -> {
+                InvalidatorApp app = register(InvalidatorApp.start(InvalidatorConfig.fromEnv(instanceEnv)));
+                awaitRunning(app);
+                return app;
+            }, app -> "RUNNING, health on http://127.0.0.1:" + app.httpPort() + "/health/ready"));
+        }
+        if (invalidators.size() > 1) {
+            // Each newcomer made the group rebalance: wait until every instance runs with its share of the partitions.
+            invalidators.forEach(DemoStack::awaitRunning);
+        }
         Map<String, String> auditorEnv = new HashMap<>(invalidatorEnv); // the same Kafka, registry and Redis
         auditorEnv.put("AUDITOR_HTTP_PORT", "0");
         auditorEnv.put("AUDITOR_GROUP_ID", "cachesync-demo-auditor-" + UUID.randomUUID().toString().substring(0, 8));
@@ -153,7 +208,7 @@ public final class DemoStack implements AutoCloseable {
         // A database of its own per stack, so a test JVM's catalog never sees another one's rows.
         catalogEnv.put("JDBC_URL", "jdbc:h2:mem:demo-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                 + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        catalogEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        catalogEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers());
         catalogEnv.put("SCHEMA_REGISTRY_URL", registry.url());
         catalogEnv.put("CACHE_CONTROL", s.cacheControl());
         catalogEnv.put("OUTBOX_POLL_INTERVAL_MS", "100");
@@ -182,6 +237,43 @@ public final class DemoStack implements AutoCloseable {
                 () -> DelayingProxy.start(catalogUri(), s.originLatency()),
                 p -> p.uri() + " (+" + s.originLatency().toMillis() + " ms per call)");
         register(proxy);
+    }
+
+    /** The JVM's shared cluster has three brokers; another size is started privately ({@link Infrastructure#PRIVATE}). */
+    private static KafkaCluster sharedKafkaCluster(Topology topology) {
+        if (topology.brokers() != 3) {
+            throw new IllegalArgumentException("the shared devstack Kafka cluster has 3 brokers, not "
+                    + topology.brokers());
+        }
+        return DevStack.kafkaCluster();
+    }
+
+    /**
+     * The Redis variables every process of this stack reads (cache-client's {@link RedisSettings}): the server's
+     * host and port, or the cluster's nodes and segment count; and the key prefix.
+     */
+    public Map<String, String> redisEnv() {
+        Map<String, String> env = new HashMap<>();
+        if (redisCluster != null) {
+            env.put("REDIS_CLUSTER_NODES", String.join(",", redisCluster.nodes().stream()
+                    .map(n -> n.host() + ":" + n.port()).toList()));
+            env.put("REDIS_CLUSTER_SEGMENTS", Integer.toString(Segments.DEFAULT_CLUSTER_SEGMENTS));
+        } else {
+            env.put("REDIS_HOST", redis.host());
+            env.put("REDIS_PORT", Integer.toString(redis.port()));
+        }
+        env.put("REDIS_KEY_PREFIX", settings.keyPrefix());
+        return env;
+    }
+
+    /** Redis as the order services are configured for it: {@link #redisEnv()} read by cache-client. */
+    public RedisSettings redisSettings() {
+        return RedisSettings.from(redisEnv());
+    }
+
+    /** Every broker's address (one broker's, or the cluster's). */
+    public String kafkaBootstrapServers() {
+        return kafkaCluster != null ? kafkaCluster.bootstrapServers() : kafka.bootstrapServers();
     }
 
     /** Remembers a started part for {@link #close}; if the stack was closed meanwhile (Ctrl-C), stops it now. */
@@ -236,20 +328,38 @@ public final class DemoStack implements AutoCloseable {
         }
     }
 
+    /** The broker; null when the topology has a Kafka cluster ({@link #kafkaCluster()}). */
     public KafkaBroker kafka() {
         return kafka;
     }
 
+    /** The Kafka cluster; null when the topology has one broker ({@link #kafka()}). */
+    public KafkaCluster kafkaCluster() {
+        return kafkaCluster;
+    }
+
+    /** The standalone Redis; null when the topology has a Redis Cluster ({@link #redisCluster()}). */
     public RedisServer redis() {
         return redis;
+    }
+
+    /** The Redis Cluster; null when the topology has a standalone Redis ({@link #redis()}). */
+    public RedisCluster redisCluster() {
+        return redisCluster;
     }
 
     public SchemaRegistry registry() {
         return registry;
     }
 
+    /** The first invalidator instance (the only one unless the topology has more). */
     public InvalidatorApp invalidator() {
-        return invalidator;
+        return invalidators.get(0);
+    }
+
+    /** Every invalidator instance, in the order they started. */
+    public List<InvalidatorApp> invalidators() {
+        return List.copyOf(invalidators);
     }
 
     public AuditorApp auditor() {
@@ -292,7 +402,7 @@ public final class DemoStack implements AutoCloseable {
     }
 
     public URI invalidatorUri() {
-        return URI.create("http://127.0.0.1:" + invalidator.httpPort() + "/");
+        return URI.create("http://127.0.0.1:" + invalidator().httpPort() + "/");
     }
 
     @Override

@@ -55,4 +55,19 @@ class ComparisonReportTest {
         assertThat(md).contains("Command: `./demo.sh --seed 1`", "| Cache hit rate | 60.0% | 95.0% |",
                 "- CPUs (nproc): 2", "- CPU model: Some CPU", "Stale read: the read started at time t");
     }
+
+    @Test
+    void theResultsFileStatesTheStackItRanOn(@TempDir Path dir) throws Exception {
+        ComparisonReport standard = new ComparisonReport(DemoOptions.defaults(),
+                run("in-memory", 180, 120, 40, List.of()), run("cachesync", 285, 15, 0, List.of(1)), "./demo.sh");
+        ComparisonReport scaled = new ComparisonReport(DemoOptions.parse("--redis-cluster", "--brokers", "3",
+                "--invalidators", "2"), run("in-memory", 180, 120, 40, List.of()),
+                run("cachesync", 285, 15, 0, List.of(1)), "./demo.sh --redis-cluster --brokers 3 --invalidators 2");
+        MachineInfo machine = new MachineInfo(2, "Some CPU", "8.0 GiB", "Java 17", "Linux");
+        assertThat(Files.readString(standard.write(dir.resolve("standard"), machine)))
+                .contains("Stack: standalone Redis; 1 Kafka broker, 3 partitions per topic; 1 invalidator instance");
+        assertThat(Files.readString(scaled.write(dir.resolve("scaled"), machine)))
+                .contains("Stack: Redis Cluster (3 primaries + 3 replicas, 12 segments); 3 Kafka brokers (replication"
+                        + " factor 3, min.insync.replicas 2), 6 partitions per topic; 2 invalidator instances");
+    }
 }
