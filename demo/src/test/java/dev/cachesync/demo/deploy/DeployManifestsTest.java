@@ -68,8 +68,9 @@ class DeployManifestsTest {
                     AuditorConfig.SECURITY_VARIABLES.stream()).collect(Collectors.toSet()),
             "invalidator-cli", Stream.of(List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL"),
                     KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES).flatMap(List::stream).collect(Collectors.toSet()));
-    /** The compose files: the quick one and the secured variant. */
-    private static final List<String> COMPOSE_FILES = List.of("docker-compose.yml", "docker-compose.secured.yml");
+    /** The compose files: the quick one, the secured variant and the scaled-out one (Kafka and Redis clusters). */
+    private static final List<String> COMPOSE_FILES = List.of("docker-compose.yml", "docker-compose.secured.yml",
+            "docker-compose.cluster.yml");
     private static final String SECURED_COMPOSE = "docker-compose.secured.yml";
     /** A compose reference to a variable that must be set: ${NAME:?message}. */
     private static final Pattern REQUIRED_REFERENCE = Pattern.compile("\\$\\{([A-Z_]+):\\?[^}]*}");
