@@ -10,6 +10,7 @@ import dev.cachesync.auditor.check.PendingChecks;
 import dev.cachesync.auditor.nines.CheckWindow;
 import dev.cachesync.auditor.nines.ConsistencyMetrics;
 import dev.cachesync.cache.manager.CacheManager;
+import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import io.micrometer.core.instrument.Gauge;
@@ -48,7 +49,8 @@ public final class AuditorApp implements AutoCloseable {
         // Lazy: the auditor starts while Redis is down; its checks fail (counted) until it answers.
         this.redisson = config.redis().createRedisson();
         this.keyPrefix = config.redis().keyPrefix();
-        this.checks = new PendingChecks(new ChangeAudit(CacheManager.create(redisson, config.redis().keyPrefix())),
+        this.checks = new PendingChecks(new ChangeAudit(CacheManager.create(redisson, config.redis().keyPrefix(),
+                CacheStore.DEFAULT_MAX_ENTRY_LIFETIME, config.redis().clusterSegments())),
                 metrics, config.grace(), config.maxPending());
         Gauge.builder("cachesync.auditor.pending.checks", checks, PendingChecks::pending)
                 .description("Changes taken whose check waits for its grace period").register(meters);

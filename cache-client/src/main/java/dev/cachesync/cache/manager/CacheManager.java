@@ -97,11 +97,14 @@ public final class CacheManager {
     public List<TaggedResponses> servedByTag(String tag) {
         String valid = new CacheTag(tag).value();
         List<TaggedResponses> served = new ArrayList<>();
-        for (String key : store.redisson().<String>getSet(store.layout().tagSet(valid), StringCodec.INSTANCE)
-                .readAll()) {
-            CacheEntry entry = store.read(key); // this store has no near cache: a plain checked read
-            if (entry != null && entry.tags().contains(valid)) {
-                served.add(new TaggedResponses(key, entry.variants()));
+        // on a cluster each segment has its own set of the tag (the entries of that segment that carry it)
+        for (KeyLayout segment : store.segments().all()) {
+            for (String key : store.redisson().<String>getSet(segment.tagSet(valid), StringCodec.INSTANCE)
+                    .readAll()) {
+                CacheEntry entry = store.read(key); // this store has no near cache: a plain checked read
+                if (entry != null && entry.tags().contains(valid)) {
+                    served.add(new TaggedResponses(key, entry.variants()));
+                }
             }
         }
         return served;

@@ -138,6 +138,7 @@ public final class CacheStore implements AutoCloseable {
         // the client's configuration says which: a cluster needs the segmented layout, standalone keeps the old one
         this.segments = client.getConfig().isClusterConfig()
                 ? Segments.cluster(keyPrefix, options.clusterSegments()) : Segments.standalone(keyPrefix);
+        LayoutRecord.check(client, segments);
         this.invalidations = new Invalidations(segments.invalidationTopic());
         this.near = options.nearCache() ? new NearCache(client, invalidations, options.nearCacheMaxEntries(),
                 options.nearCacheLease()) : null;

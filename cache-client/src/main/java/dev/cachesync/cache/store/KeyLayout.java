@@ -69,6 +69,15 @@ public final class KeyLayout {
         return prefix + "fences";
     }
 
+    /**
+     * How the cache under this prefix is laid out ({@code standalone} or {@code segments=<n>}): recorded by the
+     * first store that finds it missing, checked by every other ({@link Segments#describe()}, docs/protocol.md,
+     * "Picking S"). Outside every segment: one key per prefix.
+     */
+    public String layoutRecord() {
+        return prefix + "layout";
+    }
+
     /** The fence field of a key purge; a space cannot occur in a tag, so it never collides with one. */
     public static String keyFenceField(String entryKey) {
         return "key " + entryKey;

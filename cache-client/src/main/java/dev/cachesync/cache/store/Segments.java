@@ -160,6 +160,14 @@ public final class Segments {
         return -1;
     }
 
+    /**
+     * What {@link KeyLayout#layoutRecord()} holds for this layout: {@code standalone}, or {@code segments=<count>}
+     * on a cluster. Two stores of one prefix share entries only when these are equal.
+     */
+    public String describe() {
+        return clustered ? "segments=" + layouts.size() : "standalone";
+    }
+
     @Override
     public String toString() {
         return clustered ? layouts.size() + " segments under " + base.prefix() : "standalone under " + base.prefix();

@@ -14,6 +14,7 @@ import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.cache.store.Segments;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.RedisCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,6 +97,23 @@ class ClusterLayoutTest {
             segmentsPerPrimary.merge(cluster.primaryForSlot(slot).port(), 1, Integer::sum);
         }
         assertThat(segmentsPerPrimary).hasSize(3).allSatisfy((port, count) -> assertThat(count).isEqualTo(4));
+    }
+
+    @Test
+    void aStoreWithAnotherSegmentCountThanTheCacheWasLaidOutWithIsRefused() {
+        // storeA recorded "segments=12" under this prefix; an instance deployed with 8 would miss every purge
+        var eightSegments = new CacheStore.Options(true, 1000, Duration.ofSeconds(5), CacheStore.DEFAULT_MAX_ENTRY_LIFETIME,
+                CacheStore.DEFAULT_NEAR_CACHE_LEASE, 8);
+        assertThatThrownBy(() -> new CacheStore(instanceB, prefix, eightSegments))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("segments=12").hasMessageContaining("segments=8")
+                .hasMessageContaining("REDIS_CLUSTER_SEGMENTS");
+        assertThatThrownBy(() -> TagPurger.create(instanceB, prefix, new SimpleMeterRegistry(), 8)).isInstanceOf(IllegalStateException.class);
+        // the same count is accepted, and another prefix is another cache
+        new CacheStore(instanceB, prefix, new CacheStore.Options(false, 1000, Duration.ofSeconds(5))).close();
+        new CacheStore(instanceB, TestRedis.uniquePrefix("cluster"), eightSegments).close();
+        assertThat(instanceA.<String>getBucket(storeA.layout().layoutRecord(), StringCodec.INSTANCE).get())
+                .isEqualTo("segments=12");
     }
 
     @Test
@@ -235,6 +253,15 @@ class ClusterLayoutTest {
         var manager = dev.cachesync.cache.manager.CacheManager.create(instanceB, prefix);
         assertThat(manager.stats().entries()).isEqualTo(6);
         assertThat(manager.entriesByTag("gone")).hasSize(5);
+        // what the auditor checks: the served entries of a tag, from every segment's set of it
+        for (String key : keys) {
+            storeA.fill(key + "/shared", entry("shared", storeA.sequence(key + "/shared"), "audited"), future());
+        }
+        assertThat(manager.servedByTag("audited")).extracting(e -> e.key())
+                .containsExactlyInAnyOrderElementsOf(keys.stream().map(k -> k + "/shared").toList());
+        assertThat(keys.stream().map(k -> storeA.segments().indexOf(k + "/shared")).distinct().count())
+                .as("spread over several segments").isGreaterThan(1);
+        purger.purgeTags(Set.of("audited"));
 
         assertThat(storeA.sweepExpired(System.currentTimeMillis(), 100)).isEqualTo(5);
 
