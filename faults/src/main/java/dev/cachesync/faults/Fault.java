@@ -1,6 +1,12 @@
 package dev.cachesync.faults;
 
-/** The faults the suite injects, each a thing that happens to a running cachesync in production. */
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The faults the suite injects, each a thing that happens to a running cachesync in production. The Redis faults
+ * depend on the layout ({@link #of(RedisLayout)}); the others are the same on both.
+ */
 public enum Fault {
     /** redis-server SIGKILLed and restarted from its append-only file: every acknowledged write is back. */
     REDIS_KILL_PERSISTENT("Redis SIGKILL, restart with persistence (AOF)"),
@@ -15,12 +21,40 @@ public enum Fault {
     /** The schema registry restarted (in-memory storage: every id gone until the schemas are registered again). */
     REGISTRY_RESTART("schema registry restart"),
     /** Manual invalidation commands that can never be applied: undecodable, too many tags, a purge Redis refuses. */
-    POISON_COMMAND("poison invalidation commands");
+    POISON_COMMAND("poison invalidation commands"),
+    /**
+     * Redis Cluster: a primary SIGKILLed; its replica is promoted, then the node is started again (empty, the
+     * cluster's nodes keep nothing on disk) and rejoins as a replica of its successor.
+     */
+    REDIS_PRIMARY_KILL("Redis Cluster primary SIGKILL (replica promoted), restart as a replica", RedisLayout.CLUSTER),
+    /** Redis Cluster: {@code CLIENT PAUSE ALL} on one primary; its segments answer nobody for a while. */
+    REDIS_PRIMARY_PAUSE("Redis Cluster CLIENT PAUSE of one primary", RedisLayout.CLUSTER);
 
     private final String description;
+    /** Null: on both layouts. */
+    private final RedisLayout only;
 
     Fault(String description) {
+        this(description, null);
+    }
+
+    Fault(String description, RedisLayout only) {
         this.description = description;
+        this.only = only;
+    }
+
+    /** The fault types a run on {@code layout} injects, in declaration order (a seed's schedule depends on it). */
+    public static List<Fault> of(RedisLayout layout) {
+        return Arrays.stream(values()).filter(fault -> fault.appliesTo(layout)).toList();
+    }
+
+    private boolean appliesTo(RedisLayout layout) {
+        if (only != null) {
+            return only == layout;
+        }
+        // the standalone Redis faults; on a cluster a primary's SIGKILL and CLIENT PAUSE stand in for them
+        boolean standaloneRedis = this == REDIS_KILL_PERSISTENT || this == REDIS_KILL_EMPTY || this == REDIS_CLIENT_PAUSE;
+        return !standaloneRedis || layout == RedisLayout.STANDALONE;
     }
 
     public String description() {

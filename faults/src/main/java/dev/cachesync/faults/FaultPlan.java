@@ -26,15 +26,31 @@ public final class FaultPlan {
 
     private final long seed;
     private final Random random;
+    private final List<Fault> types;
     private final List<Fault> firstRound;
     private int drawn;
 
+    /** A schedule of the standalone layout's faults. */
     public FaultPlan(long seed) {
+        this(seed, Fault.of(RedisLayout.STANDALONE));
+    }
+
+    /** A schedule of {@code types} (e.g. {@link Fault#of(RedisLayout)}). */
+    public FaultPlan(long seed, List<Fault> types) {
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one fault type");
+        }
         this.seed = seed;
         this.random = new Random(seed);
-        List<Fault> round = new ArrayList<>(List.of(Fault.values()));
+        this.types = List.copyOf(types);
+        List<Fault> round = new ArrayList<>(this.types);
         Collections.shuffle(round, random);
         this.firstRound = List.copyOf(round);
+    }
+
+    /** The fault types this plan draws from. */
+    public List<Fault> types() {
+        return types;
     }
 
     public long seed() {
@@ -49,7 +65,7 @@ public final class FaultPlan {
     public Step next() {
         Fault fault = drawn < firstRound.size()
                 ? firstRound.get(drawn)
-                : Fault.values()[random.nextInt(Fault.values().length)];
+                : types.get(random.nextInt(types.size()));
         drawn++;
         Duration quiet = Duration.ofMillis(1_500 + random.nextInt(2_500));
         Duration outage = Duration.ofMillis(500 + random.nextInt(2_500));

@@ -19,8 +19,9 @@ public final class FaultReport {
      * @param deadLetters        dead letters by reason
      * @param productEventDeadLetters dead letters of catalog product events (must be 0: those are invalidations)
      * @param machine            lines describing the machine
+     * @param layout             the Redis the shared cache ran on
      */
-    public record Run(long seed, String profile, String command, Duration elapsed, int products, int readers,
+    public record Run(RedisLayout layout, long seed, String profile, String command, Duration elapsed, int products, int readers,
                       long writes, long failedWrites, List<StalenessOracle.Window> windows, FaultTally tally,
                       List<String> lostProducts, Duration drain, Map<String, Long> deadLetters,
                       long productEventDeadLetters, List<String> machine) {
@@ -29,17 +30,31 @@ public final class FaultReport {
     private FaultReport() {
     }
 
+    /** The heading of the cluster layout's section in the results file; the standalone report is what precedes it. */
+    public static final String CLUSTER_SECTION = "## Cluster layout";
+
+    /**
+     * The report: a document of its own on standalone Redis ({@code # Fault suite}), the section
+     * {@value #CLUSTER_SECTION} on a Redis Cluster (one heading level down), so both fit in one results file
+     * ({@link #merge}).
+     */
     public static List<String> markdown(Run run) {
+        boolean cluster = run.layout() == RedisLayout.CLUSTER;
+        String h2 = cluster ? "### " : "## ";
         FaultTally t = run.tally();
         List<String> out = new ArrayList<>();
-        out.add("# Fault suite");
+        out.add(cluster ? CLUSTER_SECTION : "# Fault suite");
         out.add("");
         out.add("`" + run.command() + "` (profile " + run.profile() + ", seed " + run.seed() + "; `-Dfaults.seed="
-                + run.seed() + "` replays the schedule). " + run.products() + " products, " + run.readers()
+                + run.seed() + "` replays the schedule). "
+                + (cluster ? "The shared cache on a Redis Cluster (3 primaries, 3 replicas; cache-client's segmented "
+                + "layout), the invalidator waiting for one replica after each purge; its Redis faults are a "
+                + "primary's SIGKILL and CLIENT PAUSE. " : "")
+                + run.products() + " products, " + run.readers()
                 + " order-service instances reading, one writer changing prices through the catalog API; "
                 + fmt(run.elapsed().toMillis() / 1000.0) + " s from the first fault to the end of the drain.");
         out.add("");
-        out.add("## Result");
+        out.add(h2 + "Result");
         out.add("");
         out.add("| figure | value |");
         out.add("|---|---|");
@@ -68,7 +83,7 @@ public final class FaultReport {
         out.add("| dead letters by reason | " + (run.deadLetters().isEmpty() ? "none" : run.deadLetters()) + " |");
         out.add("| product events dead-lettered (must be 0) | " + run.productEventDeadLetters() + " |");
         out.add("");
-        out.add("## Faults");
+        out.add(h2 + "Faults");
         out.add("");
         out.add("| fault | injected | part answers again after p50 / max | invalidations reach every reader again after p50 / max |");
         out.add("|---|---|---|---|");
@@ -78,7 +93,7 @@ public final class FaultReport {
             back.computeIfAbsent(w.fault(), f -> new ArrayList<>()).add(w.partBackNanos() - w.startNanos());
             cleared.computeIfAbsent(w.fault(), f -> new ArrayList<>()).add(w.clearedNanos() - w.startNanos());
         }
-        for (Fault fault : Fault.values()) {
+        for (Fault fault : Fault.of(run.layout())) {
             List<Long> times = cleared.getOrDefault(fault, List.of());
             out.add("| " + fault.description() + " | " + times.size() + " | "
                     + medianAndMax(back.getOrDefault(fault, List.of())) + " | " + medianAndMax(times) + " |");
@@ -98,10 +113,38 @@ public final class FaultReport {
             t.overBoundExamples().forEach(line -> out.add("- " + line));
         }
         out.add("");
-        out.add("## Machine");
+        out.add(h2 + "Machine");
         out.add("");
         out.addAll(run.machine());
         return out;
+    }
+
+    /**
+     * The results file with {@code report} in its place: a standalone report replaces everything before
+     * {@value #CLUSTER_SECTION}, a cluster report replaces that section (to the end), or is appended.
+     */
+    public static List<String> merge(List<String> existing, List<String> report, RedisLayout layout) {
+        int section = existing.indexOf(CLUSTER_SECTION);
+        List<String> standalonePart = section < 0 ? existing : existing.subList(0, section);
+        List<String> clusterPart = section < 0 ? List.of() : existing.subList(section, existing.size());
+        List<String> merged = new ArrayList<>();
+        if (layout == RedisLayout.CLUSTER) {
+            merged.addAll(standalonePart);
+            while (!merged.isEmpty() && merged.get(merged.size() - 1).isBlank()) {
+                merged.remove(merged.size() - 1);
+            }
+            if (!merged.isEmpty()) {
+                merged.add("");
+            }
+            merged.addAll(report);
+        } else {
+            merged.addAll(report);
+            if (!clusterPart.isEmpty()) {
+                merged.add("");
+                merged.addAll(clusterPart);
+            }
+        }
+        return merged;
     }
 
     private static String medianAndMax(List<Long> nanos) {

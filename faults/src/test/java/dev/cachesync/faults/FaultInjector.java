@@ -3,7 +3,8 @@ package dev.cachesync.faults;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.store.KeyLayout;
-import dev.cachesync.demo.orders.CachesyncOrderService;
+import dev.cachesync.cache.store.Segments;
+import dev.cachesync.devstack.RedisCluster;
 import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.events.InvalidationCommand;
 import dev.cachesync.invalidator.InvalidatorTopology;
@@ -74,6 +75,8 @@ final class FaultInjector {
             case INVALIDATOR_KILL -> invalidatorKill();
             case REGISTRY_RESTART -> registryRestart();
             case POISON_COMMAND -> poison(step);
+            case REDIS_PRIMARY_KILL -> primaryKill(step);
+            case REDIS_PRIMARY_PAUSE -> primaryPause(step);
         };
         oracle.partBack(window, System.nanoTime());
         long flowing = awaitInvalidationsFlow(() -> oracle.probing(window, System.nanoTime()));
@@ -122,7 +125,7 @@ final class FaultInjector {
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> stack.readers().stream().allMatch(reader -> stack.probes().stream()
                         .allMatch(probe -> reader.read(probe) != null && reader.nearCacheHolds(probe))));
-        Map<CachesyncOrderService, Long> subscriptions = new java.util.HashMap<>();
+        Map<OrderServiceInstance, Long> subscriptions = new java.util.HashMap<>();
         stack.readers().forEach(reader -> subscriptions.put(reader, reader.nearCacheSubscriptions()));
         stack.redis().kill();
         if (!keepData) {
@@ -150,6 +153,39 @@ final class FaultInjector {
         await("Redis answers after CLIENT PAUSE").atMost(PART_BACK_WITHIN).pollInterval(Duration.ofMillis(50))
                 .until(() -> RedisWire.answers(stack.redis().host(), stack.redis().port()));
         return "paused " + step.outage().toMillis() + " ms";
+    }
+
+    /**
+     * Redis Cluster: SIGKILLs a primary (the step draws which), waits until its replica is promoted and every slot is
+     * served again, then starts the node again (empty: the cluster's nodes keep nothing on disk) and waits until it
+     * has rejoined as a replica of its successor. The outage is the cluster's failover time, not a drawn one.
+     */
+    private String primaryKill(FaultPlan.Step step) {
+        RedisCluster cluster = stack.redisCluster();
+        List<RedisCluster.Node> primaries = cluster.primaries();
+        RedisCluster.Node victim = primaries.get(step.variant() % primaries.size());
+        long killed = System.nanoTime();
+        cluster.kill(victim);
+        cluster.awaitHealthy();
+        long promoted = System.nanoTime();
+        cluster.restart(victim);
+        cluster.awaitHealthy();
+        return "primary " + victim.port() + " killed, its replica promoted after " + (promoted - killed) / 1_000_000
+                + " ms, rejoined as a replica " + (System.nanoTime() - promoted) / 1_000_000 + " ms after that";
+    }
+
+    /** Redis Cluster: {@code CLIENT PAUSE <outage> ALL} on one primary (the step draws which). */
+    private String primaryPause(FaultPlan.Step step) {
+        List<RedisCluster.Node> primaries = stack.redisCluster().primaries();
+        RedisCluster.Node paused = primaries.get(step.variant() % primaries.size());
+        String reply = RedisCluster.command(paused.port(), "CLIENT", "PAUSE", Long.toString(step.outage().toMillis()),
+                "ALL");
+        if (!"OK".equals(reply)) {
+            throw new IllegalStateException("CLIENT PAUSE on " + paused + " answered '" + reply + "'");
+        }
+        await("Redis Cluster primary answers after CLIENT PAUSE").atMost(PART_BACK_WITHIN)
+                .pollInterval(Duration.ofMillis(50)).until(() -> RedisWire.answers(paused.host(), paused.port()));
+        return "primary " + paused.port() + " paused " + step.outage().toMillis() + " ms";
     }
 
     private String brokerRestart(FaultPlan.Step step) {
@@ -212,14 +248,25 @@ final class FaultInjector {
                 yield command(commandId, tags);
             }
             case PURGE_REFUSED -> {
-                // A string where the tag's set belongs: every purge of this tag gets WRONGTYPE from Redis.
-                String reply = redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(commandId), "not a set");
+                // A string where the tag's set belongs: every purge of this tag gets WRONGTYPE from Redis (on a
+                // cluster, from the one segment that has it: a purge runs on every segment).
+                String reply = stack.redisCluster() == null
+                        ? redis("SET", new KeyLayout(FaultStack.KEY_PREFIX).tagSet(commandId), "not a set")
+                        : clusterSet(commandId);
                 if (!"OK".equals(reply)) {
                     throw new IllegalStateException("SET answered " + reply);
                 }
                 yield command(commandId, List.of(commandId));
             }
         };
+    }
+
+    /** SET of the tag set key of one segment (the command id draws which) on the primary serving its slot. */
+    private String clusterSet(String tag) {
+        Segments segments = Segments.cluster(FaultStack.KEY_PREFIX, stack.redisSettings().clusterSegments());
+        String key = segments.all().get(Math.floorMod(tag.hashCode(), segments.count())).tagSet(tag);
+        RedisCluster.Node primary = stack.redisCluster().primaryForSlot(Segments.slot(key));
+        return RedisCluster.command(primary.port(), "SET", key, "not a set");
     }
 
     private byte[] command(String commandId, List<String> tags) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.report.MachineInfo;
 import dev.cachesync.demo.stack.CatalogSeed;
 import dev.cachesync.devstack.TopicContents;
@@ -45,6 +44,11 @@ import org.junit.jupiter.api.Test;
  * README's) and the nines are measured and reported, not asserted (times depend on the machine's load). The report
  * is printed and written to {@code target/faults.md}; a long run ({@code -Dfaults.minutes}) also writes
  * {@code benchmarks/results/faults.md}.
+ *
+ * <p>{@code -Dfaults.redis=cluster} runs it with the shared cache on a Redis Cluster (3 primaries, 3 replicas):
+ * the Redis faults are then a primary's SIGKILL (its replica promoted, the node restarted as a replica) and
+ * {@code CLIENT PAUSE} of one primary; its report is the section "Cluster layout" of the results file
+ * ({@code target/faults-cluster.md}).
  */
 class FaultSuiteTest {
     /** The documented bound: README "The demo", a read is stale when a newer version was acknowledged > 1 s before. */
@@ -64,14 +68,17 @@ class FaultSuiteTest {
                 : System.getProperty("faults.minutes"));
         String seedProperty = System.getProperty("faults.seed", "");
         long seed = seedProperty.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(seedProperty.trim());
+        RedisLayout layout = RedisLayout.of(System.getProperty("faults.redis", ""));
         String profile = minutes > 0 ? "long, " + minutes + " min" : "CI, every fault once";
-        print("seed " + seed + " (replay: -Dfaults.seed=" + seed + "), profile " + profile);
+        print("seed " + seed + " (replay: -Dfaults.seed=" + seed + "), profile " + profile + ", Redis "
+                + layout.property());
 
-        FaultPlan plan = new FaultPlan(seed);
+        FaultPlan plan = new FaultPlan(seed, Fault.of(layout));
         StalenessOracle oracle = new StalenessOracle();
         FaultTally tally = new FaultTally(BOUND.toNanos());
         List<String> products = CatalogSeed.productIds(PRODUCTS);
-        try (FaultStack stack = FaultStack.start(PRODUCTS, READERS, FaultSuiteTest::print)) {
+        try (FaultStack stack = FaultStack.start(PRODUCTS, READERS,
+                FaultStack.Options.suite(layout), FaultSuiteTest::print)) {
             long seeded = System.nanoTime();
             stack.admin().latestVersions().forEach((id, version) -> oracle.acknowledged(id, version, seeded));
             FaultInjector injector = new FaultInjector(stack, oracle);
@@ -127,19 +134,22 @@ class FaultSuiteTest {
                 }
             }
 
-            FaultReport.Run run = new FaultReport.Run(seed, profile, command(minutes, seed),
+            FaultReport.Run run = new FaultReport.Run(layout, seed, profile, command(layout, minutes, seed),
                     Duration.ofNanos(System.nanoTime() - first), PRODUCTS, READERS, workload.writes(),
                     workload.failedWrites(), oracle.windows(), tally, lost, drain, reasons, productEventDeadLetters,
                     machine());
             List<String> report = FaultReport.markdown(run);
             report.forEach(FaultSuiteTest::print);
-            write(Path.of("target", "faults.md"), report);
+            write(Path.of("target", layout == RedisLayout.CLUSTER ? "faults-cluster.md" : "faults.md"), report);
             if (minutes > 0) {
-                write(Path.of(System.getProperty("faults.results", "../benchmarks/results/faults.md")), report);
+                // one file for both layouts: the standalone report, then the section "Cluster layout"
+                Path results = Path.of(System.getProperty("faults.results", "../benchmarks/results/faults.md"));
+                write(results, FaultReport.merge(Files.exists(results) ? Files.readAllLines(results) : List.of(),
+                        report, layout));
             }
 
             assertThat(oracle.windows().stream().map(StalenessOracle.Window::fault).distinct())
-                    .as("every fault type injected").containsExactlyInAnyOrder(Fault.values());
+                    .as("every fault type injected").containsExactlyInAnyOrderElementsOf(plan.types());
             assertThat(lost).as("invalidations lost: products some reader still gets an old version of").isEmpty();
             assertThat(tally.behindClearedFault()).as("reads after a fault cleared of a version older than one "
                     + "acknowledged before it cleared: %s", tally.behindExamples()).isZero();
@@ -153,10 +163,10 @@ class FaultSuiteTest {
     }
 
     /** Products some reader gets in a version other than the catalog's. */
-    private static List<String> notCurrent(List<CachesyncOrderService> readers, Map<String, Long> catalog) {
+    private static List<String> notCurrent(List<OrderServiceInstance> readers, Map<String, Long> catalog) {
         List<String> notCurrent = new ArrayList<>();
         catalog.forEach((id, version) -> {
-            for (CachesyncOrderService reader : readers) {
+            for (OrderServiceInstance reader : readers) {
                 long read = reader.read(id).version();
                 if (read != version) {
                     notCurrent.add(id + " (" + reader.name() + " v" + read + ", catalog v" + version + ")");
@@ -202,8 +212,9 @@ class FaultSuiteTest {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static String command(double minutes, long seed) {
+    private static String command(RedisLayout layout, double minutes, long seed) {
         return "./mvnw -B -o -q -pl faults -am verify -Dtest=FaultSuiteTest -Dsurefire.failIfNoSpecifiedTests=false"
+                + (layout == RedisLayout.CLUSTER ? " -Dfaults.redis=cluster" : "")
                 + (minutes > 0 ? " -Dfaults.minutes=" + (minutes == Math.rint(minutes) ? String.valueOf((long) minutes)
                 : String.valueOf(minutes)) : "") + " -Dfaults.seed=" + seed;
     }
