@@ -3,32 +3,22 @@ package dev.cachesync.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cachesync.demo.report.MachineInfo;
 import dev.cachesync.demo.stack.CatalogSeed;
-import dev.cachesync.devstack.TopicContents;
 import dev.cachesync.invalidator.DeadLetters;
-import dev.cachesync.schemas.Topics;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +50,6 @@ class FaultSuiteTest {
     /** Fault-free time after the last fault, so reads after it are judged too. */
     private static final Duration QUIET_AFTER = Duration.ofSeconds(3);
     private static final Duration DRAIN_WITHIN = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void noInvalidationIsLostAndNoReadIsBehindAFaultOnceItHasCleared() throws Exception {
@@ -104,17 +93,17 @@ class FaultSuiteTest {
                     + "; reads " + tally.reads());
 
             // Drain: every reader must get the catalog's version of every product (no TTL will fix an old one).
-            Map<String, Long> catalog = catalogVersions(stack.catalogUri(), products);
+            Map<String, Long> catalog = Drain.catalogVersions(stack.catalogUri(), products);
             long drainStart = System.nanoTime();
             try {
                 await("every reader gets every latest version").atMost(DRAIN_WITHIN)
                         .pollInterval(Duration.ofMillis(200))
-                        .until(() -> notCurrent(stack.readers(), catalog).isEmpty());
+                        .until(() -> Drain.notCurrent(stack.readers(), catalog).isEmpty());
             } catch (ConditionTimeoutException e) {
                 // reported below as lost invalidations
             }
             Duration drain = Duration.ofNanos(System.nanoTime() - drainStart);
-            List<String> lost = notCurrent(stack.readers(), catalog);
+            List<String> lost = Drain.notCurrent(stack.readers(), catalog);
 
             Map<String, FaultInjector.Poison> poisons = injector.poisons();
             try {
@@ -124,15 +113,12 @@ class FaultSuiteTest {
             } catch (ConditionTimeoutException e) {
                 // asserted below with the names
             }
-            List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack);
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = DeadLetterRecords.all(stack);
             Map<String, Long> reasons = new TreeMap<>();
-            long productEventDeadLetters = 0;
             for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
-                reasons.merge(header(record, DeadLetters.REASON), 1L, Long::sum);
-                if (Topics.PRODUCT_EVENTS.equals(header(record, DeadLetters.SOURCE_TOPIC))) {
-                    productEventDeadLetters++;
-                }
+                reasons.merge(DeadLetterRecords.header(record, DeadLetters.REASON), 1L, Long::sum);
             }
+            long productEventDeadLetters = DeadLetterRecords.productEvents(deadLetters);
 
             FaultReport.Run run = new FaultReport.Run(layout, seed, profile, command(layout, minutes, seed),
                     Duration.ofNanos(System.nanoTime() - first), PRODUCTS, READERS, workload.writes(),
@@ -162,54 +148,17 @@ class FaultSuiteTest {
         }
     }
 
-    /** Products some reader gets in a version other than the catalog's. */
-    private static List<String> notCurrent(List<OrderServiceInstance> readers, Map<String, Long> catalog) {
-        List<String> notCurrent = new ArrayList<>();
-        catalog.forEach((id, version) -> {
-            for (OrderServiceInstance reader : readers) {
-                long read = reader.read(id).version();
-                if (read != version) {
-                    notCurrent.add(id + " (" + reader.name() + " v" + read + ", catalog v" + version + ")");
-                    return;
-                }
-            }
-        });
-        return notCurrent;
-    }
-
-    private static Map<String, Long> catalogVersions(URI catalog, List<String> products) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Map<String, Long> versions = new HashMap<>();
-        for (String id : products) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(catalog.resolve("/products/" + id))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET /products/%s from the catalog", id).isEqualTo(200);
-            versions.put(id, JSON.readTree(response.body()).path("version").asLong());
-        }
-        return versions;
-    }
-
     /** Command ids of the poison commands in the dead-letter topic with the reason their kind must get. */
     private static TreeSet<String> deadLettered(FaultStack stack, Map<String, FaultInjector.Poison> poisons) {
         TreeSet<String> found = new TreeSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : deadLetters(stack)) {
+        for (ConsumerRecord<byte[], byte[]> record : DeadLetterRecords.all(stack)) {
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             FaultInjector.Poison poison = key == null ? null : poisons.get(key);
-            if (poison != null && poison.reason.equals(header(record, DeadLetters.REASON))) {
+            if (poison != null && poison.reason.equals(DeadLetterRecords.header(record, DeadLetters.REASON))) {
                 found.add(key);
             }
         }
         return found;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(FaultStack stack) {
-        return TopicContents.readAll(stack.kafka(), Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String command(RedisLayout layout, double minutes, long seed) {
