@@ -55,28 +55,14 @@ class FaultSuiteTest {
     void noInvalidationIsLostAndNoReadIsBehindAFaultOnceItHasCleared() throws Exception {
         double minutes = Double.parseDouble(System.getProperty("faults.minutes", "0").isBlank() ? "0"
                 : System.getProperty("faults.minutes"));
-        RedisLayout layout = RedisLayout.of(System.getProperty("faults.redis", ""));
-        long seed = seed();
-        run(layout, Fault.of(layout), minutes, seed, command("FaultSuiteTest", layout, minutes, seed));
-    }
-
-    /** {@code -Dfaults.seed}, or a random one. */
-    static long seed() {
         String seedProperty = System.getProperty("faults.seed", "");
-        return seedProperty.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(seedProperty.trim());
-    }
-
-    /**
-     * One run: the stack on {@code layout}, every type of {@code types} once, then faults drawn from them until
-     * {@code minutes} have passed (0: the first round only); the report, and the asserts.
-     */
-    static void run(RedisLayout layout, List<Fault> types, double minutes, long seed, String command)
-            throws Exception {
+        long seed = seedProperty.isBlank() ? new SecureRandom().nextLong() : Long.parseLong(seedProperty.trim());
+        RedisLayout layout = RedisLayout.of(System.getProperty("faults.redis", ""));
         String profile = minutes > 0 ? "long, " + minutes + " min" : "CI, every fault once";
         print("seed " + seed + " (replay: -Dfaults.seed=" + seed + "), profile " + profile + ", Redis "
-                + layout.property() + ", faults " + types);
+                + layout.property());
 
-        FaultPlan plan = new FaultPlan(seed, types);
+        FaultPlan plan = new FaultPlan(seed, Fault.of(layout));
         StalenessOracle oracle = new StalenessOracle();
         FaultTally tally = new FaultTally(BOUND.toNanos());
         List<String> products = CatalogSeed.productIds(PRODUCTS);
@@ -134,7 +120,7 @@ class FaultSuiteTest {
             }
             long productEventDeadLetters = DeadLetterRecords.productEvents(deadLetters);
 
-            FaultReport.Run run = new FaultReport.Run(layout, seed, profile, command,
+            FaultReport.Run run = new FaultReport.Run(layout, seed, profile, command(layout, minutes, seed),
                     Duration.ofNanos(System.nanoTime() - first), PRODUCTS, READERS, workload.writes(),
                     workload.failedWrites(), oracle.windows(), tally, lost, drain, reasons, productEventDeadLetters,
                     machine());
@@ -175,9 +161,8 @@ class FaultSuiteTest {
         return found;
     }
 
-    /** How to run it again, for the report. */
-    static String command(String testClass, RedisLayout layout, double minutes, long seed) {
-        return "./mvnw -B -o -q -pl faults -am verify -Dtest=" + testClass + " -Dsurefire.failIfNoSpecifiedTests=false"
+    private static String command(RedisLayout layout, double minutes, long seed) {
+        return "./mvnw -B -o -q -pl faults -am verify -Dtest=FaultSuiteTest -Dsurefire.failIfNoSpecifiedTests=false"
                 + (layout == RedisLayout.CLUSTER ? " -Dfaults.redis=cluster" : "")
                 + (minutes > 0 ? " -Dfaults.minutes=" + (minutes == Math.rint(minutes) ? String.valueOf((long) minutes)
                 : String.valueOf(minutes)) : "") + " -Dfaults.seed=" + seed;
