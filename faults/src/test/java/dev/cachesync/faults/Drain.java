@@ -3,6 +3,7 @@ package dev.cachesync.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cachesync.demo.orders.CachesyncOrderService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +25,10 @@ final class Drain {
     }
 
     /** Products some reader gets in a version other than the catalog's. */
-    static List<String> notCurrent(List<OrderServiceInstance> readers, Map<String, Long> catalog) {
+    static List<String> notCurrent(List<CachesyncOrderService> readers, Map<String, Long> catalog) {
         List<String> notCurrent = new ArrayList<>();
         catalog.forEach((id, version) -> {
-            for (OrderServiceInstance reader : readers) {
+            for (CachesyncOrderService reader : readers) {
                 long read = reader.read(id).version();
                 if (read != version) {
                     notCurrent.add(id + " (" + reader.name() + " v" + read + ", catalog v" + version + ")");

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachesync.cache.store.KeyLayout;
 import dev.cachesync.cache.store.Segments;
+import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.devstack.RedisCluster;
 import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.events.InvalidationCommand;
@@ -125,7 +126,7 @@ final class FaultInjector {
                 .pollInterval(Duration.ofMillis(10))
                 .until(() -> stack.readers().stream().allMatch(reader -> stack.probes().stream()
                         .allMatch(probe -> reader.read(probe) != null && reader.nearCacheHolds(probe))));
-        Map<OrderServiceInstance, Long> subscriptions = new java.util.HashMap<>();
+        Map<CachesyncOrderService, Long> subscriptions = new java.util.HashMap<>();
         stack.readers().forEach(reader -> subscriptions.put(reader, reader.nearCacheSubscriptions()));
         stack.redis().kill();
         if (!keepData) {

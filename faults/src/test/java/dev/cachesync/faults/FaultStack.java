@@ -1,11 +1,12 @@
 package dev.cachesync.faults;
 
+import dev.cachesync.cache.client.RedisSettings;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.auth.ApiKeys;
 import dev.cachesync.catalog.auth.Scopes;
-import dev.cachesync.cache.client.RedisSettings;
-import dev.cachesync.cache.store.Segments;
+import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.stack.CatalogAdmin;
 import dev.cachesync.demo.stack.CatalogSeed;
 import dev.cachesync.devstack.KafkaBroker;
@@ -71,7 +72,7 @@ final class FaultStack implements AutoCloseable {
     private final List<InvalidatorProcess> invalidators = new ArrayList<>();
     private CatalogApp catalog;
     private CatalogAdmin admin;
-    private final List<OrderServiceInstance> readers = new ArrayList<>();
+    private final List<CachesyncOrderService> readers = new ArrayList<>();
     private final List<String> probes;
 
     private FaultStack(Options options) {
@@ -159,7 +160,7 @@ final class FaultStack implements AutoCloseable {
         progress.accept("catalog on " + catalogUri() + ", " + products + " products seeded");
 
         for (int i = 1; i <= readerCount; i++) {
-            readers.add(keep(new OrderServiceInstance("order-" + i, redisSettings, catalogUri())));
+            readers.add(keep(new CachesyncOrderService("order-" + i, redisSettings, catalogUri())));
         }
         progress.accept(readerCount + " order-service instances (own Redisson client and near cache each)");
     }
@@ -233,7 +234,7 @@ final class FaultStack implements AutoCloseable {
         return List.of(byPartition);
     }
 
-    List<OrderServiceInstance> readers() {
+    List<CachesyncOrderService> readers() {
         return List.copyOf(readers);
     }
 

@@ -1,5 +1,6 @@
 package dev.cachesync.faults;
 
+import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.orders.ProductRead;
 import dev.cachesync.demo.stack.CatalogAdmin;
 import java.util.ArrayList;
@@ -36,11 +37,11 @@ final class Workload implements AutoCloseable {
      * @param writeEveryMillis the writer's pace (one price change per interval)
      * @param readEveryMillis  each reader's pace
      */
-    void start(long seed, List<OrderServiceInstance> readers, long writeEveryMillis, long readEveryMillis) {
+    void start(long seed, List<CachesyncOrderService> readers, long writeEveryMillis, long readEveryMillis) {
         Random writes = new Random(seed);
         ScheduledExecutorService writer = executor("fault-writer");
         writer.scheduleAtFixedRate(() -> write(writes), 0, writeEveryMillis, TimeUnit.MILLISECONDS);
-        for (OrderServiceInstance reader : readers) {
+        for (CachesyncOrderService reader : readers) {
             ScheduledExecutorService executor = executor("fault-reader-" + reader.name());
             executor.scheduleAtFixedRate(() -> read(reader), 0, readEveryMillis, TimeUnit.MILLISECONDS);
         }
@@ -60,7 +61,7 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    private void read(OrderServiceInstance reader) {
+    private void read(CachesyncOrderService reader) {
         String product = products.get(ThreadLocalRandom.current().nextInt(products.size()));
         try {
             ProductRead read = reader.read(product);
