@@ -8,11 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.common.TopicPartition;
+
 /**
  * Invalidations coalesced into one purge of the union of their tags and keys. Pure bookkeeping, no I/O:
  * a duplicate (the same event again, or the same product version again) adds nothing. A version older than one
  * already seen is still purged: it may be the change that moved the product out of a category, whose listing a
  * later version's tags do not name (the relay can, rarely, deliver version 3 before a retried version 2).
+ * <p>
+ * It also remembers, per input partition, the highest offset it consumed, whether that record carried a purge or
+ * not (a duplicate, a dead letter taken at decode time): once the batch is applied, every record up to that offset
+ * is done, and the ledger records it. Otherwise a partition whose last records carry no purge would look, to the
+ * healer, like purges Redis lost (committed offsets ahead of the recorded one).
  */
 public final class InvalidationBatch {
     /** Why {@link #add} did not take an invalidation. */
@@ -28,6 +35,7 @@ public final class InvalidationBatch {
     private final List<Member> members = new ArrayList<>();
     private final Set<String> sourceIdSet = new java.util.HashSet<>();
     private final Map<String, Long> versions = new HashMap<>();
+    private final Map<TopicPartition, Long> consumed = new HashMap<>();
     private Instant oldestOccurredAt;
     private long openedAtNanos;
 
@@ -40,6 +48,9 @@ public final class InvalidationBatch {
     }
 
     public Outcome add(Invalidation invalidation, SourceRecord source, long nowNanos) {
+        if (source != null) {
+            consumed(source.topic(), source.partition(), source.offset()); // a duplicate too: done when the batch is
+        }
         if (sourceIdSet.contains(invalidation.sourceId())) {
             return Outcome.DUPLICATE;
         }
@@ -69,8 +80,37 @@ public final class InvalidationBatch {
         return outcome;
     }
 
+    /**
+     * Takes note of a record that carries nothing to purge (dead-lettered at decode time): it is done once every
+     * invalidation before it in its partition is, so its offset is recorded with the batch that holds them, or
+     * alone when the batch holds none.
+     */
+    public void skipped(String topic, int partition, long offset) {
+        consumed(topic, partition, offset);
+    }
+
+    private void consumed(String topic, int partition, long offset) {
+        if (partition >= 0 && offset >= 0) {
+            consumed.merge(new TopicPartition(topic, partition), offset, Math::max);
+        }
+    }
+
+    /** True when it holds no invalidation to purge (it may still hold offsets to record). */
     public boolean isEmpty() {
         return members.isEmpty();
+    }
+
+    /** True when applying it would do nothing: no invalidation to purge and no consumed offset to record. */
+    public boolean isSettled() {
+        return members.isEmpty() && consumed.isEmpty();
+    }
+
+    /**
+     * The highest offset consumed per input partition since the batch was last applied, members and skipped
+     * records alike: what the ledger records once the members are purged (or dead-lettered).
+     */
+    public Map<TopicPartition, Long> consumedOffsets() {
+        return Map.copyOf(consumed);
     }
 
     /** How many invalidations the batch holds. */
@@ -146,6 +186,7 @@ public final class InvalidationBatch {
         members.clear();
         sourceIdSet.clear();
         versions.clear();
+        consumed.clear();
         oldestOccurredAt = null;
     }
 }

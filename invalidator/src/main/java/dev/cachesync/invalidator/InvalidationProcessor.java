@@ -89,6 +89,9 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
                 failure -> metrics.decodeRetry(failure.unknownSchema() ? EventDecoder.UNKNOWN_SCHEMA : "registry")));
         if (!decoded.isValid()) {
             deadLetter(record, topic, decoded);
+            // Recorded with the batch (or alone, before the commit): left out, its committed offset would stand
+            // ahead of Redis' applied one and look like lost purges to the healer.
+            context.recordMetadata().ifPresent(m -> batch.skipped(m.topic(), m.partition(), m.offset()));
             if (batch.isEmpty()) {
                 unapplied.caughtUp(task);
             }
@@ -108,8 +111,10 @@ final class InvalidationProcessor implements Processor<byte[], byte[], byte[], b
         } else {
             unapplied.waitingSince(task, System.nanoTime());
         }
-        if (batch.size() >= settings.maxBatch() || batch.targets() >= settings.maxBatchTags()
-                || settings.linger().isZero() || atTheHead(record)) {
+        // Only a batch with something to purge is applied early: offsets alone wait for the commit's flush, so a run
+        // of duplicates costs no Redis call per record.
+        if (!batch.isEmpty() && (batch.size() >= settings.maxBatch() || batch.targets() >= settings.maxBatchTags()
+                || settings.linger().isZero() || atTheHead(record))) {
             pending.flush();
         }
     }

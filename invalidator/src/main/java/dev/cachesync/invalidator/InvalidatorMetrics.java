@@ -115,12 +115,27 @@ public final class InvalidatorMetrics {
                 .register(registry);
     }
 
-    /** A heal of Redis data loss re-applied {@code invalidations} from Kafka. */
+    /**
+     * A heal of Redis data loss re-applied {@code invalidations} from Kafka: Redis had lost acknowledged purges (or
+     * the range could not be read in full). Only these count as heals: what an alert on heals is about.
+     */
     public void healed(int invalidations) {
         Counter.builder("cachesync.invalidator.heals")
-                .description("heals of a Redis data loss: invalidations re-applied from Kafka").register(registry).increment();
+                .description("heals of a Redis data loss: acknowledged purges Redis lost, re-applied from Kafka")
+                .register(registry).increment();
         Counter.builder("cachesync.invalidator.healed.invalidations")
                 .description("invalidations re-applied from Kafka by heals").register(registry).increment(invalidations);
+    }
+
+    /**
+     * Redis' applied offset of a partition was found behind with no invalidation in between (only records that
+     * carry no purge, e.g. dead letters): recorded again, nothing re-applied, no near cache cleared, not a heal.
+     */
+    public void offsetGapWithoutPurges() {
+        Counter.builder("cachesync.invalidator.offset.gaps")
+                .description("times Redis' applied offset of a partition was behind with no invalidation in between: "
+                        + "recorded again, nothing re-applied (not a heal)")
+                .register(registry).increment();
     }
 
     /** A purge attempt that failed, by class (transient or deterministic). */

@@ -43,10 +43,14 @@ public final class PendingInvalidations implements StateStore {
         open = true;
     }
 
-    /** Applies the pending batch; Kafka Streams calls this before it commits offsets. */
+    /**
+     * Applies the pending batch; Kafka Streams calls this before it commits offsets. A batch holding only the
+     * offsets of records without a purge is applied here too (one record in Redis, no purge), so Redis' applied
+     * offset reaches every offset Kafka is about to commit.
+     */
     @Override
     public void flush() {
-        if (batch != null && !batch.isEmpty()) {
+        if (batch != null && !batch.isSettled()) {
             applier.accept(batch);
         }
     }

@@ -3,8 +3,11 @@ package dev.cachesync.invalidator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class InvalidationBatchTest {
@@ -75,6 +78,40 @@ class InvalidationBatchTest {
         assertThat(batch.add(command, 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
         assertThat(batch.add(again, 0)).isEqualTo(InvalidationBatch.Outcome.ADDED);
         assertThat(batch.keys()).containsExactly("http://x/products/1");
+    }
+
+    @Test
+    void theHighestOffsetConsumedCountsRecordsWithoutAPurgeAsWellAsMembers() {
+        TopicPartition events = new TopicPartition("events", 2);
+        batch.add(change("e1", "p1", 1, T0, "product:p1"), record("events", 2, 10), 0);
+        batch.skipped("events", 2, 11); // dead-lettered at decode time
+        assertThat(batch.add(change("e1", "p1", 1, T0, "product:p1"), record("events", 2, 12), 0))
+                .isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
+
+        assertThat(batch.size()).isEqualTo(1);
+        assertThat(batch.consumedOffsets()).isEqualTo(Map.of(events, 12L));
+        batch.markApplied();
+        assertThat(batch.consumedOffsets()).isEmpty();
+        assertThat(batch.isSettled()).isTrue();
+    }
+
+    @Test
+    void aBatchWithoutMembersStillHoldsTheOffsetsOfRecordsThatCarriedNoPurge() {
+        batch.add(change("e1", "p1", 3, T0, "product:p1"), record("events", 0, 4), 0);
+        batch.markApplied();
+
+        assertThat(batch.add(change("e1-again", "p1", 3, T0, "product:p1"), record("events", 0, 5), 0))
+                .isEqualTo(InvalidationBatch.Outcome.DUPLICATE);
+        batch.skipped("events", 0, 6);
+
+        assertThat(batch.isEmpty()).as("nothing to purge").isTrue();
+        assertThat(batch.isSettled()).as("but offsets to record").isFalse();
+        assertThat(batch.consumedOffsets()).isEqualTo(Map.of(new TopicPartition("events", 0), 6L));
+        assertThat(batch.ageNanos(1_000)).as("offsets alone never make a batch linger-due").isZero();
+    }
+
+    private static SourceRecord record(String topic, int partition, long offset) {
+        return new SourceRecord(topic, partition, offset, null, new byte[0], new RecordHeaders());
     }
 
     private static Invalidation change(String id, String product, long version, Instant at, String... tags) {

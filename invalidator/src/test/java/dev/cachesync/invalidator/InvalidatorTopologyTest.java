@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -29,6 +30,7 @@ import dev.cachesync.schemas.registry.SchemaRegistryClient;
 import dev.cachesync.schemas.serde.AvroSerdes;
 import dev.cachesync.schemas.serde.AvroSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,6 +55,8 @@ class InvalidatorTopologyTest {
     private static final int MAX_TAGS = 50;
     private final RecordingSink sink = new RecordingSink();
     private final List<InvalidationApplied> applied = new ArrayList<>();
+    /** What the ledger was told, batch by batch: the highest offset consumed per input partition. */
+    private final List<Map<TopicPartition, Long>> recorded = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     /** Every read of the decode clock moves it one minute on: the unknown-schema window passes in 5 failures. */
     private final AtomicLong decodeClock = new AtomicLong();
@@ -69,7 +73,8 @@ class InvalidatorTopologyTest {
         InvalidatorMetrics metrics = new InvalidatorMetrics(meters);
         BatchApplier applier = new BatchApplier(sink, applied::add, (source, reason, detail) -> {
             throw new AssertionError("no purge should be dead-lettered here: " + reason + " " + detail);
-        }, metrics, Clock.systemUTC(), new RetryPolicy(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 3), () -> true);
+        }, metrics, Clock.systemUTC(), new RetryPolicy(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 3), () -> true,
+                recorded::add);
         var topology = InvalidatorTopology.build(new InvalidatorTopology.Settings(Duration.ofMillis(5), 500, MAX_BATCH_TAGS,
                         MAX_TAGS, 100_000),
                 () -> new EventDecoder(AvroSerdes.serde(ProductEvent.class, registry.url()).deserializer(),
@@ -168,6 +173,28 @@ class InvalidatorTopologyTest {
         events.pipeInput("p7", v3);
 
         assertThat(sink.tagPurges).hasSize(1);
+    }
+
+    @Test
+    void recordsWithoutAPurgeAreRecordedAsAppliedBeforeTheirOffsetsAreCommitted() {
+        ProductEvent v1 = event("p10", 1, null, product("p10", "shoes", null), List.of("product:p10"));
+        events.pipeInput("p10", v1); // offset 0
+        rawEvents.pipeInput("p11", "not avro at all".getBytes(StandardCharsets.UTF_8)); // 1: dead-lettered
+        events.pipeInput("p10", v1); // 2: a duplicate
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i <= MAX_TAGS; i++) {
+            tags.add("bulk:" + i);
+        }
+        commands.pipeInput("big", command("big", tags)); // commands offset 0: too-many-tags
+
+        assertThat(sink.tagPurges).hasSize(1);
+        // The test driver commits after every record: by then the last offset of each partition is recorded, so
+        // the healer never finds a committed offset ahead of Redis' applied one (and takes it for lost purges).
+        Map<TopicPartition, Long> last = new java.util.HashMap<>();
+        recorded.forEach(last::putAll);
+        assertThat(last).containsEntry(new TopicPartition(Topics.PRODUCT_EVENTS, 0), 2L)
+                .containsEntry(new TopicPartition(Topics.INVALIDATION_COMMANDS, 0), 0L);
+        assertThat(recorded).as("one record per commit with something new; none for an idle one").hasSize(4);
     }
 
     @Test

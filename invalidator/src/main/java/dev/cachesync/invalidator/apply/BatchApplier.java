@@ -73,15 +73,21 @@ public final class BatchApplier {
         }
     }
 
+    /**
+     * Purges the batch's invalidations, then has the ledger record the highest offset it consumed per partition. A
+     * batch without invalidations (only records that carry no purge) costs no purge, only that record.
+     */
     public void apply(InvalidationBatch batch) {
-        if (batch.isEmpty()) {
+        if (batch.isSettled()) {
             return;
         }
         Set<String> deadLettered = new HashSet<>();
         List<Runnable> announcements = new ArrayList<>();
         List<InvalidationBatch.Member> members = batch.members();
-        applyPart(members, deadLettered, announcements);
-        ledger.applied(members);
+        if (!members.isEmpty()) {
+            applyPart(members, deadLettered, announcements);
+        }
+        ledger.applied(batch.consumedOffsets());
         // Announced once recorded (and, when asked, replicated): an InvalidationApplied is never ahead of Redis.
         announcements.forEach(Runnable::run);
         batch.markApplied(deadLettered);

@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads a range of an input partition again, with a consumer of its own (no group, nothing committed), and
  * applies its invalidations in batches bounded like the stream's. Records that do not decode are skipped: they
- * were dead-lettered when the stream first read them.
+ * were dead-lettered when the stream first read them. Skipped records and duplicates go into the batch's consumed
+ * offsets like the stream's, so that an applier that records offsets would leave no gap either (the healer's
+ * applier records none: the healer records the whole range once it is re-applied).
  */
 public final class Reapplier implements RedisHealer.Reapply {
     private final Map<String, Object> consumerConfig;
@@ -43,18 +45,24 @@ public final class Reapplier implements RedisHealer.Reapply {
         this.running = running;
     }
 
-    /** Applies the invalidations at offsets {@code from..to} (inclusive) of the partition; returns how many. */
+    /**
+     * Applies the invalidations at offsets {@code from..to} (inclusive) of the partition; says how many, and
+     * whether the whole range could be read (its start may have been deleted by retention).
+     */
     @Override
-    public int reapply(String topic, int partition, long from, long to) {
+    public RedisHealer.Reapplied reapply(String topic, int partition, long from, long to) {
         TopicPartition tp = new TopicPartition(topic, partition);
         EventDecoder decoder = decoders.get();
         InvalidationBatch batch = new InvalidationBatch(new AppliedVersions(settings.rememberedProducts()));
         int count = 0;
+        boolean complete;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(List.of(tp));
             long last = Math.min(to, consumer.endOffsets(List.of(tp)).get(tp) - 1);
-            consumer.seek(tp, Math.max(from, consumer.beginningOffsets(List.of(tp)).get(tp)));
+            long first = consumer.beginningOffsets(List.of(tp)).get(tp);
+            complete = first <= from;
+            consumer.seek(tp, Math.max(from, first));
             while (consumer.position(tp) <= last) {
                 if (!running.getAsBoolean()) {
                     throw new IllegalStateException("stopped while re-applying " + tp + " up to " + last);
@@ -68,19 +76,22 @@ public final class Reapplier implements RedisHealer.Reapply {
                                     : decoder.decodeCommand(topic, record.value()),
                             since -> { }, failure -> { });
                     if (!decoded.isValid() || decoded.invalidation().targets() > settings.maxTags()) {
+                        batch.skipped(topic, partition, record.offset());
                         continue;
                     }
                     if (batch.size() >= settings.maxBatch()
                             || batch.wouldExceed(decoded.invalidation(), settings.maxBatchTags())) {
                         applier.apply(batch);
                     }
-                    batch.add(decoded.invalidation(), new SourceRecord(topic, partition, record.offset(), record.key(),
-                            record.value(), record.headers()), System.nanoTime());
-                    count++;
+                    InvalidationBatch.Outcome outcome = batch.add(decoded.invalidation(), new SourceRecord(topic, partition,
+                            record.offset(), record.key(), record.value(), record.headers()), System.nanoTime());
+                    if (outcome != InvalidationBatch.Outcome.DUPLICATE) {
+                        count++; // a duplicate within the range is purged once
+                    }
                 }
             }
         }
         applier.apply(batch);
-        return count;
+        return new RedisHealer.Reapplied(count, complete);
     }
 }

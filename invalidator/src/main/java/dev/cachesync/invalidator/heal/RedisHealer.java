@@ -3,26 +3,25 @@ package dev.cachesync.invalidator.heal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import dev.cachesync.invalidator.InvalidationBatch;
 import dev.cachesync.invalidator.InvalidatorMetrics;
-import dev.cachesync.invalidator.SourceRecord;
 import dev.cachesync.invalidator.apply.AppliedLedger;
 import dev.cachesync.invalidator.apply.Backoff;
 import dev.cachesync.invalidator.apply.PurgeFailures;
 import dev.cachesync.invalidator.apply.InvalidationSink;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Heals Redis data loss from Kafka. With every applied batch, the highest offset it covered is recorded in Redis
+ * Heals Redis data loss from Kafka. With every applied batch, the highest offset it consumed is recorded in Redis
  * per input partition ("topic-partition"), after the purge itself, so any snapshot or replica holding an offset
- * holds its purges. Redis lost acknowledged purges (restarted from an older RDB/AOF, failed over to a replica
+ * holds its purges; records that carry no purge (duplicates, dead letters taken at decode time) are recorded the
+ * same way, so a committed offset is never ahead of the recorded one without a loss. Redis lost acknowledged purges (restarted from an older RDB/AOF, failed over to a replica
  * that missed them) when the offset it holds is below
  * <ul>
  *   <li>what this instance recorded before (checked by the same script that records, with every batch), or</li>
@@ -31,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Then the invalidations between are read from Kafka and applied again before anything else is recorded: the
  * stream threads wait (this object's lock) while a heal runs. At most {@code maxRecords} records per partition
- * are re-applied (an offset unknown to Redis would otherwise mean the whole partition).
+ * are re-applied (an offset unknown to Redis would otherwise mean the whole partition). Only a heal that re-applied
+ * something (or could not read its whole range) clears the near caches and counts as a heal: a range without
+ * invalidations held no purge that Redis could have lost.
  */
 public final class RedisHealer implements AppliedLedger {
     private static final Logger log = LoggerFactory.getLogger(RedisHealer.class);
@@ -59,9 +60,19 @@ public final class RedisHealer implements AppliedLedger {
         this.metrics = metrics;
     }
 
-    /** Applies offsets {@code from..to} (inclusive) of an input partition again; returns how many invalidations. */
+    /** Applies offsets {@code from..to} (inclusive) of an input partition again. */
     public interface Reapply {
-        int reapply(String topic, int partition, long from, long to);
+        Reapplied reapply(String topic, int partition, long from, long to);
+    }
+
+    /**
+     * What re-applying a range did.
+     *
+     * @param invalidations how many invalidations were applied again
+     * @param complete      false when part of the range could no longer be read (deleted from Kafka): what it held
+     *                      is unknown
+     */
+    public record Reapplied(int invalidations, boolean complete) {
     }
 
     /** The key of an input partition in the applied-offsets record. */
@@ -70,15 +81,9 @@ public final class RedisHealer implements AppliedLedger {
     }
 
     @Override
-    public synchronized void applied(List<InvalidationBatch.Member> members) {
-        Map<String, Long> highest = new HashMap<>();
-        for (InvalidationBatch.Member member : members) {
-            SourceRecord source = member.source();
-            if (source != null && source.partition() >= 0) {
-                highest.merge(source(source.topic(), source.partition()), source.offset(), Math::max);
-            }
-        }
-        highest.forEach(this::recordRetrying);
+    public synchronized void applied(Map<TopicPartition, Long> highestOffsets) {
+        highestOffsets.forEach((partition, offset) -> recordRetrying(source(partition.topic(), partition.partition()),
+                offset));
     }
 
     /**
@@ -113,8 +118,9 @@ public final class RedisHealer implements AppliedLedger {
         long expected = recorded.getOrDefault(source, -1L);
         long held = sink.recordApplied(source, offset, expected);
         if (held < expected) {
-            heal(source, held, expected, "Redis holds applied offset " + held + " where " + expected + " was recorded");
-            clearNearCaches();
+            if (heal(source, held, expected, "Redis holds applied offset " + held + " where " + expected + " was recorded")) {
+                clearNearCaches();
+            }
             sink.recordApplied(source, Math.max(offset, expected), held);
         }
         recorded.merge(source, offset, Math::max);
@@ -137,10 +143,10 @@ public final class RedisHealer implements AppliedLedger {
             }
             long from = holds == null ? -1 : holds;
             if (from < target) {
-                heal(source, from, target, "Redis holds applied offset " + from + ", committed/recorded " + target);
+                healed |= heal(source, from, target, "Redis holds applied offset " + from + ", committed/recorded "
+                        + target);
                 sink.recordApplied(source, target, from);
                 recorded.merge(source, target, Math::max);
-                healed = true;
             }
         }
         if (healed) {
@@ -157,16 +163,32 @@ public final class RedisHealer implements AppliedLedger {
         log.warn("told every near cache to clear after healing Redis");
     }
 
-    /** Re-applies offsets {@code held + 1 .. target} of {@code source}, at most {@code maxRecords} of them. */
-    private void heal(String source, long held, long target, String why) {
+    /**
+     * Re-applies offsets {@code held + 1 .. target} of {@code source}, at most {@code maxRecords} of them. Returns
+     * true when Redis lost purges: something was re-applied, or part of the gap was not read (capped, or deleted
+     * from Kafka) so a lost purge cannot be ruled out. A gap of records without a purge is not a heal: it is only
+     * recorded again (the caller does), with no near-cache clear.
+     */
+    private boolean heal(String source, long held, long target, String why) {
         long from = Math.max(held + 1, target - maxRecords + 1);
-        log.warn("Redis lost acknowledged purges of {} ({}): re-applying offsets {}..{} from Kafka{}", source, why, from,
-                target, from > held + 1 ? " (capped at " + maxRecords + " records)" : "");
+        boolean capped = from > held + 1;
+        log.info("Redis' applied offset of {} is behind ({}): re-reading offsets {}..{} from Kafka{}", source, why, from,
+                target, capped ? " (capped at " + maxRecords + " records)" : "");
         int split = source.lastIndexOf('-');
         long started = System.nanoTime();
-        int count = reapplier.reapply(source.substring(0, split), Integer.parseInt(source.substring(split + 1)), from,
-                target);
-        metrics.healed(count);
-        log.warn("re-applied {} invalidations of {} in {} ms", count, source, (System.nanoTime() - started) / 1_000_000);
+        Reapplied reapplied = reapplier.reapply(source.substring(0, split),
+                Integer.parseInt(source.substring(split + 1)), from, target);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (reapplied.invalidations() == 0 && reapplied.complete() && !capped) {
+            metrics.offsetGapWithoutPurges();
+            log.info("no invalidation among offsets {}..{} of {} (records without a purge): nothing lost, offset "
+                    + "recorded again", from, target, source);
+            return false;
+        }
+        metrics.healed(reapplied.invalidations());
+        log.warn("Redis lost acknowledged purges of {} ({}): re-applied {} invalidations of offsets {}..{} in {} ms{}",
+                source, why, reapplied.invalidations(), from, target, millis,
+                reapplied.complete() ? "" : " (part of the range is no longer in Kafka)");
+        return true;
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,6 +20,7 @@ import dev.cachesync.invalidator.InvalidationBatch;
 import dev.cachesync.invalidator.InvalidatorMetrics;
 import dev.cachesync.invalidator.SourceRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisException;
@@ -80,6 +82,42 @@ class BatchApplierTest {
                 .isInstanceOf(BatchApplier.PurgeAbandonedException.class);
         assertThat(deadLetters).isEmpty();
         assertThat(batch.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theLedgerRecordsTheHighestOffsetConsumedOnceTheMembersArePurged() {
+        ScriptedSink sink = new ScriptedSink(tags -> null);
+        List<String> steps = new ArrayList<>();
+        add("e1", "p1", "category:shoes"); // offset 0
+        batch.skipped("topic", 0, 3); // a dead letter taken at decode time after it
+
+        applier(sink, () -> true, offsets -> steps.add("recorded " + offsets + " after " + sink.attempts.get()
+                + " purge(s)")).apply(batch);
+
+        assertThat(steps).containsExactly("recorded {topic-0=3} after 1 purge(s)");
+        assertThat(batch.isSettled()).isTrue();
+    }
+
+    @Test
+    void aBatchOfRecordsWithoutPurgesCostsNoPurgeButIsRecorded() {
+        ScriptedSink sink = new ScriptedSink(tags -> null);
+        List<Map<TopicPartition, Long>> recorded = new ArrayList<>();
+        batch.skipped("commands", 2, 7);
+
+        applier(sink, () -> true, recorded::add).apply(batch);
+        applier(sink, () -> true, recorded::add).apply(batch);
+
+        assertThat(sink.attempts.get()).isZero();
+        assertThat(announced).isEmpty();
+        assertThat(recorded).as("once: applying a settled batch does nothing")
+                .containsExactly(Map.of(new TopicPartition("commands", 2), 7L));
+    }
+
+    private BatchApplier applier(InvalidationSink sink, java.util.function.BooleanSupplier running,
+                                 AppliedLedger ledger) {
+        return new BatchApplier(sink, announced::add,
+                (source, reason, detail) -> deadLetters.add(new String(source.key()) + " " + reason),
+                new InvalidatorMetrics(meters), Clock.systemUTC(), FAST, running, ledger);
     }
 
     private BatchApplier applier(InvalidationSink sink, java.util.function.BooleanSupplier running) {
