@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.cachesync.cache.client.CacheSource;
@@ -35,16 +36,22 @@ import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.ProductEvent;
+import dev.cachesync.invalidator.apply.InvalidationSink;
+import dev.cachesync.invalidator.apply.RedisInvalidationSink;
+import dev.cachesync.invalidator.heal.RedisHealer;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -403,6 +410,86 @@ class InvalidatorEndToEndTest {
     }
 
     @Test
+    void recordsWithoutAPurgeAtTheEndOfAPartitionAreRecordedAndNotTakenForLostPurges() throws Exception {
+        RedisServer redis = DevStack.redis();
+        String prefix = "no-heal-" + UUID.randomUUID() + ":";
+        String applicationId = "no-heal-" + UUID.randomUUID();
+        // The periodic check runs only at start here: this test runs the check itself, once the offsets are committed.
+        InvalidatorApp app = startInvalidator(redis, prefix, applicationId, Map.of("INVALIDATOR_HEAL_CHECK_MS", "3600000"));
+        ProductEvent change = event(id("desk"), 1, "desks");
+        publish(change);
+        String commandKey = "no-heal-" + UUID.randomUUID();
+        String command = publishCommand(commandKey, List.of("category:desks"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(applied(change.getEventId())).isNotNull();
+            assertThat(applied(command)).isNotNull();
+        });
+
+        // The last records of both partitions carry no purge: the same event again (a duplicate) and a poison command.
+        RecordMetadata duplicate = send(Topics.PRODUCT_EVENTS, change.getProductId(),
+                AvroSerdes.serde(ProductEvent.class, registry.url()).serializer().serialize(Topics.PRODUCT_EVENTS, change));
+        RecordMetadata poison = send(Topics.INVALIDATION_COMMANDS, commandKey, new byte[] {7, 0, 0, 0, 42, 1});
+        deadLetter(commandKey);
+        Map<String, Long> lastOffsets = Map.of(
+                RedisHealer.source(Topics.PRODUCT_EVENTS, duplicate.partition()), duplicate.offset(),
+                RedisHealer.source(Topics.INVALIDATION_COMMANDS, poison.partition()), poison.offset());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        cleanup.add(admin);
+        Supplier<Map<String, Long>> committed = () -> committedOffsets(admin, applicationId);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> lastOffsets.forEach((source, last) ->
+                assertThat(committed.get()).containsEntry(source, last + 1)));
+
+        // Redis holds what Kafka committed, minus one: the records without a purge were recorded with it.
+        Map<String, String> held = redisson(redis).<String, String>getMap(new KeyLayout(prefix).appliedOffsets(),
+                StringCodec.INSTANCE).readAllMap();
+        lastOffsets.forEach((source, last) -> assertThat(held).containsEntry(source, String.valueOf(last)));
+        // So the heal check finds nothing to re-read, counts no heal and clears no near cache.
+        List<String> reread = new ArrayList<>();
+        AtomicInteger nearCacheClears = new AtomicInteger();
+        RedisInvalidationSink redisSink = new RedisInvalidationSink(redisson(redis), prefix, 0, Duration.ofSeconds(1));
+        InvalidationSink sink = new InvalidationSink() {
+            @Override
+            public Purged purge(Set<String> tags, Set<String> keys) {
+                return redisSink.purge(tags, keys);
+            }
+
+            @Override
+            public boolean isAvailable() {
+                return redisSink.isAvailable();
+            }
+
+            @Override
+            public long recordApplied(String source, long offset, long expectedAtLeast) {
+                return redisSink.recordApplied(source, offset, expectedAtLeast);
+            }
+
+            @Override
+            public void clearNearCaches() {
+                nearCacheClears.incrementAndGet();
+                redisSink.clearNearCaches();
+            }
+
+            @Override
+            public Map<String, Long> appliedOffsets() {
+                return redisSink.appliedOffsets();
+            }
+        };
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry checkMeters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RedisHealer check = new RedisHealer(sink, (topic, partition, from, to) -> {
+            reread.add(topic + "-" + partition + " " + from + ".." + to);
+            return new RedisHealer.Reapplied(0, true);
+        }, committed, 100_000, new InvalidatorMetrics(checkMeters), () -> true);
+
+        check.healIfBehind();
+
+        assertThat(reread).as("offsets re-read from Kafka").isEmpty();
+        assertThat(nearCacheClears.get()).isZero();
+        assertThat(checkMeters.find("cachesync.invalidator.heals").counter()).isNull();
+        assertThat(app.meters().find("cachesync.invalidator.heals").counter()).isNull();
+    }
+
+    @Test
     void withWaitReplicasAnInvalidationWaitsUntilTheReplicaHoldsItsPurge() throws Exception {
         RedisServer primary = DevStack.stopAtExit(RedisServer.start());
         RedisServer replica = DevStack.stopAtExit(RedisServer.start());
@@ -514,6 +601,32 @@ class InvalidatorEndToEndTest {
         RedissonClient client = Redisson.create(config);
         cleanup.add(client::shutdown);
         return client;
+    }
+
+    /** One record as it is: poison, or an event sent again unchanged. */
+    private static RecordMetadata send(String topic, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            return raw.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("could not send to " + topic, e);
+        }
+    }
+
+    /** The group's committed offsets of the input topics, by "topic-partition" (as the invalidator reads them). */
+    private static Map<String, Long> committedOffsets(Admin admin, String applicationId) {
+        try {
+            Map<String, Long> offsets = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, offset) -> {
+                        if (offset != null) {
+                            offsets.put(RedisHealer.source(tp.topic(), tp.partition()), offset.offset());
+                        }
+                    });
+            return offsets;
+        } catch (Exception e) {
+            throw new AssertionError("could not read the committed offsets of " + applicationId, e);
+        }
     }
 
     private static String publish(ProductEvent event) {
