@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * Heals Redis data loss from Kafka. With every applied batch, the highest offset it consumed is recorded in Redis
  * per input partition ("topic-partition"), after the purge itself, so any snapshot or replica holding an offset
  * holds its purges; records that carry no purge (duplicates, dead letters taken at decode time) are recorded the
- * same way, so a committed offset is never ahead of the recorded one without a loss. Redis lost acknowledged purges (restarted from an older RDB/AOF, failed over to a replica
- * that missed them) when the offset it holds is below
+ * same way, so a committed offset is never ahead of the recorded one without a loss. Redis lost acknowledged
+ * purges (restarted from an older RDB/AOF, failed over to a replica that missed them) when the offset it holds is
+ * below
  * <ul>
  *   <li>what this instance recorded before (checked by the same script that records, with every batch), or</li>
  *   <li>the group's committed offset minus one (an offset is committed only after its purge was recorded),
