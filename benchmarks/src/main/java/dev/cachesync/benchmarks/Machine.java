@@ -19,9 +19,14 @@ final class Machine {
         md.append("| nproc | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
         md.append("| CPU | ").append(firstLine("/proc/cpuinfo", "model name")).append(" |\n");
         md.append("| memory | ").append(firstLine("/proc/meminfo", "MemTotal")).append(" |\n");
-        md.append("| load average at start | ").append(read("/proc/loadavg").trim()).append(" |\n");
+        md.append("| load average at start | ").append(loadAverage()).append(" |\n");
         md.append("| java -version | ").append(javaVersion().replace("\n", "<br>")).append(" |\n");
         return md.toString();
+    }
+
+    /** /proc/loadavg: the 1, 5 and 15 minute load averages, runnable/total threads, the last pid. */
+    static String loadAverage() {
+        return read("/proc/loadavg").trim();
     }
 
     private static String firstLine(String file, String key) {

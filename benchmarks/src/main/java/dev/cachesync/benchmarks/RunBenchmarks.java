@@ -11,7 +11,7 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs the benchmarks and writes Markdown results (with the machine) to {@code results/}:
- * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|relay|auth|all}.
+ * {@code ./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=jmh|proxy|invalidation|relay|auth|fill-end|scaling|all}.
  */
 public final class RunBenchmarks {
 
@@ -90,6 +90,16 @@ public final class RunBenchmarks {
                     + AuthOverheadBenchmark.toMarkdown(new AuthOverheadBenchmark().run())
                     + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=auth`\n";
             Files.writeString(results.resolve("auth-overhead.md"), md);
+            System.out.println(md);
+        }
+        if (which.equals("scaling") || which.equals("all")) {
+            String machine = Machine.describe();
+            var outcome = new ScalingBenchmark().run();
+            String md = "# Scaling: invalidator instances, Redis Cluster vs standalone\n\n" + machine + "\n"
+                    + ScalingBenchmark.toMarkdown(outcome)
+                    + "\nCommand: `./mvnw -B -o -q -pl benchmarks compile exec:exec -Dbench=scaling"
+                    + (ScalingBenchmark.SHORT ? " -Dbench.scaling.short=true" : "") + "`\n";
+            Files.writeString(results.resolve("scaling.md"), md);
             System.out.println(md);
         }
         System.exit(0);
