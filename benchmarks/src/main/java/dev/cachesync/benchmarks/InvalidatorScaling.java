@@ -94,15 +94,19 @@ final class InvalidatorScaling {
                 "scaling-topics:")) {
             awaitRunning(List.of(creator));
         }
+        long writing = System.nanoTime();
         Set<String> eventIds = writeBacklog(kafka, registry);
+        System.out.printf("%s: backlog of %,d events written in %.1f s%n", kafka.name(), events,
+                (System.nanoTime() - writing) / 1e9);
         List<Drain> drains = new ArrayList<>();
         drains.add(drain(kafka, redis, registry, eventIds, 0, 1));
         for (int round = 0; round < rounds.size(); round++) {
             for (int instances : rounds.get(round)) {
                 Drain drain = drain(kafka, redis, registry, eventIds, round + 1, instances);
                 drains.add(drain);
-                System.out.printf("%s round %d: %d instance(s): %.0f events/s (%d head start)%n", kafka.name(),
-                        round + 1, instances, drain.eventsPerSecond(), drain.headStart());
+                System.out.printf("%s round %d: %d instance(s): %.0f events/s in %.2f s (start-up %.1f s)%n",
+                        kafka.name(), round + 1, instances, drain.eventsPerSecond(), drain.seconds(),
+                        drain.startUpSeconds());
             }
         }
         return drains;
@@ -345,6 +349,19 @@ final class InvalidatorScaling {
                     d.seconds(), d.eventsPerSecond(), ratio, d.purges(), d.applied() / Math.max(1, d.purges()),
                     d.startUpSeconds()));
         }
+        md.append("\n| Kafka | instances | rounds | mean throughput | vs 1 instance (means) |\n|---|---|---|---|---|\n");
+        drains.stream().filter(d -> d.round() > 0).map(Drain::kafka).distinct().forEach(kafka -> {
+            double one = mean(drains, kafka, 1);
+            drains.stream().filter(d -> d.round() > 0 && d.kafka().equals(kafka)).map(Drain::instances).distinct()
+                    .sorted().forEach(n -> md.append(String.format("| %s | %d | %d | %,.0f events/s | %.2fx |%n",
+                            kafka, n, drains.stream().filter(d -> d.round() > 0 && d.kafka().equals(kafka)
+                                    && d.instances() == n).count(), mean(drains, kafka, n), mean(drains, kafka, n) / one)));
+        });
         return md.toString();
+    }
+
+    private static double mean(List<Drain> drains, String kafka, int instances) {
+        return drains.stream().filter(d -> d.round() > 0 && d.kafka().equals(kafka) && d.instances() == instances)
+                .mapToDouble(Drain::eventsPerSecond).average().orElse(Double.NaN);
     }
 }

@@ -49,6 +49,7 @@ final class ScalingBenchmark {
                     }
                 } else if (brokers == 3) {
                     try (KafkaCluster kafka = KafkaCluster.start()) {
+                        System.out.printf("KafkaCluster started in %.1f s%n", kafka.startTime().toMillis() / 1e3);
                         drains.addAll(scaling.run(kafka("3 brokers, RF 3, min ISR 2", kafka.bootstrapServers(), 3),
                                 redis, registry, List.of(List.of(1, 2, 3))));
                     }
@@ -58,7 +59,9 @@ final class ScalingBenchmark {
             }
             RedisLayoutLatency.Outcome latency;
             try (RedisCluster cluster = RedisCluster.start()) {
+                long measuring = System.nanoTime();
                 latency = new RedisLayoutLatency().run(redis, cluster, LATENCY_ROUNDS);
+                System.out.printf("latency rounds took %.1f s%n", (System.nanoTime() - measuring) / 1e9);
             }
             return new Outcome(drains, latency, Machine.loadAverage(), (System.nanoTime() - started) / 60e9);
         }
@@ -91,13 +94,15 @@ final class ScalingBenchmark {
                 + "production) before any instance starts. Each setup is a new application id (so it reads the whole "
                 + "backlog), its instances separate Kafka Streams apps in this JVM (InvalidatorApp: the real "
                 + "topology, batching defaults, Redis purger on standalone redis-server, 1 stream thread each), "
-                + "started together. The clock starts when every instance reports RUNNING (sampled every millisecond) "
-                + "and stops at the last event's purge acknowledgement (`purgeAcknowledgedAtMicros` of the "
-                + "InvalidationApplied records). What the instances had taken from Kafka (decoded) and applied before "
-                + "the clock started is shown; the applied ones are left out of the throughput. \"incl. start-up\" is "
-                + "from the first start call to the last acknowledgement, all events: what a scale-out in front of a "
-                + "backlog gives. Round 0 (one instance, not shown) warms up the JIT. Partitions per instance: the "
-                + "group's assignment after the drain. Purges and events per purge are summed over the instances.\n\n"
+                + "started together and paused (`KafkaStreams#pause`) as soon as constructed. Once every instance is "
+                + "RUNNING and the group is stable with each owning partitions (\"start-up\", from the first start "
+                + "call), all are resumed and the clock starts; it stops at the last event's purge acknowledgement "
+                + "(`purgeAcknowledgedAtMicros` of the InvalidationApplied records, not this benchmark's polling). "
+                + "Without the pause the first instance drained up to two thirds of the backlog alone while the others "
+                + "joined (seconds apart on two busy cores). \"Taken / applied before the clock\" shows that nothing "
+                + "was processed while paused (records the consumers fetched meanwhile are not counted; that is the "
+                + "same for every setup). Round 0 (one instance, not shown) warms up the JIT. Purges and events per "
+                + "purge are summed over the instances; partitions per instance are the group's assignment.\n\n"
                 + InvalidatorScaling.toMarkdown(outcome.drains())
                 + "\n## Purge, fill and read latency: Redis Cluster vs standalone\n\n"
                 + "cache-client's public API (CachingHttpClient with the near cache off, TagPurger) against a "
