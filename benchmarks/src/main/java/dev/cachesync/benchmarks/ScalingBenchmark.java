@@ -15,7 +15,7 @@ import dev.cachesync.devstack.SchemaRegistry;
  * read and purge latency on a Redis Cluster against standalone redis-server.
  *
  * <p>Settings (system properties): {@code bench.scaling.short=true} for a quick run (a smaller backlog, one round,
- * one broker only, fewer latency rounds); {@code bench.scaling.brokers} ({@code 1,3}); {@code bench.scaling.events}
+ * one broker only, fewer latency rounds); {@code bench.scaling.brokers} ({@code 1,3}; empty: latency only); {@code bench.scaling.events}
  * (100,000) over {@code bench.scaling.products} (2,000); {@code bench.scaling.partitions} (6);
  * {@code bench.scaling.latencyRounds} (6).
  */
@@ -27,7 +27,7 @@ final class ScalingBenchmark {
     static final int LATENCY_ROUNDS = Integer.getInteger("bench.scaling.latencyRounds", SHORT ? 2 : 6);
     static final List<Integer> BROKERS = java.util.Arrays.stream(
             System.getProperty("bench.scaling.brokers", SHORT ? "1" : "1,3").split(","))
-            .map(String::trim).map(Integer::valueOf).toList();
+            .map(String::trim).filter(b -> !b.isEmpty()).map(Integer::valueOf).toList();
 
     record Outcome(List<InvalidatorScaling.Drain> drains, RedisLayoutLatency.Outcome latency, String loadAtEnd,
                    double minutes) {
@@ -106,7 +106,7 @@ final class ScalingBenchmark {
                 + InvalidatorScaling.toMarkdown(outcome.drains())
                 + "\n## Purge, fill and read latency: Redis Cluster vs standalone\n\n"
                 + "cache-client's public API (CachingHttpClient with the near cache off, TagPurger) against a "
-                + "private redis-server and devstack's RedisCluster (3 primaries + 3 replicas on this machine), with "
+                + "private redis-server and a Redis Cluster with the default segment count and with 6, with "
                 + "an in-process HTTP origin that answers at once (the fill includes one local HTTP exchange). "
                 + outcome.latency().setup() + "\n\n" + outcome.latency().table()
                 + String.format("%n| | |%n|---|---|%n| load average at end | %s |%n| total time | %.1f min |%n",
