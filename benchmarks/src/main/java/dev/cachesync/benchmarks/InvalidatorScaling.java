@@ -67,7 +67,8 @@ final class InvalidatorScaling {
 
     /** One drain: {@code instances} invalidators, in round {@code round} (0 = warm-up, not reported). */
     record Drain(String kafka, int round, int instances, int events, int takenBeforeStart, int headStart, double seconds,
-                 double startUpSeconds, double purges, double applied, Map<Integer, Integer> partitionsPerInstance) {
+                 double startUpSeconds, double purges, double applied, Map<Integer, Integer> partitionsPerInstance,
+                 CpuUse.Used cpu) {
         double eventsPerSecond() {
             return (events - headStart) / seconds;
         }
@@ -169,6 +170,7 @@ final class InvalidatorScaling {
             int takenBeforeStart = (int) taken(apps);
             int appliedBeforeStart = (int) sum(apps, "cachesync.invalidator.batch.size");
             long startMicros = nowMicros();
+            CpuUse cpu = CpuUse.begin();
             for (InvalidatorApp app : apps) {
                 streamsOf(app).resume();
             }
@@ -179,6 +181,7 @@ final class InvalidatorScaling {
                 }
                 Thread.sleep(20); // sampling interval of the end check; the measure comes from the records
             }
+            CpuUse.Used used = cpu.end();
             Map<String, Long> acknowledged = firstAcknowledgements(kafka, registry, eventIds, appliedFrom);
             long last = acknowledged.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             int headStart = (int) acknowledged.values().stream().filter(t -> t < startMicros).count();
@@ -186,7 +189,7 @@ final class InvalidatorScaling {
                     .count()).sum();
             return new Drain(kafka.name(), round, instances, events, takenBeforeStart,
                     Math.max(headStart, appliedBeforeStart), (last - startMicros) / 1e6, startUpSeconds, purges,
-                    sum(apps, "cachesync.invalidator.batch.size"), owned);
+                    sum(apps, "cachesync.invalidator.batch.size"), owned, used);
         } finally {
             starter.shutdownNow();
             for (InvalidatorApp app : apps) {
@@ -334,8 +337,8 @@ final class InvalidatorScaling {
     static String toMarkdown(List<Drain> drains) {
         StringBuilder md = new StringBuilder();
         md.append("| Kafka | round | instances | partitions per instance | events | taken / applied before the clock | time | throughput "
-                + "| vs 1 instance | purges | events per purge | start-up |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| vs 1 instance | purges | events per purge | CPU: this JVM / machine busy | start-up |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Drain d : drains) {
             if (d.round() == 0) {
                 continue;
@@ -344,10 +347,10 @@ final class InvalidatorScaling {
                     && o.instances() == 1).findFirst().orElse(null);
             String ratio = one == null ? "" : String.format("%.2fx", d.eventsPerSecond() / one.eventsPerSecond());
             md.append(String.format("| %s | %d | %d | %s | %,d | %,d / %,d | %.2f s | %,.0f events/s | %s | %,.0f | %.1f "
-                            + "| %.1f s |%n",
+                            + "| %.2f cores / %.0f %% | %.1f s |%n",
                     d.kafka(), d.round(), d.instances(), d.partitionsPerInstance().values(), d.events(), d.takenBeforeStart(), d.headStart(),
                     d.seconds(), d.eventsPerSecond(), ratio, d.purges(), d.applied() / Math.max(1, d.purges()),
-                    d.startUpSeconds()));
+                    d.cpu().jvmCores(), d.cpu().machineBusyPercent(), d.startUpSeconds()));
         }
         md.append("\n| Kafka | instances | rounds | mean throughput | vs 1 instance (means) |\n|---|---|---|---|---|\n");
         drains.stream().filter(d -> d.round() > 0).map(Drain::kafka).distinct().forEach(kafka -> {
