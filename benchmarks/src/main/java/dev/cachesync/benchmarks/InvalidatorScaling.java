@@ -66,7 +66,8 @@ final class InvalidatorScaling {
     }
 
     /** One drain: {@code instances} invalidators, in round {@code round} (0 = warm-up, not reported). */
-    record Drain(String kafka, int round, int instances, int events, int takenBeforeStart, int headStart, double seconds,
+    record Drain(String kafka, int round, int instances, int events, int takenBeforeStart, int headStart,
+                 double seconds,
                  double startUpSeconds, double purges, double applied, Map<Integer, Integer> partitionsPerInstance,
                  CpuUse.Used cpu) {
         double eventsPerSecond() {
@@ -336,7 +337,8 @@ final class InvalidatorScaling {
 
     static String toMarkdown(List<Drain> drains) {
         StringBuilder md = new StringBuilder();
-        md.append("| Kafka | round | instances | partitions per instance | events | taken / applied before the clock | time | throughput "
+        md.append("| Kafka | round | instances | partitions per instance | events "
+                + "| taken / applied before the clock | time | throughput "
                 + "| vs 1 instance | purges | events per purge | CPU: this JVM / machine busy | start-up |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Drain d : drains) {
@@ -346,19 +348,23 @@ final class InvalidatorScaling {
             Drain one = drains.stream().filter(o -> o.kafka().equals(d.kafka()) && o.round() == d.round()
                     && o.instances() == 1).findFirst().orElse(null);
             String ratio = one == null ? "" : String.format("%.2fx", d.eventsPerSecond() / one.eventsPerSecond());
-            md.append(String.format("| %s | %d | %d | %s | %,d | %,d / %,d | %.2f s | %,.0f events/s | %s | %,.0f | %.1f "
+            md.append(String.format("| %s | %d | %d | %s | %,d | %,d / %,d | %.2f s | %,.0f events/s | %s "
+                            + "| %,.0f | %.1f "
                             + "| %.2f cores / %.0f %% | %.1f s |%n",
-                    d.kafka(), d.round(), d.instances(), d.partitionsPerInstance().values(), d.events(), d.takenBeforeStart(), d.headStart(),
+                    d.kafka(), d.round(), d.instances(), d.partitionsPerInstance().values(), d.events(),
+                    d.takenBeforeStart(), d.headStart(),
                     d.seconds(), d.eventsPerSecond(), ratio, d.purges(), d.applied() / Math.max(1, d.purges()),
                     d.cpu().jvmCores(), d.cpu().machineBusyPercent(), d.startUpSeconds()));
         }
-        md.append("\n| Kafka | instances | rounds | mean throughput | vs 1 instance (means) |\n|---|---|---|---|---|\n");
+        md.append("\n| Kafka | instances | rounds | mean throughput | vs 1 instance (means) |\n"
+                + "|---|---|---|---|---|\n");
         drains.stream().filter(d -> d.round() > 0).map(Drain::kafka).distinct().forEach(kafka -> {
             double one = mean(drains, kafka, 1);
             drains.stream().filter(d -> d.round() > 0 && d.kafka().equals(kafka)).map(Drain::instances).distinct()
                     .sorted().forEach(n -> md.append(String.format("| %s | %d | %d | %,.0f events/s | %.2fx |%n",
                             kafka, n, drains.stream().filter(d -> d.round() > 0 && d.kafka().equals(kafka)
-                                    && d.instances() == n).count(), mean(drains, kafka, n), mean(drains, kafka, n) / one)));
+                                    && d.instances() == n).count(), mean(drains, kafka, n),
+                            mean(drains, kafka, n) / one)));
         });
         return md.toString();
     }

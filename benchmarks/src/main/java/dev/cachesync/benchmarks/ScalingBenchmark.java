@@ -15,7 +15,8 @@ import dev.cachesync.devstack.SchemaRegistry;
  * read and purge latency on a Redis Cluster against standalone redis-server.
  *
  * <p>Settings (system properties): {@code bench.scaling.short=true} for a quick run (a smaller backlog, one round,
- * one broker only, fewer latency rounds); {@code bench.scaling.brokers} ({@code 1,3}; empty: latency only); {@code bench.scaling.events}
+ * one broker only, fewer latency rounds); {@code bench.scaling.brokers} ({@code 1,3}; empty: latency only);
+ * {@code bench.scaling.events}
  * (100,000) over {@code bench.scaling.products} (2,000); {@code bench.scaling.partitions} (6);
  * {@code bench.scaling.latencyRounds} (6).
  */
@@ -102,8 +103,8 @@ final class ScalingBenchmark {
                 + "joined (seconds apart on two busy cores). \"Taken / applied before the clock\" shows that nothing "
                 + "was processed while paused (records the consumers fetched meanwhile are not counted; that is the "
                 + "same for every setup). Round 0 (one instance, not shown) warms up the JIT. Purges and events per "
-                + "purge are summed over the instances; partitions per instance are the group's assignment. CPU, from resume "
-                + "to the drain's end: this JVM's (the instances, their clients and, with 1 broker, the broker) in "
+                + "purge are summed over the instances; partitions per instance are the group's assignment. CPU, "
+                + "from resume to the drain's end: this JVM's (the instances, their clients and, with 1 broker, the broker) in "
                 + "cores, and the share of both cores busy on the machine (everything, other users' builds included)."
                 + "\n\n"
                 + InvalidatorScaling.toMarkdown(outcome.drains())
