@@ -104,8 +104,8 @@ final class ScalingBenchmark {
                 + "was processed while paused (records the consumers fetched meanwhile are not counted; that is the "
                 + "same for every setup). Round 0 (one instance, not shown) warms up the JIT. Purges and events per "
                 + "purge are summed over the instances; partitions per instance are the group's assignment. CPU, "
-                + "from resume to the drain's end: this JVM's (the instances, their clients and, with 1 broker, the broker) in "
-                + "cores, and the share of both cores busy on the machine (everything, other users' builds included)."
+                + "from resume to the drain's end: this JVM's (the instances, their clients and, with 1 broker, the "
+                + "broker) in cores, and the share of both cores busy on the machine (everything, other users' builds included)."
                 + "\n\n"
                 + InvalidatorScaling.toMarkdown(outcome.drains())
                 + "\n## Purge, fill and read latency: Redis Cluster vs standalone\n\n"
