@@ -17,13 +17,13 @@ import dev.cachesync.devstack.SchemaRegistry;
  * <p>Settings (system properties): {@code bench.scaling.short=true} for a quick run (a smaller backlog, one round,
  * one broker only, fewer latency rounds); {@code bench.scaling.brokers} ({@code 1,3}; empty: latency only);
  * {@code bench.scaling.events}
- * (100,000) over {@code bench.scaling.products} (2,000); {@code bench.scaling.partitions} (6);
+ * (200,000) over {@code bench.scaling.products} (2,000); {@code bench.scaling.partitions} (6);
  * {@code bench.scaling.latencyRounds} (6).
  */
 final class ScalingBenchmark {
     static final boolean SHORT = Boolean.getBoolean("bench.scaling.short");
     static final int PARTITIONS = Integer.getInteger("bench.scaling.partitions", 6);
-    static final int EVENTS = Integer.getInteger("bench.scaling.events", SHORT ? 20_000 : 100_000);
+    static final int EVENTS = Integer.getInteger("bench.scaling.events", SHORT ? 20_000 : 200_000);
     static final int PRODUCTS = Integer.getInteger("bench.scaling.products", 2_000);
     static final int LATENCY_ROUNDS = Integer.getInteger("bench.scaling.latencyRounds", SHORT ? 2 : 6);
     static final List<Integer> BROKERS = java.util.Arrays.stream(
@@ -52,7 +52,7 @@ final class ScalingBenchmark {
                     try (KafkaCluster kafka = KafkaCluster.start()) {
                         System.out.printf("KafkaCluster started in %.1f s%n", kafka.startTime().toMillis() / 1e3);
                         drains.addAll(scaling.run(kafka("3 brokers, RF 3, min ISR 2", kafka.bootstrapServers(), 3),
-                                redis, registry, List.of(List.of(1, 2, 3))));
+                                redis, registry, List.of(List.of(1, 2, 3), List.of(3, 2, 1))));
                     }
                 } else {
                     throw new IllegalArgumentException("bench.scaling.brokers: 1 or 3, was " + brokers);
