@@ -90,9 +90,6 @@ final class RedisLayoutLatency {
     }
 
     Outcome run(RedisServer standalone, RedisCluster cluster, int rounds) throws Exception {
-        // The JDK's HTTP server otherwise waits on Nagle + delayed ACK: ~40 ms per fill instead of ~1 ms. Read when
-        // its first server starts; the exec plugin's arguments set it too (run on the bare classpath, they may not).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         ExecutorService originThreads = Executors.newFixedThreadPool(2);
         origin.setExecutor(originThreads);
