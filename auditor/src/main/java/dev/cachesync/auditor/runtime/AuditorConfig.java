@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.cachesync.cache.client.RedisSettings;
+import dev.cachesync.config.ConfigReader;
+import dev.cachesync.config.Variable;
+import dev.cachesync.config.Variables;
 import dev.cachesync.schemas.security.KafkaClientSecurity;
 import dev.cachesync.schemas.security.RegistryAuth;
 
@@ -32,61 +35,40 @@ public record AuditorConfig(
         KafkaClientSecurity kafkaSecurity,
         RegistryAuth registryAuth) {
 
+    /** The auditor's own variables (besides cache-client's Redis ones), in the order auditor/README.md lists them. */
+    public static final Variables DECLARED = Variables.of(
+            Variable.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka brokers"),
+            Variable.of("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7", "Confluent-compatible registry"),
+            Variable.of("AUDITOR_GROUP_ID", "cachesync-auditor", "its consumer group (never the invalidator's application id)"),
+            Variable.of("AUDITOR_HTTP_PORT", "8080", "/health/live, /health/ready, /metrics (0 = a free port)"),
+            Variable.of("AUDITOR_GRACE_MS", "2000", "how long after taking a change its entries are checked"),
+            Variable.of("AUDITOR_NINES_WINDOW_SECONDS", "3600", "window of cachesync_consistency_nines"),
+            Variable.of("AUDITOR_MAX_PENDING", "100000", "checks that may wait at once; more changes are dropped (counted)"),
+            Variable.of("AUDITOR_START_AT", "latest", "where a new group starts: latest (from now on) or earliest"));
+
     /** Every variable the auditor reads besides the security ones; the deploy manifests are checked against it. */
-    public static final List<String> VARIABLES = List.of(
-            "KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD",
-            "REDIS_KEY_PREFIX", "IS_ELASTICACHE", "AUDITOR_GROUP_ID", "AUDITOR_HTTP_PORT", "AUDITOR_GRACE_MS",
-            "AUDITOR_NINES_WINDOW_SECONDS", "AUDITOR_MAX_PENDING", "AUDITOR_START_AT");
+    public static final List<String> VARIABLES = Stream.concat(DECLARED.names().stream(),
+            Stream.of("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_KEY_PREFIX", "IS_ELASTICACHE")).toList();
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final List<String> SECURITY_VARIABLES = Stream.of(
                     RedisSettings.VARIABLES, KafkaClientSecurity.VARIABLES, RegistryAuth.VARIABLES)
             .flatMap(List::stream).filter(name -> !VARIABLES.contains(name)).distinct().toList();
 
+    /** The settings in {@code env}; a malformed value fails naming its variable (and what it must be). */
     public static AuditorConfig fromEnv(Map<String, String> env) {
-        String startAt = text(env, "AUDITOR_START_AT", "latest");
-        if (!startAt.equals("latest") && !startAt.equals("earliest")) {
-            throw new IllegalArgumentException("AUDITOR_START_AT must be latest or earliest, got '" + startAt + "'");
-        }
-        int graceMs = positive(env, "AUDITOR_GRACE_MS", 2000);
-        int windowSeconds = positive(env, "AUDITOR_NINES_WINDOW_SECONDS", 3600);
+        ConfigReader e = DECLARED.read(env);
         return new AuditorConfig(
-                text(env, "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                text(env, "SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7"),
+                e.string("KAFKA_BOOTSTRAP_SERVERS"),
+                e.string("SCHEMA_REGISTRY_URL"),
                 RedisSettings.from(env),
-                text(env, "AUDITOR_GROUP_ID", "cachesync-auditor"),
-                integer(env, "AUDITOR_HTTP_PORT", 8080),
-                Duration.ofMillis(graceMs),
-                Duration.ofSeconds(windowSeconds),
-                positive(env, "AUDITOR_MAX_PENDING", 100_000),
-                startAt,
+                e.string("AUDITOR_GROUP_ID"),
+                e.integer("AUDITOR_HTTP_PORT", 0, 65535),
+                e.millis("AUDITOR_GRACE_MS", 1, Integer.MAX_VALUE),
+                Duration.ofSeconds(e.integer("AUDITOR_NINES_WINDOW_SECONDS", 1, Integer.MAX_VALUE)),
+                e.integer("AUDITOR_MAX_PENDING", 1, Integer.MAX_VALUE),
+                e.choice("AUDITOR_START_AT", "latest", "earliest"),
                 KafkaClientSecurity.fromEnv(env),
                 RegistryAuth.fromEnv(env));
-    }
-
-    private static String text(Map<String, String> env, String name, String fallback) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    /** A malformed number fails start-up naming the variable. */
-    private static int integer(Map<String, String> env, String name, int fallback) {
-        String value = text(env, name, null);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private static int positive(Map<String, String> env, String name, int fallback) {
-        int value = integer(env, name, fallback);
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
     }
 }

@@ -44,4 +44,12 @@ class AuditorConfigTest {
         assertThat(AuditorConfig.SECURITY_VARIABLES).contains("KAFKA_SASL_JAAS_CONFIG", "REDIS_TLS",
                 "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO").doesNotContainAnyElementsOf(AuditorConfig.VARIABLES);
     }
+
+    @Test
+    void theReadmeTableListsEveryVariableWithItsDefault() throws Exception {
+        assertThat(AuditorConfig.DECLARED.differencesFrom(java.nio.file.Files.readString(java.nio.file.Path.of("README.md"))))
+                .isEmpty();
+        assertThatThrownBy(() -> AuditorConfig.fromEnv(Map.of("AUDITOR_MAX_PENDING", "-3")))
+                .hasMessage("AUDITOR_MAX_PENDING must be an integer of at least 1, was '-3'");
+    }
 }

@@ -1,10 +1,12 @@
 package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.config.ConfigReader;
+import dev.cachesync.config.Variable;
+import dev.cachesync.config.Variables;
 import dev.cachesync.cache.store.Segments;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +46,25 @@ public record RedisSettings(String host, int port, String password, String keyPr
                 Segments.DEFAULT_CLUSTER_SEGMENTS);
     }
 
+    /** The variables {@link #from} reads, with defaults and meanings, in the order cache-client/README.md lists them. */
+    public static final Variables DECLARED = Variables.of(
+            Variable.of("REDIS_HOST", "127.0.0.1", "Redis host"),
+            Variable.of("REDIS_PORT", "6379", "Redis port"),
+            Variable.of("REDIS_USERNAME", "", "Redis ACL user (none = default); needs REDIS_PASSWORD"),
+            Variable.secret("REDIS_PASSWORD", "password of that user (or of default)"),
+            Variable.of("REDIS_KEY_PREFIX", KeyLayout.DEFAULT_PREFIX, "prefix of every key (must match the invalidator's)"),
+            Variable.of("IS_ELASTICACHE", "false", "managed Redis that forbids CONFIG (cachesync never sends it)"),
+            Variable.of("REDIS_TLS", "false", "true: TLS (rediss://)"),
+            Variable.of("REDIS_SSL_TRUSTSTORE_PATH", "", "PKCS12/JKS store of the CA to trust; none = the JDK's CAs"),
+            Variable.secret("REDIS_SSL_TRUSTSTORE_PASSWORD", "password of that store"),
+            Variable.of("REDIS_SSL_KEYSTORE_PATH", "", "client certificate, for servers with tls-auth-clients yes"),
+            Variable.secret("REDIS_SSL_KEYSTORE_PASSWORD", "password of that store"),
+            Variable.of("REDIS_CLUSTER_NODES", "", "Redis Cluster: comma-separated host:port of some of its nodes"),
+            Variable.of("REDIS_CLUSTER_SEGMENTS", Integer.toString(Segments.DEFAULT_CLUSTER_SEGMENTS),
+                    "Redis Cluster: how many segments the cache is split into"));
+
     /** Every variable {@link #from} reads; deploy manifests are checked against the services' lists. */
-    public static final List<String> VARIABLES = List.of("REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME",
-            "REDIS_PASSWORD", "REDIS_KEY_PREFIX", "IS_ELASTICACHE", "REDIS_TLS", "REDIS_SSL_TRUSTSTORE_PATH",
-            "REDIS_SSL_TRUSTSTORE_PASSWORD", "REDIS_SSL_KEYSTORE_PATH", "REDIS_SSL_KEYSTORE_PASSWORD",
-            "REDIS_CLUSTER_NODES", "REDIS_CLUSTER_SEGMENTS");
+    public static final List<String> VARIABLES = DECLARED.names();
 
     /**
      * TLS to Redis. A null truststore trusts the JDK's CAs (as for a managed Redis with a public certificate); a
@@ -116,83 +132,44 @@ public record RedisSettings(String host, int port, String password, String keyPr
         return from(System.getenv());
     }
 
+    /**
+     * The settings in {@code env} ({@link #DECLARED}); a malformed value or a contradiction fails naming the
+     * variable, never showing a password.
+     */
     public static RedisSettings from(Map<String, String> env) {
-        String host = env.getOrDefault("REDIS_HOST", "127.0.0.1");
-        String portText = env.getOrDefault("REDIS_PORT", "6379");
-        int port;
-        try {
-            port = Integer.parseInt(portText.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("REDIS_PORT must be a number, was '" + portText + "'");
-        }
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("REDIS_PORT must be 1-65535, was " + port);
-        }
-        String prefix = env.getOrDefault("REDIS_KEY_PREFIX", KeyLayout.DEFAULT_PREFIX);
-        if (prefix.isBlank()) {
-            throw new IllegalArgumentException("REDIS_KEY_PREFIX must not be blank");
-        }
-        boolean elastiCache = Boolean.parseBoolean(env.getOrDefault("IS_ELASTICACHE", "false").trim());
-        String password = blankToNull(env.get("REDIS_PASSWORD"));
-        String username = blankToNull(env.get("REDIS_USERNAME"));
+        ConfigReader config = DECLARED.read(env);
+        String prefix = config.string("REDIS_KEY_PREFIX");
+        String password = config.secret("REDIS_PASSWORD").orElse(null);
+        String username = config.optional("REDIS_USERNAME").orElse(null);
         if (username != null && password == null) {
             throw new IllegalArgumentException("REDIS_USERNAME is set without REDIS_PASSWORD");
         }
-        RedisSettings settings = new RedisSettings(host, port, password, prefix, elastiCache, username, tlsFrom(env));
-        List<String> nodes = java.util.Arrays.stream(env.getOrDefault("REDIS_CLUSTER_NODES", "").split(","))
-                .map(String::trim).filter(node -> !node.isEmpty()).toList();
-        String segmentsText = blankToNull(env.get("REDIS_CLUSTER_SEGMENTS"));
+        RedisSettings settings = new RedisSettings(config.string("REDIS_HOST"), config.integer("REDIS_PORT", 1, 65535),
+                password, prefix, config.bool("IS_ELASTICACHE"), username, tlsFrom(config));
+        List<String> nodes = config.list("REDIS_CLUSTER_NODES");
         if (nodes.isEmpty()) {
-            if (segmentsText != null) {
+            if (config.isSet("REDIS_CLUSTER_SEGMENTS")) {
                 throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS is set but REDIS_CLUSTER_NODES is not");
             }
             return settings;
         }
-        int segments;
-        try {
-            segments = segmentsText == null ? Segments.DEFAULT_CLUSTER_SEGMENTS : Integer.parseInt(segmentsText.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("REDIS_CLUSTER_SEGMENTS must be a number, was '" + segmentsText + "'");
-        }
-        RedisSettings clustered = settings.withCluster(nodes, segments); // refuses a count out of range
+        int segments = config.integer("REDIS_CLUSTER_SEGMENTS", 1, Segments.MAX_SEGMENTS);
         Segments.cluster(prefix, segments); // refuses a prefix with a hash tag of its own
-        return clustered;
+        return settings.withCluster(nodes, segments);
     }
 
-    private static Tls tlsFrom(Map<String, String> env) {
-        String flag = env.getOrDefault("REDIS_TLS", "false").trim().toLowerCase();
-        boolean tls = switch (flag) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no", "" -> false;
-            default -> throw new IllegalArgumentException("REDIS_TLS must be true or false, was '" + flag + "'");
-        };
-        Path truststore = store(env, "REDIS_SSL_TRUSTSTORE_PATH");
-        Path keystore = store(env, "REDIS_SSL_KEYSTORE_PATH");
-        if (!tls) {
+    private static Tls tlsFrom(ConfigReader config) {
+        Path truststore = config.readableFile("REDIS_SSL_TRUSTSTORE_PATH").orElse(null);
+        Path keystore = config.readableFile("REDIS_SSL_KEYSTORE_PATH").orElse(null);
+        if (!config.bool("REDIS_TLS")) {
             if (truststore != null || keystore != null) {
                 throw new IllegalArgumentException((truststore != null ? "REDIS_SSL_TRUSTSTORE_PATH"
                         : "REDIS_SSL_KEYSTORE_PATH") + " is set but REDIS_TLS is not true");
             }
             return null;
         }
-        return new Tls(truststore, blankToNull(env.get("REDIS_SSL_TRUSTSTORE_PASSWORD")),
-                keystore, blankToNull(env.get("REDIS_SSL_KEYSTORE_PASSWORD")));
-    }
-
-    private static Path store(Map<String, String> env, String variable) {
-        String value = blankToNull(env.get(variable));
-        if (value == null) {
-            return null;
-        }
-        Path path = Path.of(value);
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException(variable + " names no readable file: '" + value + "'");
-        }
-        return path;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
+        return new Tls(truststore, config.secret("REDIS_SSL_TRUSTSTORE_PASSWORD").orElse(null),
+                keystore, config.secret("REDIS_SSL_KEYSTORE_PASSWORD").orElse(null));
     }
 
     /** {@code redis://host:port}, or {@code rediss://host:port} with TLS (a cluster: its first node). */

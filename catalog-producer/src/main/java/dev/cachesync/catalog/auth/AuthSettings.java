@@ -5,7 +5,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
+
+import dev.cachesync.config.ConfigReader;
+import dev.cachesync.config.Variable;
+import dev.cachesync.config.Variables;
 
 /**
  * How the catalog API authenticates, from environment variables. There is no silent default: a service
@@ -30,37 +33,28 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         }
     }
 
-    /** Variable name, default and meaning, in the order the README lists them. */
-    public static final String[][] VARIABLES = {
-            {"CATALOG_AUTH_JWKS_URL", "", "JWKS URL of the token issuer (signing keys, fetched and cached)"},
-            {"CATALOG_AUTH_JWT_PUBLIC_KEY", "", "or: one PEM public key (RSA or EC) that signs the tokens"},
-            {"CATALOG_AUTH_JWT_ISSUER", "", "required iss of a JWT"},
-            {"CATALOG_AUTH_JWT_AUDIENCE", "", "required aud of a JWT"},
-            {"CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS", "30", "tolerance for exp and nbf"},
-            {"CATALOG_AUTH_API_KEYS", "", "API key entries: '<name> <sha256 hex> <scopes>', separated by ';' or lines"},
-            {"CATALOG_AUTH_API_KEYS_FILE", "", "or: a file of such entries (a mounted Secret)"},
-            {"CATALOG_AUTH_READS", "public", "public, or authenticated (reads need catalog:read or catalog:write)"},
-            {"CATALOG_AUTH_DISABLED", "false", "true turns authentication off: local use only"},
-    };
+    /** The variables, with defaults and meanings, in the order catalog-producer/README.md lists them. */
+    public static final Variables DECLARED = Variables.of(
+            Variable.of("CATALOG_AUTH_JWKS_URL", "", "JWKS URL of the token issuer (signing keys, fetched and cached)"),
+            Variable.of("CATALOG_AUTH_JWT_PUBLIC_KEY", "", "or: one PEM public key (RSA or EC) that signs the tokens"),
+            Variable.of("CATALOG_AUTH_JWT_ISSUER", "", "required iss of a JWT"),
+            Variable.of("CATALOG_AUTH_JWT_AUDIENCE", "", "required aud of a JWT"),
+            Variable.of("CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS", "30", "tolerance for exp and nbf"),
+            // hashes, not keys; but a key pasted by mistake must not reach a log
+            Variable.secret("CATALOG_AUTH_API_KEYS", "API key entries: '<name> <sha256 hex> <scopes>', separated by ';' or lines"),
+            Variable.of("CATALOG_AUTH_API_KEYS_FILE", "", "or: a file of such entries (a mounted Secret)"),
+            Variable.of("CATALOG_AUTH_READS", "public", "public, or authenticated (reads need catalog:read or catalog:write)"),
+            Variable.of("CATALOG_AUTH_DISABLED", "false", "true turns authentication off: local use only"));
 
-    /**
-     * Reads the settings; {@code variables} gives each variable's value with its default from {@link #VARIABLES}
-     * applied ({@code CatalogConfig.fromEnv} passes its reader, which knows these defaults).
-     */
-    public static AuthSettings from(UnaryOperator<String> variables) {
-        Reads reads = switch (variables.apply("CATALOG_AUTH_READS").toLowerCase()) {
-            case "public" -> Reads.PUBLIC;
-            case "authenticated" -> Reads.AUTHENTICATED;
-            default -> throw new IllegalArgumentException("CATALOG_AUTH_READS must be public or authenticated, was '"
-                    + variables.apply("CATALOG_AUTH_READS") + "'");
-        };
-        String disabledValue = variables.apply("CATALOG_AUTH_DISABLED").toLowerCase();
-        if (!disabledValue.matches("true|false")) {
-            throw new IllegalArgumentException("CATALOG_AUTH_DISABLED must be true or false, was '" + disabledValue + "'");
-        }
+    /** Reads the settings of {@link #DECLARED} ({@code CatalogConfig.fromEnv} passes its reader, which declares them). */
+    public static AuthSettings from(ConfigReader variables) {
+        Reads reads = variables.choice("CATALOG_AUTH_READS", "public", "authenticated").equals("public")
+                ? Reads.PUBLIC : Reads.AUTHENTICATED;
+        // Only these two words: turning authentication off is never implied by a "1" or a "yes".
+        boolean disabled = variables.choice("CATALOG_AUTH_DISABLED", "true", "false").equals("true");
         Jwt jwt = jwt(variables);
         ApiKeys keys = apiKeys(variables);
-        if (disabledValue.equals("true")) {
+        if (disabled) {
             if (jwt != null || keys != null || reads == Reads.AUTHENTICATED) {
                 throw new IllegalArgumentException("CATALOG_AUTH_DISABLED=true contradicts the other CATALOG_AUTH_ settings; "
                         + "remove one or the other");
@@ -75,11 +69,11 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         return new AuthSettings(reads, jwt, keys, false);
     }
 
-    private static Jwt jwt(UnaryOperator<String> variables) {
-        String jwksUrl = variables.apply("CATALOG_AUTH_JWKS_URL");
-        String publicKey = variables.apply("CATALOG_AUTH_JWT_PUBLIC_KEY");
-        String issuer = variables.apply("CATALOG_AUTH_JWT_ISSUER");
-        String audience = variables.apply("CATALOG_AUTH_JWT_AUDIENCE");
+    private static Jwt jwt(ConfigReader variables) {
+        String jwksUrl = variables.value("CATALOG_AUTH_JWKS_URL");
+        String publicKey = variables.value("CATALOG_AUTH_JWT_PUBLIC_KEY");
+        String issuer = variables.value("CATALOG_AUTH_JWT_ISSUER");
+        String audience = variables.value("CATALOG_AUTH_JWT_AUDIENCE");
         if (jwksUrl.isEmpty() && publicKey.isEmpty()) {
             if (!issuer.isEmpty() || !audience.isEmpty()) {
                 throw new IllegalArgumentException("CATALOG_AUTH_JWT_ISSUER/AUDIENCE are set but neither "
@@ -100,20 +94,10 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         if (!jwksUrl.isEmpty()) {
             jwks = URI.create(jwksUrl);
             if (!"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
-                throw new IllegalArgumentException("CATALOG_AUTH_JWKS_URL must be an https (or http) URL, was '" + jwksUrl + "'");
+                throw variables.invalid("CATALOG_AUTH_JWKS_URL", "an https (or http) URL");
             }
         }
-        String skew = variables.apply("CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS");
-        int seconds;
-        try {
-            seconds = Integer.parseInt(skew);
-        } catch (NumberFormatException e) {
-            seconds = -1;
-        }
-        if (seconds < 0 || seconds > 300) {
-            throw new IllegalArgumentException("CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300, was '"
-                    + skew + "'");
-        }
+        int seconds = variables.integer("CATALOG_AUTH_JWT_CLOCK_SKEW_SECONDS", 0, 300);
         Jwt jwt = new Jwt(jwks, publicKey.isEmpty() ? null : publicKey, issuer, audience, Duration.ofSeconds(seconds));
         if (jwt.publicKeyPem() != null) {
             try {
@@ -125,18 +109,18 @@ public record AuthSettings(Reads reads, Jwt jwt, ApiKeys apiKeys, boolean disabl
         return jwt;
     }
 
-    private static ApiKeys apiKeys(UnaryOperator<String> variables) {
-        String inline = variables.apply("CATALOG_AUTH_API_KEYS");
-        String file = variables.apply("CATALOG_AUTH_API_KEYS_FILE");
-        if (!inline.isEmpty() && !file.isEmpty()) {
+    private static ApiKeys apiKeys(ConfigReader variables) {
+        String inline = variables.secret("CATALOG_AUTH_API_KEYS").orElse("");
+        Path file = variables.readableFile("CATALOG_AUTH_API_KEYS_FILE").orElse(null);
+        if (!inline.isEmpty() && file != null) {
             throw new IllegalArgumentException("set CATALOG_AUTH_API_KEYS or CATALOG_AUTH_API_KEYS_FILE, not both");
         }
         if (!inline.isEmpty()) {
             return ApiKeys.parse("CATALOG_AUTH_API_KEYS", inline);
         }
-        if (!file.isEmpty()) {
+        if (file != null) {
             try {
-                return ApiKeys.parse("CATALOG_AUTH_API_KEYS_FILE " + file, Files.readString(Path.of(file)));
+                return ApiKeys.parse("CATALOG_AUTH_API_KEYS_FILE " + file, Files.readString(file));
             } catch (IOException e) {
                 throw new IllegalArgumentException("CATALOG_AUTH_API_KEYS_FILE: cannot read " + file + ": " + e, e);
             }

@@ -135,4 +135,22 @@ class CatalogConfigTest {
                 "JDBC_URL", "jdbc:postgresql://db/catalog?user=catalog&password=url-s3cret")));
         assertThat(config.toString()).contains("jdbc:postgresql://db/catalog").doesNotContain("s3cret");
     }
+
+    @Test
+    void theReadmeTableListsEveryVariableWithItsDefault() throws Exception {
+        assertThat(CatalogConfig.DECLARED.differencesFrom(java.nio.file.Files.readString(java.nio.file.Path.of("README.md"))))
+                .isEmpty();
+    }
+
+    @Test
+    void badValuesSayWhatWasExpectedAndSecretsAreNotShown() {
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("OUTBOX_POLL_INTERVAL_MS", "1s"))))
+                .hasMessage("OUTBOX_POLL_INTERVAL_MS must be a number of milliseconds from 1 to 3600000, was '1s'");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(withAuth(Map.of("DB_POOL_SIZE", "0"))))
+                .hasMessage("DB_POOL_SIZE must be an integer from 1 to 1000, was '0'");
+        assertThatThrownBy(() -> CatalogConfig.fromEnv(Map.of("CATALOG_AUTH_DISABLED", "yes")))
+                .as("turning authentication off takes the word true").hasMessageContaining("CATALOG_AUTH_DISABLED");
+        assertThat(CatalogConfig.DECLARED.find("JDBC_PASSWORD")).map(dev.cachesync.config.Variable::secret).hasValue(true);
+        assertThat(CatalogConfig.DECLARED.find("CATALOG_AUTH_API_KEYS")).map(dev.cachesync.config.Variable::secret).hasValue(true);
+    }
 }

@@ -11,8 +11,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.cachesync.cache.tags.CacheTag;
+import dev.cachesync.config.ConfigReader;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationCommand;
+import dev.cachesync.invalidator.runtime.InvalidatorConfig;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.security.KafkaClientSecurity;
 import dev.cachesync.schemas.security.RegistryAuth;
@@ -58,10 +60,10 @@ public final class InvalidatorCli {
         this.out = out;
     }
 
-    /** Configured from environment variables, as {@link #main} is. */
+    /** Configured from environment variables, as {@link #main} is: the same names and defaults as the invalidator's. */
     public static InvalidatorCli fromEnv(Map<String, String> env, PrintStream out) {
-        return new InvalidatorCli(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8080/apis/ccompat/v7"),
+        ConfigReader config = InvalidatorConfig.DECLARED.read(env);
+        return new InvalidatorCli(config.string("KAFKA_BOOTSTRAP_SERVERS"), config.string("SCHEMA_REGISTRY_URL"),
                 KafkaClientSecurity.fromEnv(env), RegistryAuth.fromEnv(env), out);
     }
 
