@@ -13,6 +13,7 @@ import dev.cachesync.cache.manager.CacheManager;
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.events.ProductEvent;
 import dev.cachesync.schemas.serde.AvroSerdes;
+import dev.cachesync.runtime.HealthServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,7 +58,8 @@ public final class AuditorApp implements AutoCloseable {
         this.feed = new EventFeed(consumerConfig(config),
                 AvroSerdes.serde(ProductEvent.class, config.schemaRegistryUrl(), config.registryAuth()).deserializer(),
                 checks, metrics);
-        this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
+        this.health = new HealthServer("auditor", "AUDITOR_HTTP_PORT", config.httpPort(), this::liveness, this::readiness,
+                meters::scrape);
         feed.start();
         log.info("auditor started: kafka={} ({}) group={} redis={} prefix={} grace={} ms http port={}",
                 config.kafkaBootstrapServers(), config.kafkaSecurity().securityProtocol(), config.groupId(),

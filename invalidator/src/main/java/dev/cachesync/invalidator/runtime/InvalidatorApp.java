@@ -31,6 +31,7 @@ import dev.cachesync.invalidator.heal.RedisHealer;
 import dev.cachesync.invalidator.apply.RedisInvalidationSink;
 import dev.cachesync.schemas.Topics;
 import dev.cachesync.schemas.serde.AvroSerdes;
+import dev.cachesync.runtime.HealthServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -141,7 +142,8 @@ public final class InvalidatorApp implements AutoCloseable {
             return running.get() ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
                     : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        this.health = new HealthServer(config.httpPort(), this::liveness, this::readiness, meters);
+        this.health = new HealthServer("invalidator", "INVALIDATOR_HTTP_PORT", config.httpPort(), this::liveness, this::readiness,
+                meters::scrape);
         streams.start();
         // On start and then periodically: did Redis lose acknowledged purges (older snapshot, failover)?
         healChecks.scheduleWithFixedDelay(this::checkForRedisDataLoss, 0, config.healCheckInterval().toMillis(),

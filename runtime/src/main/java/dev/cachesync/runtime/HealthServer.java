@@ -1,4 +1,4 @@
-package dev.cachesync.invalidator.runtime;
+package dev.cachesync.runtime;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,28 +12,38 @@ import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** /health/live, /health/ready and /metrics for Kubernetes probes and Prometheus. */
-final class HealthServer implements AutoCloseable {
+/**
+ * /health/live, /health/ready and /metrics for Kubernetes probes and Prometheus, as the invalidator and the
+ * auditor serve them: exact paths, GET and HEAD only.
+ */
+public final class HealthServer implements AutoCloseable {
     /** A probe's answer: ok or not, and why. */
-    record Status(boolean ok, String detail) {
+    public record Status(boolean ok, String detail) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Supplier<Answer>> routes;
 
-    HealthServer(int port, Supplier<Status> live, Supplier<Status> ready, PrometheusMeterRegistry metrics) {
+    /**
+     * Listens on {@code port} (0 = a free one) at once.
+     *
+     * @param service      names the threads ({@code <service>-http})
+     * @param portVariable the variable that set the port, named when it cannot be bound
+     * @param metrics      the Prometheus text exposition (e.g. {@code PrometheusMeterRegistry::scrape})
+     */
+    public HealthServer(String service, String portVariable, int port, Supplier<Status> live, Supplier<Status> ready,
+                        Supplier<String> metrics) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on port " + port + " (INVALIDATOR_HTTP_PORT): " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on port " + port + " (" + portVariable + "): " + e.getMessage(), e);
         }
         // Own threads: a slow readiness check (Redis hanging) must never hold up the liveness probe, or
-        // Kubernetes would restart an invalidator that is only waiting for Redis.
+        // Kubernetes would restart a service that is only waiting for Redis.
         executor = Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "invalidator-http");
+            Thread thread = new Thread(runnable, service + "-http");
             thread.setDaemon(true);
             return thread;
         });
@@ -41,12 +51,13 @@ final class HealthServer implements AutoCloseable {
         routes = Map.of(
                 "/health/live", () -> probe(live.get()),
                 "/health/ready", () -> probe(ready.get()),
-                "/metrics", () -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+                "/metrics", () -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
         server.createContext("/", this::route);
         server.start();
     }
 
-    int port() {
+    /** The port it listens on. */
+    public int port() {
         return server.getAddress().getPort();
     }
 

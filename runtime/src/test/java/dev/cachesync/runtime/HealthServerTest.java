@@ -1,9 +1,8 @@
-package dev.cachesync.invalidator.runtime;
+package dev.cachesync.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,10 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The probe and metrics server as Kubernetes and Prometheus (and a curious client) use it. */
 class HealthServerTest {
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final String METRICS = "# TYPE up gauge\nup 1\n";
     private volatile HealthServer.Status readiness = new HealthServer.Status(true, "running");
-    private final HealthServer server = new HealthServer(0, () -> new HealthServer.Status(true, "alive"),
-            () -> readiness, metrics);
+    private final HealthServer server = new HealthServer("test", "TEST_HTTP_PORT", 0,
+            () -> new HealthServer.Status(true, "alive"), () -> readiness, () -> METRICS);
     private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
@@ -41,6 +40,21 @@ class HealthServerTest {
     @ValueSource(strings = {"/health/live", "/health/ready", "/metrics", "/health/ready?verbose=1"})
     void theThreePathsAnswerGet(String path) throws Exception {
         assertThat(send("GET", path).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsAreTheServicesPrometheusText() throws Exception {
+        HttpResponse<String> response = send("GET", "/metrics");
+        assertThat(response.body()).isEqualTo(METRICS);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    @Test
+    void aPortInUseFailsNamingItsVariable() {
+        assertThatThrownBy(() -> new HealthServer("other", "OTHER_HTTP_PORT", server.port(),
+                () -> readiness, () -> readiness, () -> METRICS))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("OTHER_HTTP_PORT")
+                .hasMessageContaining(Integer.toString(server.port()));
     }
 
     @Test
