@@ -38,6 +38,9 @@ class ConfigReaderTest {
         assertThat(read(Map.of("APP_NAME", " shop ")).string("APP_NAME")).isEqualTo("shop");
         assertThat(read(Map.of("APP_NAME", " shop ")).isSet("APP_NAME")).isTrue();
         assertThat(read(Map.of("APP_NAME", " ")).isSet("APP_NAME")).isFalse();
+        Map<String, String> withNull = new java.util.HashMap<>();
+        withNull.put("APP_NAME", null);
+        assertThat(read(withNull).string("APP_NAME")).as("a null value is unset").isEqualTo("orders");
     }
 
     @Test
