@@ -1,10 +1,10 @@
 package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.store.KeyLayout;
+import dev.cachesync.cache.store.Segments;
 import dev.cachesync.config.ConfigReader;
 import dev.cachesync.config.Variable;
 import dev.cachesync.config.Variables;
-import dev.cachesync.cache.store.Segments;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
