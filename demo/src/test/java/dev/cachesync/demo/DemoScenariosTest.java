@@ -9,44 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo, in a small configuration, on the JVM's devstack (real Kafka, Redis, registry; the real catalog
  * service, invalidator and cache client): the outcomes the guide's tests promise ({@link ScenarioChecks}), and the
  * comparison's verdict.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoScenariosTest extends ScenarioChecks {
 
-    private Path out;
-    private DemoRun run;
-    private DemoRun.Results results;
-
-    @BeforeAll
-    void runTheDemo(@TempDir Path tempDir) throws Exception {
-        out = tempDir;
+    @Override
+    DemoRun demo(Path out) {
         DemoOptions small = new DemoOptions(240, 3, 4, 40, 5, 5, Duration.ofSeconds(6), Duration.ofMillis(1000),
                 Duration.ofMillis(5), 2, 86_400, Duration.ofSeconds(1), 1.0, 7, out, false, false, Topology.STANDARD);
-        run = new DemoRun(small, DemoStack.Infrastructure.SHARED,
+        return new DemoRun(small, DemoStack.Infrastructure.SHARED,
                 "demo-test-" + UUID.randomUUID().toString().substring(0, 8) + ":", "DemoScenariosTest", System.out);
-        results = run.execute();
-    }
-
-    @AfterAll
-    void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
-
-    @Override
-    DemoRun.Results results() {
-        return results;
     }
 
     @Test

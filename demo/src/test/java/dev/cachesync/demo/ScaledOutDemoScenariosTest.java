@@ -10,18 +10,13 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./demo.sh --redis-cluster --brokers 3 --invalidators 2 --skip-comparison}, on the JVM's shared devstack
@@ -29,35 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * scaled-out stack, and the stack is the one asked for (a segmented cache, topics with 6 partitions and 3
  * replicas, two invalidator instances that both applied events). The timed comparison is not run here.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScaledOutDemoScenariosTest extends ScenarioChecks {
 
-    private DemoRun run;
-    private DemoRun.Results results;
-
-    @BeforeAll
-    void runTheDemo(@TempDir Path out) throws Exception {
+    @Override
+    DemoRun demo(Path out) throws Exception {
         String[] args = {"--redis-cluster", "--brokers", "3", "--invalidators", "2", "--skip-comparison",
                 "--products", "40", "--origin-latency", "5", "--out", out.toString()};
-        long t0 = System.nanoTime();
-        run = new DemoRun(DemoOptions.parse(args), DemoStack.Infrastructure.SHARED,
+        return new DemoRun(DemoOptions.parse(args), DemoStack.Infrastructure.SHARED,
                 "demo-scaled-" + UUID.randomUUID().toString().substring(0, 8) + ":", "ScaledOutDemoScenariosTest",
                 System.out);
-        results = run.execute();
-        System.out.printf(Locale.ROOT, "ScaledOutDemoScenariosTest: stack and scenarios took %.1f s%n",
-                (System.nanoTime() - t0) / 1e9);
-    }
-
-    @AfterAll
-    void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
-
-    @Override
-    DemoRun.Results results() {
-        return results;
     }
 
     @Test

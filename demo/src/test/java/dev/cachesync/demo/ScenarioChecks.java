@@ -5,16 +5,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachesync.demo.scenarios.HitMissScenario;
 import dev.cachesync.demo.scenarios.StampedeScenario;
 import dev.cachesync.demo.scenarios.UpdateScenario;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What each of the guide's scenarios promises, whatever stack the demo ran on: the standard one
  * ({@link DemoScenariosTest}) and the scaled-out one ({@link ScaledOutDemoScenariosTest}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ScenarioChecks {
 
-    /** The demo's results; the subclass ran it before the tests. */
-    abstract DemoRun.Results results();
+    Path out;
+    DemoRun run;
+    DemoRun.Results results;
+
+    /** The demo on this test's stack, writing to {@code out}; run once before the tests, closed after them. */
+    abstract DemoRun demo(Path out) throws Exception;
+
+    @BeforeAll
+    void runTheDemo(@TempDir Path tempDir) throws Exception {
+        out = tempDir;
+        long started = System.nanoTime();
+        run = demo(out);
+        results = run.execute();
+        System.out.printf(java.util.Locale.ROOT, "%s: stack and scenarios took %.1f s%n", getClass().getSimpleName(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    @AfterAll
+    void stop() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    DemoRun.Results results() {
+        return results;
+    }
 
     @Test
     void firstReadMissesThenHitsLocallyAndOnAnotherInstanceFromRedis() {
