@@ -27,6 +27,7 @@ final class ClientMetrics {
     final Counter revalidationsSkipped;
     final Counter evictions;
     final Counter lockWaits;
+    final Counter lockWakeUps;
     final Timer originLatency;
     /** Entries in this process's near cache, for {@code cache.size}. */
     private final LongSupplier nearCacheSize;
@@ -52,6 +53,7 @@ final class ClientMetrics {
         this.revalidationsSkipped = counter(registry, "cache.revalidations.skipped", null, null, prefix);
         this.evictions = StandardCacheMeters.evictionCounter(registry, standard); // the standard meter itself
         this.lockWaits = counter(registry, "cache.fill.lock.waits", null, null, prefix);
+        this.lockWakeUps = counter(registry, "cache.fill.lock.wakeups", null, null, prefix);
         this.originLatency = Timer.builder("cache.origin.latency").tag("prefix", prefix)
                 .publishPercentiles(0.5, 0.99).register(registry);
         StandardCacheMeters.bindDerived(registry, standard, this);

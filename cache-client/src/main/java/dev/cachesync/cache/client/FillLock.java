@@ -9,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,16 +69,31 @@ final class FillLock implements AutoCloseable {
     }
 
     /**
-     * Another instance holds the lock: poll it (one GET) until its fill ends, which the filler marks with how it
-     * ended; the state then ({@code Free} or {@code Ended}), or null when {@code deadlineNanos} came first.
+     * A wait for the end of the fill of {@code key} that holds its lock, to open before {@link #tryAcquire}: the
+     * filler publishes its end when a take found its lock held, and a watch opened before that take cannot miss it.
      */
-    FillLockState awaitEnd(String key, long deadlineNanos) {
+    CacheStore.FillEndWatch watch(String key) {
+        return store.watchFillEnd(key);
+    }
+
+    /**
+     * Another instance holds the lock: wait until its fill ends, which the filler marks with how it ended; the state
+     * then ({@code Free} or {@code Ended}), or null when {@code deadlineNanos} came first. The filler publishes
+     * the end when its lock was waited for (the failed take flagged it), which wakes {@code ended} at once through
+     * the near cache's subscription; the lock is read (one GET) then, and at least every 1-4 ms anyway, since
+     * pub/sub may lose the message, the filler may be an older release, and without a near cache nothing is
+     * subscribed.
+     */
+    FillLockState awaitEnd(String key, CacheStore.FillEndWatch ended, long deadlineNanos) {
         metrics.lockWaits.increment();
         long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
         while (System.nanoTime() - deadlineNanos < 0) {
-            LockSupport.parkNanos(pauseNanos); // a backoff between polls, not test synchronisation
-            // Capped low: a waiter should see the end of the fill within a few ms, and the wait itself is bounded
-            // by fillLockWait, so the polling of one hot key stays a short burst.
+            long left = deadlineNanos - System.nanoTime();
+            if (ended.await(Math.max(0, Math.min(pauseNanos, left)))) {
+                metrics.lockWakeUps.increment();
+            }
+            // Capped low: a waiter whose wake-up was lost should see the end of the fill within a few ms, and the
+            // wait itself is bounded by fillLockWait, so the polling of one hot key stays a short burst.
             pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(4));
             FillLockState state = store.fillLockState(key);
             if (!(state instanceof FillLockState.Held)) {

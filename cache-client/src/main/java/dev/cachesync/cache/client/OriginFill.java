@@ -58,10 +58,11 @@ final class OriginFill {
     OriginOutcome run(String key, CacheEntry entry, CachePlan.OriginPlan plan) {
         FillLock.Held lock = null;
         if (plan.fill() && health.usable()) {
-            try {
+            // watching before the first take: the end of a fill whose lock that take found held wakes the wait
+            try (CacheStore.FillEndWatch ended = locks.watch(key)) {
                 long deadline = System.nanoTime() + fillLockWait.toNanos();
                 while ((lock = locks.tryAcquire(key)) == null) {
-                    Waited waited = afterOtherFill(plan.request(), key, locks.awaitEnd(key, deadline));
+                    Waited waited = afterOtherFill(plan.request(), key, locks.awaitEnd(key, ended, deadline));
                     if (waited.outcome() != null) {
                         return waited.outcome();
                     }

@@ -463,7 +463,8 @@ public final class CacheStore implements AutoCloseable {
         try {
             stored = await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.FILL,
                     RScript.ReturnType.LONG, List.of(layout.entries(), layout.fences(), layout.expiryIndex(),
-                    layout.fillLock(key), layout.epoch(), layout.sequence()), args.toArray()), "fill " + key);
+                    layout.fillLock(key), layout.epoch(), layout.sequence(), layout.fillLockWaiters(key)),
+                    args.toArray()), "fill " + key);
         } catch (RuntimeException e) {
             evictLocal(List.of(key));
             throw e;
@@ -955,7 +956,7 @@ public final class CacheStore implements AutoCloseable {
         KeyLayout layout = segments.of(key);
         List<Object> result = await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                 RedisScripts.LOCK_ACQUIRE, RScript.ReturnType.LIST, List.of(layout.fillLock(key), layout.sequence(),
-                layout.epoch()),
+                layout.epoch(), layout.fillLockWaiters(key)),
                 token, Long.toString(lease.toMillis())), "lock " + key);
         if (Long.parseLong(result.get(0).toString()) != 1) {
             return -1;
@@ -975,9 +976,10 @@ public final class CacheStore implements AutoCloseable {
     /** Releases the lock, leaving {@code outcome} for the waiters to see for {@code markerTtl}. */
     public void unlock(String key, String token, FillEnd outcome, Duration markerTtl) {
         KeyLayout layout = segments.of(key);
-        await(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RELEASE,
-                RScript.ReturnType.LONG, List.of(layout.fillLock(key)), token, outcome.marker(),
-                Long.toString(Math.max(1, markerTtl.toMillis()))), "unlock " + key);
+        await(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.LOCK_RELEASE,
+                RScript.ReturnType.LONG, List.of(layout.fillLock(key), layout.fillLockWaiters(key)), token,
+                outcome.marker(), Long.toString(Math.max(1, markerTtl.toMillis())), invalidations.topic(),
+                invalidations.message(List.of(key))), "unlock " + key);
     }
 
     /** How a fill ended, as waiters on other instances see it. */
@@ -1008,6 +1010,63 @@ public final class CacheStore implements AutoCloseable {
 
         /** The last fill ended like this (a short-lived marker). */
         record Ended(FillEnd how) implements FillLockState {
+        }
+    }
+
+    /**
+     * A wait for the end of another instance's fill of {@code key}: {@link FillEndWatch#await} returns early when
+     * that fill's end is published (the filler does so when {@link #tryLock} found it held, docs/protocol.md "Fill
+     * lock"). Open it before the take of the lock (or a read of its state) that found it held, so an end
+     * published after that is not missed.
+     * Without a near cache there is no subscription: it only sleeps, and the waiter polls as before.
+     */
+    public FillEndWatch watchFillEnd(String key) {
+        return near == null ? new FillEndWatch(null, null) : near.fillEndWatch(key);
+    }
+
+    /** See {@link #watchFillEnd}; close it when the wait is over. One thread uses it. */
+    public static final class FillEndWatch implements AutoCloseable {
+        /** Registers a wake-up for the key's next invalidation; null without a near cache. */
+        private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> register;
+        private final java.util.function.Consumer<java.util.concurrent.CompletableFuture<Void>> unregister;
+        private java.util.concurrent.CompletableFuture<Void> next;
+
+        FillEndWatch(java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> register,
+                     java.util.function.Consumer<java.util.concurrent.CompletableFuture<Void>> unregister) {
+            this.register = register;
+            this.unregister = unregister;
+            this.next = register == null ? null : register.get();
+        }
+
+        /**
+         * Waits at most {@code nanos}; true when an invalidation of the key (or a clear) arrived meanwhile. It is
+         * then registered again before this returns, so the caller's next read of the lock misses nothing.
+         */
+        public boolean await(long nanos) {
+            if (next == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(nanos); // no subscription: a poll interval
+                return false;
+            }
+            try {
+                next.get(nanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                // completed all the same
+            }
+            next = register.get();
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (next != null) {
+                unregister.accept(next);
+                next = null;
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
  * {prefix}fences         hash: tag -> sequence of its last purge; "key {entry key}" -> same for key purges;
  *                        "pruned below" -> the highest fence value pruned so far (a fence on every entry)
  * {prefix}lock:{key}     fill lock (a lease) or the end marker of the last fill (docs/protocol.md)
+ * {prefix}lockwait:{key} flag: another instance waits for the fill holding that lock (its end is published)
  * {prefix}applied        hash: invalidator input partition ("topic-partition") -> highest offset purged
  * </pre>
  */
@@ -97,6 +98,14 @@ public final class KeyLayout {
 
     public String fillLock(String entryKey) {
         return prefix + "lock:" + entryKey;
+    }
+
+    /**
+     * Set while another instance waits for the fill holding {@link #fillLock}: the fill's end is then published on
+     * the invalidation topic, so the waiters look at once instead of at their next poll.
+     */
+    public String fillLockWaiters(String entryKey) {
+        return prefix + "lockwait:" + entryKey;
     }
 
     /**

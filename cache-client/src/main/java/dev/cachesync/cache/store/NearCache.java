@@ -68,6 +68,12 @@ final class NearCache implements AutoCloseable {
      * invalidation or {@link #pruneIndex} drops it, which is harmless; a missing one would not be).
      */
     private final ConcurrentHashMap<Invalidations.KeyHash, String> byHash = new ConcurrentHashMap<>();
+    /**
+     * Fill-lock waiters of this instance, by key hash: completed by the key's next invalidation (a filler publishes
+     * one when its lock was waited for) or by a clear, and removed then.
+     */
+    private final ConcurrentHashMap<Invalidations.KeyHash, java.util.List<java.util.concurrent.CompletableFuture<Void>>>
+            fillWaiters = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
@@ -207,6 +213,31 @@ final class NearCache implements AutoCloseable {
             entries.invalidate(key);
             return null;
         });
+        wakeFillWaiters(fillWaiters.remove(hash));
+    }
+
+    /** A wait for the next invalidation of {@code key} (see {@link CacheStore#watchFillEnd}). */
+    CacheStore.FillEndWatch fillEndWatch(String key) {
+        Invalidations.KeyHash hash = Invalidations.hash(key);
+        return new CacheStore.FillEndWatch(() -> {
+            java.util.concurrent.CompletableFuture<Void> next = new java.util.concurrent.CompletableFuture<>();
+            fillWaiters.compute(hash, (h, waiting) -> {
+                java.util.List<java.util.concurrent.CompletableFuture<Void>> list =
+                        waiting == null ? new java.util.ArrayList<>(2) : waiting;
+                list.add(next);
+                return list;
+            });
+            return next;
+        }, done -> fillWaiters.computeIfPresent(hash, (h, waiting) -> {
+            waiting.remove(done);
+            return waiting.isEmpty() ? null : waiting;
+        }));
+    }
+
+    private static void wakeFillWaiters(java.util.List<java.util.concurrent.CompletableFuture<Void>> waiting) {
+        if (waiting != null) {
+            waiting.forEach(w -> w.complete(null));
+        }
     }
 
     void clear() {
@@ -219,6 +250,10 @@ final class NearCache implements AutoCloseable {
         epoch.incrementAndGet();
         entries.invalidateAll();
         pruneIndex();
+        // a clear may stand for lost messages, a fill's end among them: its waiters look now
+        for (Invalidations.KeyHash hash : fillWaiters.keySet()) {
+            wakeFillWaiters(fillWaiters.remove(hash));
+        }
     }
 
     boolean leaseHeld() {

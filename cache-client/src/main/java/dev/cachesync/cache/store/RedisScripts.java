@@ -78,14 +78,17 @@ final class RedisScripts {
      * A script stops at its first error without undoing what it did, so every write that can fail (a tag set of
      * the wrong type) comes before the entry is written. With a fill lock (KEYS[4], ARGV[8] its token non-empty),
      * the script also ends the fill as {@link #LOCK_RELEASE} does, with the marker {@code ended:stored} or
-     * {@code ended:fenced}, if the token still holds the lock: the release rides on the fill's round trip.
+     * {@code ended:fenced}, if the token still holds the lock: the release rides on the fill's round trip. When
+     * another instance waits for that lock (KEYS[7], the waiters flag {@link #LOCK_ACQUIRE} sets), the script
+     * takes the flag and publishes the key's invalidation whatever the outcome, so the waiters look at once
+     * instead of at their next poll (a new entry otherwise needs no message).
      * Before the fences, the data-loss check: every variant's fill sequence must lie between the epoch and the
      * sequence now ({@link #ENSURE_EPOCH}); if the epoch is missing or newer (Redis restarted empty, or
      * replaced its data, since the fill read its sequence: the fences that would refuse it may be gone) or the
      * sequence went back (restored from an older snapshot, failed over to a replica that missed writes), store
      * nothing and return 2.
      * KEYS[1] entries hash, KEYS[2] fences, KEYS[3] expiry index, KEYS[4] fill lock, KEYS[5] epoch, KEYS[6]
-     * sequence; ARGV[1] entry key, ARGV[2]
+     * sequence, KEYS[7] fill-lock waiters flag; ARGV[1] entry key, ARGV[2]
      * retain-until (ms), ARGV[3] the encoded entry, ARGV[4] invalidation channel, ARGV[5] invalidation message,
      * ARGV[6] tag-set name prefix, ARGV[7] the variant count n, ARGV[8] lock token (empty: no lock), ARGV[9]
      * how long the end marker stays (ms); then per variant its fill sequence, a count m and its m fence fields;
@@ -95,8 +98,11 @@ final class RedisScripts {
             local function finish(outcome)
               if ARGV[8] ~= '' and redis.call('get', KEYS[4]) == ARGV[8] then
                 redis.call('set', KEYS[4], 'ended:' .. outcome, 'PX', ARGV[9])
+                if redis.call('del', KEYS[7]) == 1 then return true end
               end
+              return false
             end
+            local function announce() redis.call('publish', ARGV[4], ARGV[5]) end
             local epoch = tonumber(redis.call('get', KEYS[5]) or '-1')
             local current = tonumber(redis.call('get', KEYS[6]) or '0')
             local at = 10
@@ -104,13 +110,13 @@ final class RedisScripts {
               local sequence = tonumber(ARGV[at])
               local count = tonumber(ARGV[at + 1])
               if epoch < 0 or sequence < epoch or sequence > current then
-                finish('fenced')
+                if finish('fenced') then announce() end
                 return 2
               end
               at = at + 2
               for i = at, at + count - 1 do
                 if tonumber(redis.call('hget', KEYS[2], ARGV[i]) or '0') > sequence then
-                  finish('fenced')
+                  if finish('fenced') then announce() end
                   return 0
                 end
               end
@@ -118,8 +124,8 @@ final class RedisScripts {
             end
             for i = at, #ARGV do redis.call('sadd', ARGV[6] .. ARGV[i], ARGV[1]) end
             redis.call('zadd', KEYS[3], ARGV[2], ARGV[1])
-            if redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) == 0 then redis.call('publish', ARGV[4], ARGV[5]) end
-            finish('stored')
+            local replaced = redis.call('hset', KEYS[1], ARGV[1], ARGV[3]) == 0
+            if finish('stored') or replaced then announce() end
             return 1
             """;
 
@@ -165,13 +171,17 @@ final class RedisScripts {
 
     /**
      * Takes the fill lock of a key: free when absent or when it holds the end marker of a finished fill
-     * ({@code "ended:<outcome>"}). KEYS[1] lock, KEYS[2] purge sequence, KEYS[3] epoch; ARGV[1] token, ARGV[2]
-     * lease (ms). Returns {1, sequence} when taken (fill step 1 in the same round trip, {@link #ENSURE_EPOCH}),
-     * {0, nil} when not.
+     * ({@code "ended:<outcome>"}). KEYS[1] lock, KEYS[2] purge sequence, KEYS[3] epoch, KEYS[4] the lock's
+     * waiters flag; ARGV[1] token, ARGV[2] lease (ms). Returns {1, sequence} when taken (fill step 1 in the same
+     * round trip, {@link #ENSURE_EPOCH}), {0, nil} when not; then it also sets the waiters flag (for one lease),
+     * so the filler publishes its end ({@link #FILL}, {@link #LOCK_RELEASE}).
      */
     static final String LOCK_ACQUIRE = ENSURE_EPOCH + """
             local current = redis.call('get', KEYS[1])
-            if current and string.sub(current, 1, 6) ~= 'ended:' then return {0, false} end
+            if current and string.sub(current, 1, 6) ~= 'ended:' then
+              redis.call('set', KEYS[4], '1', 'PX', ARGV[2])
+              return {0, false}
+            end
             redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
             return {1, fillSequence(KEYS[2], KEYS[3])}
             """;
@@ -185,12 +195,15 @@ final class RedisScripts {
     /**
      * Ends a fill: if this token still holds the lock, replace it by the end marker {@code ended:<outcome>} for a
      * short time, so waiters on other instances learn at their next poll that the fill ended and how (stored,
-     * fenced, uncacheable, error) instead of waiting for an entry that will not come. KEYS[1] lock; ARGV[1]
-     * token, ARGV[2] outcome, ARGV[3] how long the marker stays (ms).
+     * fenced, uncacheable, error) instead of waiting for an entry that will not come; when the waiters flag is
+     * set, it is taken and the key's invalidation published, so they look at once. KEYS[1] lock, KEYS[2] waiters
+     * flag; ARGV[1] token, ARGV[2] outcome, ARGV[3] how long the marker stays (ms), ARGV[4] invalidation channel,
+     * ARGV[5] the key's invalidation message.
      */
     static final String LOCK_RELEASE = """
             if redis.call('get', KEYS[1]) == ARGV[1] then
               redis.call('set', KEYS[1], 'ended:' .. ARGV[2], 'PX', ARGV[3])
+              if redis.call('del', KEYS[2]) == 1 then redis.call('publish', ARGV[4], ARGV[5]) end
               return 1
             end
             return 0
