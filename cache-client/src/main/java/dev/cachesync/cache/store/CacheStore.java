@@ -514,17 +514,16 @@ public final class CacheStore implements AutoCloseable {
         if (keys.isEmpty()) {
             return 0;
         }
+        if (!segments.clustered()) {
+            return removeAndCleanUpInOneTrip(keys, keysByTag);
+        }
         List<Call<Object>> calls = new ArrayList<>();
         for (var share : bySegment(keys).entrySet()) {
             KeyLayout layout = share.getKey();
             for (List<String> chunk : chunks(share.getValue(), MAX_VALUES_PER_CALL)) {
-                List<Object> args = new ArrayList<>(chunk.size() + 2);
-                args.add(invalidations.topic());
-                args.add(invalidations.message(chunk));
-                args.addAll(chunk);
                 calls.add(new Call<>(binaryScript.evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
                         RedisScripts.REMOVE_ENTRIES, RScript.ReturnType.LONG, List.of(layout.entries()),
-                        args.toArray()), "remove entries", chunk));
+                        removeArgs(chunk)), "remove entries", chunk));
             }
         }
         long removed = 0;
@@ -541,6 +540,58 @@ public final class CacheStore implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * Standalone Redis: steps 3 and 4 in one round trip, a pipeline of the removals and then the clean-ups. Redis runs
+     * a connection's commands in order, so every clean-up runs after every removal, as when the clean-ups were sent
+     * only once the removals were answered (each script stays atomic and bounded: other clients' commands may run
+     * between two of them, as before). A clean-up only unindexes keys that have no entry, so one that runs after a
+     * failed removal leaves the index as it should be; the failure fails the purge, which is retried whole.
+     */
+    private long removeAndCleanUpInOneTrip(Collection<String> keys,
+                                           Map<String, ? extends Collection<String>> keysByTag) {
+        KeyLayout layout = segments.base();
+        RBatch batch = client.createBatch(pipeline());
+        List<Call<Object>> removals = new ArrayList<>();
+        for (List<String> chunk : chunks(keys, MAX_VALUES_PER_CALL)) {
+            removals.add(new Call<>(batch.getScript(ScriptCodec.INSTANCE).evalAsync(layout.entries(),
+                    RScript.Mode.READ_WRITE, RedisScripts.REMOVE_ENTRIES, RScript.ReturnType.LONG,
+                    List.of(layout.entries()), removeArgs(chunk)), "remove entries", chunk));
+        }
+        List<Call<Object>> cleanups = new ArrayList<>();
+        for (CleanupArgs call : cleanupCalls(keys, keysByTag)) {
+            cleanups.add(new Call<>(batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(),
+                    RScript.Mode.READ_WRITE, RedisScripts.CLEANUP, RScript.ReturnType.LONG, call.keys(),
+                    call.args().toArray()), "cleanup indexes", List.of()));
+        }
+        RFuture<BatchResult<?>> sent = batch.executeAsync();
+        long removed = 0;
+        try {
+            for (Object count : awaitAll(removals)) {
+                removed += ((Number) count).longValue();
+            }
+        } finally {
+            // as in remove: this store's own message is not applied to its near cache, so drop them here
+            removals.forEach(call -> evictLocal(call.keys()));
+        }
+        awaitAll(cleanups);
+        await(sent, "remove entries and cleanup indexes");
+        return removed;
+    }
+
+    /** REMOVE_ENTRIES' arguments for one chunk: the channel, the chunk's invalidation message, its keys. */
+    private Object[] removeArgs(List<String> chunk) {
+        List<Object> args = new ArrayList<>(chunk.size() + 2);
+        args.add(invalidations.topic());
+        args.add(invalidations.message(chunk));
+        args.addAll(chunk);
+        return args.toArray();
+    }
+
+    /** A batch (pipeline, not a transaction) whose calls are bounded like any other call of this store. */
+    private BatchOptions pipeline() {
+        return BatchOptions.defaults().responseTimeout(options.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Purge step 4 / sweep clean-up: see {@link RedisScripts#CLEANUP}. */
     public void cleanup(Collection<String> keys, Collection<String> tags) {
         Map<String, Collection<String>> keysByTag = new java.util.LinkedHashMap<>();
@@ -555,13 +606,29 @@ public final class CacheStore implements AutoCloseable {
      */
     private void cleanup(Collection<String> keys, Map<String, ? extends Collection<String>> keysByTag) {
         List<Call<Object>> calls = new ArrayList<>();
+        for (CleanupArgs call : cleanupCalls(keys, keysByTag)) {
+            calls.add(new Call<>(script.evalAsync(call.layout().entries(), RScript.Mode.READ_WRITE,
+                    RedisScripts.CLEANUP, RScript.ReturnType.LONG, call.keys(), call.args().toArray()),
+                    "cleanup indexes", List.of()));
+        }
+        awaitAll(calls);
+    }
+
+    /** One {@link RedisScripts#CLEANUP} call: its segment, its KEYS and its ARGV. */
+    private record CleanupArgs(KeyLayout layout, List<Object> keys, List<Object> args) {
+    }
+
+    /** The clean-up calls of {@link #cleanup(Collection, Map)}, bounded as it says. */
+    private List<CleanupArgs> cleanupCalls(Collection<String> keys,
+                                           Map<String, ? extends Collection<String>> keysByTag) {
+        List<CleanupArgs> calls = new ArrayList<>();
         for (var share : bySegment(keys).entrySet()) {
             KeyLayout layout = share.getKey();
             for (List<String> chunk : chunks(share.getValue(), MAX_VALUES_PER_CALL)) {
                 List<Object> args = new ArrayList<>(chunk.size() + 1);
                 args.add(Integer.toString(chunk.size()));
                 args.addAll(chunk);
-                calls.add(cleanupCall(layout, List.of(layout.entries(), layout.expiryIndex()), args));
+                calls.add(new CleanupArgs(layout, List.of(layout.entries(), layout.expiryIndex()), args));
             }
         }
         Map<KeyLayout, Map<String, List<String>>> tagsBySegment = new java.util.LinkedHashMap<>();
@@ -578,7 +645,7 @@ public final class CacheStore implements AutoCloseable {
             for (var tag : share.getValue().entrySet()) {
                 for (List<String> chunk : chunks(tag.getValue(), MAX_VALUES_PER_CALL)) {
                     if (scriptKeys.size() + args.size() + chunk.size() + 2 > MAX_VALUES_PER_CALL) {
-                        calls.add(cleanupCall(layout, scriptKeys, args));
+                        calls.add(new CleanupArgs(layout, scriptKeys, args));
                         scriptKeys = new ArrayList<>(List.of(layout.entries(), layout.expiryIndex()));
                         args = new ArrayList<>(List.of("0"));
                     }
@@ -588,15 +655,10 @@ public final class CacheStore implements AutoCloseable {
                 }
             }
             if (scriptKeys.size() > 2) {
-                calls.add(cleanupCall(layout, scriptKeys, args));
+                calls.add(new CleanupArgs(layout, scriptKeys, args));
             }
         }
-        awaitAll(calls);
-    }
-
-    private Call<Object> cleanupCall(KeyLayout layout, List<Object> scriptKeys, List<Object> args) {
-        return new Call<>(script.evalAsync(layout.entries(), RScript.Mode.READ_WRITE, RedisScripts.CLEANUP,
-                RScript.ReturnType.LONG, scriptKeys, args.toArray()), "cleanup indexes", List.of());
+        return calls;
     }
 
     /** Keys grouped by their segment, in the order of the segments. */
@@ -676,6 +738,9 @@ public final class CacheStore implements AutoCloseable {
             fieldChunks.add(chunks);
             rounds = Math.max(rounds, chunks.size());
         }
+        if (!segments.clustered() && rounds == 1 && tags.size() <= MAX_VALUES_PER_CALL) {
+            return beginPurgeInOneTrip(all.get(0), fieldChunks.get(0).get(0), tags);
+        }
         String[] sequences = new String[all.size()];
         java.util.Arrays.fill(sequences, "");
         for (int round = 0; round < rounds; round++) {
@@ -717,21 +782,57 @@ public final class CacheStore implements AutoCloseable {
         List<List<Object>> found = awaitAll(reads);
         Map<String, List<String>> keysByTag = new java.util.LinkedHashMap<>();
         for (int r = 0; r < found.size(); r++) {
-            List<Object> members = found.get(r);
-            int at = 0;
-            for (String tag : readTags.get(r)) {
-                int count = Integer.parseInt(members.get(at).toString());
-                for (int i = at + 1; i <= at + count; i++) {
-                    keysByTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(members.get(i).toString());
-                }
-                at += count + 1;
-            }
+            addMembers(keysByTag, readTags.get(r), found.get(r));
         }
         long sequence = 0;
         for (String value : sequences) {
             sequence = Math.max(sequence, Long.parseLong(value));
         }
         return new PurgeStart(sequence, keysByTag);
+    }
+
+    /**
+     * Standalone Redis, a purge whose fences fit one call: steps 1 and 2 in one round trip, a pipeline of
+     * {@link RedisScripts#PURGE_BEGIN} and then {@link RedisScripts#TAG_MEMBERS}. Redis runs a connection's commands
+     * in order, so the sets are read after every fence is up, as when the read was sent only once the fences were
+     * answered. If raising the fences failed, the purge fails (and is retried whole) whatever the read found.
+     */
+    private PurgeStart beginPurgeInOneTrip(KeyLayout layout, List<String> fields, Collection<String> tags) {
+        RBatch batch = client.createBatch(pipeline());
+        List<Object> args = new ArrayList<>(fields.size() + 1);
+        args.add("");
+        args.addAll(fields);
+        RFuture<Object> fences = batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(),
+                RScript.Mode.READ_WRITE, RedisScripts.PURGE_BEGIN, RScript.ReturnType.VALUE,
+                List.of(layout.sequence(), layout.fences()), args.toArray());
+        List<String> readTags = new ArrayList<>(tags);
+        RFuture<List<Object>> read = null;
+        if (!readTags.isEmpty()) {
+            List<Object> tagSets = new ArrayList<>(readTags.size());
+            readTags.forEach(t -> tagSets.add(layout.tagSet(t)));
+            read = batch.getScript(StringCodec.INSTANCE).evalAsync(layout.entries(), RScript.Mode.READ_WRITE,
+                    RedisScripts.TAG_MEMBERS, RScript.ReturnType.LIST, tagSets);
+        }
+        RFuture<BatchResult<?>> sent = batch.executeAsync();
+        long sequence = Long.parseLong(await(fences, "purge: raise fences").toString());
+        Map<String, List<String>> keysByTag = new java.util.LinkedHashMap<>();
+        if (read != null) {
+            addMembers(keysByTag, readTags, await(read, "purge: read tag sets"));
+        }
+        await(sent, "purge: raise fences and read tag sets");
+        return new PurgeStart(sequence, keysByTag);
+    }
+
+    /** Adds what one {@link RedisScripts#TAG_MEMBERS} call answered for {@code tags}, per tag. */
+    private static void addMembers(Map<String, List<String>> keysByTag, List<String> tags, List<Object> members) {
+        int at = 0;
+        for (String tag : tags) {
+            int count = Integer.parseInt(members.get(at).toString());
+            for (int i = at + 1; i <= at + count; i++) {
+                keysByTag.computeIfAbsent(tag, t -> new ArrayList<>()).add(members.get(i).toString());
+            }
+            at += count + 1;
+        }
     }
 
     /**
