@@ -301,11 +301,11 @@ public final class OutboxRelay implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!tryLock(c)) {
+                List<PendingRow> rows = lockAndReadPending(c);
+                if (rows == null) {
                     c.rollback();
                     return 0;
                 }
-                List<PendingRow> rows = pending(c);
                 if (rows.isEmpty()) {
                     c.commit();
                     return 0;
@@ -328,9 +328,50 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    private static final String TAKE_LOCK = "SELECT name FROM outbox_relay_lock WHERE name = ? FOR UPDATE SKIP LOCKED";
+    private static final String PENDING = "SELECT seq, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?";
+    /**
+     * The pending rows, read only while this transaction holds the lock: it already does when the statement before
+     * took it (a row lock a transaction holds is not skipped by its own SKIP LOCKED), and another relay's lock makes
+     * the EXISTS false, so nothing is scanned for a round that will not publish.
+     */
+    private static final String PENDING_IF_LOCKED = "SELECT seq, payload FROM outbox WHERE sent_at IS NULL"
+            + " AND EXISTS (" + TAKE_LOCK + ") ORDER BY seq LIMIT ?";
+
+    /**
+     * Takes the relay lock and reads up to {@code batchSize} pending rows by {@code seq}; null when another relay
+     * holds the lock. On PostgreSQL the two statements go in one round trip (the driver sends both, then one Sync):
+     * the server still runs them one after the other, each with its own snapshot in READ COMMITTED, so the rows are
+     * read after the lock was taken, as with two round trips, and a relay that took the lock just as another
+     * released it sees the rows the other marked sent. (One statement that locks and reads would read with a
+     * snapshot taken before its lock: rows another relay had just sent would be sent again, out of order.)
+     */
+    private List<PendingRow> lockAndReadPending(Connection c) throws SQLException {
+        if (!c.isWrapperFor(PGConnection.class)) {
+            return tryLock(c) ? pending(c) : null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(TAKE_LOCK + "; " + PENDING_IF_LOCKED)) {
+            ps.setString(1, lockName);
+            ps.setString(2, lockName);
+            ps.setInt(3, batchSize);
+            ps.execute();
+            boolean locked;
+            try (ResultSet rs = ps.getResultSet()) {
+                locked = rs.next();
+            }
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the pending rows' statement returned no result set");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                // not locked by the first statement but by the second (the other relay ended in between): its
+                // rows come from a snapshot older than that lock, so they are not used; the rollback releases it
+                return locked ? rows(rs) : null;
+            }
+        }
+    }
+
     private boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT name FROM outbox_relay_lock WHERE name = ? FOR UPDATE SKIP LOCKED")) {
+        try (PreparedStatement ps = c.prepareStatement(TAKE_LOCK)) {
             ps.setString(1, lockName);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -339,17 +380,20 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private List<PendingRow> pending(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(PENDING)) {
             ps.setInt(1, batchSize);
-            List<PendingRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new PendingRow(rs.getLong(1), OutboxPayload.fromJson(rs.getString(2))));
-                }
+                return rows(rs);
             }
-            return rows;
         }
+    }
+
+    private static List<PendingRow> rows(ResultSet rs) throws SQLException {
+        List<PendingRow> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(new PendingRow(rs.getLong(1), OutboxPayload.fromJson(rs.getString(2))));
+        }
+        return rows;
     }
 
     private record PendingRow(long seq, ProductChange change) {
