@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.catalog.app.CatalogApp;
@@ -61,8 +60,10 @@ final class InvalidationBenchmark {
     static final int CHANGES = 200;
     static final int BACKLOG_EVENTS = 20_000;
     static final int BACKLOG_PRODUCTS = 2_000;
-    /** How long the freshness poll of one instance pauses between two reads (the sampling interval). */
+    /** How long the freshness poll of one instance pauses between two reads once a message came (sampling interval). */
     static final long POLL_PAUSE_NANOS = 200_000;
+    /** How long it waits for a message on the instance's invalidation channel before it reads again anyway. */
+    static final long IDLE_PAUSE_NANOS = 2_000_000;
     static final String POSTGRES = System.getenv().getOrDefault("CATALOG_TEST_POSTGRES_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
@@ -76,8 +77,17 @@ final class InvalidationBenchmark {
     record Setup(String name, boolean postgres, Map<String, String> invalidatorEnv) {
     }
 
-    /** The setups measured, one after the other in the same run: main's settings first. */
+    /**
+     * The setups measured, one after the other in the same run: main's settings first. {@code -Dbench.setups=after}
+     * (or {@code before}) runs only the setups whose name starts with it, e.g. to alternate two builds of the
+     * production setup back to back.
+     */
     static List<Setup> setups() {
+        String only = System.getProperty("bench.setups", "");
+        return allSetups().stream().filter(s -> s.name().startsWith(only)).toList();
+    }
+
+    private static List<Setup> allSetups() {
         return List.of(
                 new Setup("before: H2, relay in the API's process, invalidator linger 5 ms (main's defaults)", false,
                         Map.of("INVALIDATOR_BATCH_LINGER_MS", "5")),
@@ -96,7 +106,7 @@ final class InvalidationBenchmark {
         return settings;
     }
 
-    record Outcome(String latencyTable, String hopTable, String throughputTable) {
+    record Outcome(String latencyTable, String hopTable, String fillWaits, String throughputTable) {
     }
 
     Outcome run() throws Exception {
@@ -104,19 +114,25 @@ final class InvalidationBenchmark {
              SchemaRegistry registry = SchemaRegistry.start()) {
             StringBuilder latency = new StringBuilder();
             StringBuilder hops = new StringBuilder();
+            StringBuilder waits = new StringBuilder();
             int run = 0;
             for (Setup setup : setups()) {
                 Measured measured = endToEndLatency(kafka, redis, registry, setup, "bench-" + (++run));
                 latency.append(measured.latencyRows());
                 hops.append(measured.hopRows());
+                waits.append(measured.fillWaits());
                 System.out.print(measured.latencyRows() + measured.hopRows());
             }
             String throughput = Boolean.getBoolean("bench.latencyOnly") ? "" : backlogThroughput(kafka, redis, registry);
-            return new Outcome(latency.toString(), hops.toString(), throughput);
+            return new Outcome(latency.toString(), hops.toString(), waits.toString(), throughput);
         }
     }
 
-    record Measured(String latencyRows, String hopRows) {
+    record Measured(String latencyRows, String hopRows, String fillWaits) {
+    }
+
+    private static double count(io.micrometer.core.instrument.MeterRegistry meters, String name) {
+        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** What one change took, in epoch microseconds from the catalog's commit to every instance serving it. */
@@ -157,15 +173,24 @@ final class InvalidationBenchmark {
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench\",\"priceCents\":100,\"categorySlug\":\"bench\"}")));
             List<CachingHttpClient> instances = new ArrayList<>();
+            List<java.util.concurrent.Semaphore> messages = new ArrayList<>();
+            // one registry for the ten instances: their counters (same names and prefix) add up
+            var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             for (int i = 0; i < INSTANCES; i++) {
                 Config config = new Config();
                 config.useSingleServer().setAddress(redis.uri());
                 RedissonClient redisson = Redisson.create(config);
                 resources.add(redisson::shutdown);
                 CachingHttpClient client = CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix)
-                        .origin(base).nearCache(true).build();
+                        .origin(base).nearCache(true).meterRegistry(meters).build();
                 resources.add(client);
                 instances.add(client);
+                // The watcher's wake-up: any message on the instance's own invalidation subscription (the near
+                // cache's, shared by Redisson: no extra delivery), since only a message ends a near hit.
+                java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0);
+                redisson.getTopic(client.store().invalidationTopic(), org.redisson.cache.LocalCachedMessageCodec.INSTANCE)
+                        .addListener(Object.class, (channel, message) -> heard.release());
+                messages.add(heard);
             }
             List<Change> changes = new ArrayList<>();
             java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(INSTANCES);
@@ -175,6 +200,7 @@ final class InvalidationBenchmark {
                 for (CachingHttpClient client : instances) {
                     client.get(path); // every instance holds the current body in its near cache
                 }
+                messages.forEach(java.util.concurrent.Semaphore::drainPermits); // what came before the change
                 String answer = send(http, HttpRequest.newBuilder(base.resolve(path))
                         .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
@@ -184,15 +210,20 @@ final class InvalidationBenchmark {
                 // Each instance watched on a thread of its own, as separate services would notice on their own:
                 // reading them one after the other would add nine Redis reads in sequence to the measure.
                 List<java.util.concurrent.Future<Long>> fresh = new ArrayList<>();
-                for (CachingHttpClient client : instances) {
+                for (int i = 0; i < INSTANCES; i++) {
+                    CachingHttpClient client = instances.get(i);
+                    java.util.concurrent.Semaphore heard = messages.get(i);
                     fresh.add(pollers.submit(() -> {
+                        boolean messageCame = false;
                         while (!client.get(path).bodyAsString().contains(expected)) {
                             if (System.nanoTime() > deadline) {
                                 throw new IllegalStateException("a change never reached an instance");
                             }
-                            // A sampling interval, not synchronisation: spinning would take the machine's two
-                            // cores from the pipeline being measured.
-                            LockSupport.parkNanos(POLL_PAUSE_NANOS);
+                            // A sampling interval, not synchronisation: every 200 us once a message came on the
+                            // instance's channel (its near cache may be handling it), else every 2 ms; polling
+                            // every 200 us all along cost the two cores 50,000 wake-ups a second.
+                            messageCame |= heard.tryAcquire(messageCame ? POLL_PAUSE_NANOS : IDLE_PAUSE_NANOS,
+                                    TimeUnit.NANOSECONDS);
                         }
                         return nowMicros();
                     }));
@@ -204,7 +235,11 @@ final class InvalidationBenchmark {
                 changes.add(new Change(updatedAtMicros(answer), answered, everyInstance));
             }
             Map<Long, InvalidationApplied> applied = appliedByCommit(kafka, registry, product, changes);
-            return new Measured(latencyRows(setup, changes), hopRows(setup, changes, applied));
+            String waits = String.format("- %s: %.0f waits for another instance's fill, %.0f of them woken by its "
+                    + "published end (`cache.fill.lock.waits`, `cache.fill.lock.wakeups`)%n", setup.name(),
+                    count(meters, "cache.fill.lock.waits"), count(meters, "cache.fill.lock.wakeups"));
+            System.out.print(waits);
+            return new Measured(latencyRows(setup, changes), hopRows(setup, changes, applied), waits);
         } finally {
             java.util.Collections.reverse(resources);
             for (AutoCloseable resource : resources) {
@@ -417,9 +452,10 @@ final class InvalidationBenchmark {
                 + "earlier runs.\n\n"
                 + CHANGES + " changes of one product, one at a time, " + INSTANCES + " cache-client instances "
                 + "(separate Redisson clients, near caches on), each watched by a thread of its own (until 2026-12-02 "
-                + "they were polled one after the other, which added their reads up), a read every "
-                + POLL_PAUSE_NANOS / 1000 + " us while it serves the old body (spinning would take the two cores "
-                + "from the pipeline). Everything (broker, registry client, Redis, catalog, relay, invalidator, "
+                + "they were polled one after the other, which added their reads up): while it serves the old body, "
+                + "a read every " + IDLE_PAUSE_NANOS / 1000 + " us, and every " + POLL_PAUSE_NANOS / 1000
+                + " us once a message came on its invalidation channel (until 2026-12-02 every "
+                + POLL_PAUSE_NANOS / 1000 + " us all along: 50,000 wake-ups a second on two cores). Everything (broker, registry client, Redis, catalog, relay, invalidator, "
                 + "instances) shares this machine.\n\n"
                 + "| measure | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.latencyTable()
                 + "\n## Where the time goes: per hop\n\n"
@@ -428,6 +464,8 @@ final class InvalidationBenchmark {
                 + "hop ends when the benchmark saw every instance fresh. Percentiles per hop do not add up to the "
                 + "end-to-end ones. Append times are whole milliseconds, so the two hops around it are +-1 ms each.\n\n"
                 + "| hop | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.hopTable()
+                + "\nAfter each purge one instance refills the product from the catalog; the others wait for its fill:\n\n"
+                + outcome.fillWaits()
                 + "\n## Invalidator throughput on a backlog\n\n"
                 + BACKLOG_EVENTS + " ProductEvents for " + BACKLOG_PRODUCTS + " products (10 versions each) waiting in "
                 + "the topic (3 partitions); one invalidator instance (1 stream thread) drains them, measured from "
