@@ -26,9 +26,7 @@ import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.devstack.TopicContents;
 import dev.cachesync.events.InvalidationApplied;
 import dev.cachesync.events.InvalidationHops;
-import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
-import dev.cachesync.events.ProductEventType;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
 import dev.cachesync.schemas.HopHeaders;
@@ -372,15 +370,7 @@ final class InvalidationBenchmark {
             for (int i = 0; i < BACKLOG_EVENTS; i++) {
                 int product = i % BACKLOG_PRODUCTS;
                 String id = "backlog-" + product;
-                long version = ++versions[product];
-                Product after = Product.newBuilder().setId(id).setName(id).setPriceCents(100 + version)
-                        .setCurrency("EUR").setStock(1).setCategorySlug("cat-" + (product % 50)).setBrandSlug(null)
-                        .setVersion(version).setUpdatedAt(Instant.now()).build();
-                ProductEvent event = ProductEvent.newBuilder().setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(Instant.now()).setProductId(id).setVersion(version)
-                        .setType(ProductEventType.UPDATED).setBefore(after).setAfter(after)
-                        .setTags(List.of("product:" + id, "category:" + after.getCategorySlug()))
-                        .setSource("benchmark").build();
+                ProductEvent event = BacklogEvents.update("backlog-", product, ++versions[product]);
                 producer.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, id, event));
             }
             producer.flush();

@@ -20,9 +20,7 @@ import dev.cachesync.catalog.publish.ProductEventProducerSettings;
 import dev.cachesync.devstack.RedisServer;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.events.InvalidationApplied;
-import dev.cachesync.events.Product;
 import dev.cachesync.events.ProductEvent;
-import dev.cachesync.events.ProductEventType;
 import dev.cachesync.invalidator.runtime.InvalidatorApp;
 import dev.cachesync.invalidator.runtime.InvalidatorConfig;
 import dev.cachesync.schemas.HopHeaders;
@@ -124,15 +122,7 @@ final class InvalidatorScaling {
             for (int i = 0; i < events; i++) {
                 int product = i % products;
                 String id = "scaling-" + product;
-                long version = ++versions[product];
-                Product after = Product.newBuilder().setId(id).setName(id).setPriceCents(100 + version)
-                        .setCurrency("EUR").setStock(1).setCategorySlug("cat-" + (product % 50)).setBrandSlug(null)
-                        .setVersion(version).setUpdatedAt(Instant.now()).build();
-                ProductEvent event = ProductEvent.newBuilder().setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(Instant.now()).setProductId(id).setVersion(version)
-                        .setType(ProductEventType.UPDATED).setBefore(after).setAfter(after)
-                        .setTags(List.of("product:" + id, "category:" + after.getCategorySlug()))
-                        .setSource("benchmark").build();
+                ProductEvent event = BacklogEvents.update("scaling-", product, ++versions[product]);
                 ids.add(event.getEventId());
                 acks.add(producer.send(new ProducerRecord<>(Topics.PRODUCT_EVENTS, id, event)));
             }
