@@ -56,12 +56,19 @@ import org.redisson.config.Config;
 final class InvalidationBenchmark {
     static final int INSTANCES = 10;
     static final int CHANGES = 200;
+    /**
+     * Unmeasured changes first, in every setup: a setup run alone (-Dbench.setups) was measured cold, 28-31 ms p50
+     * where the same code gave 19-22 ms after another setup had warmed the JVM (2026-12-02, quiet machine).
+     */
+    static final int WARMUP_CHANGES = 100;
     static final int BACKLOG_EVENTS = 20_000;
     static final int BACKLOG_PRODUCTS = 2_000;
-    /** How long the freshness poll of one instance pauses between two reads once a message came (sampling interval). */
+    /**
+     * How long the freshness poll of one instance pauses between two reads (the sampling interval). Reading every
+     * 200 us all along measured lower than waiting for a message on the instance's channel first (2026-12-02,
+     * quiet machine, the same code: p50 21 against 30 ms), so the watchers poll.
+     */
     static final long POLL_PAUSE_NANOS = 200_000;
-    /** How long it waits for a message on the instance's invalidation channel before it reads again anyway. */
-    static final long IDLE_PAUSE_NANOS = 2_000_000;
     static final String POSTGRES = System.getenv().getOrDefault("CATALOG_TEST_POSTGRES_URL",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
@@ -171,34 +178,29 @@ final class InvalidationBenchmark {
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench\",\"priceCents\":100,\"categorySlug\":\"bench\"}")));
             List<CachingHttpClient> instances = new ArrayList<>();
-            List<java.util.concurrent.Semaphore> messages = new ArrayList<>();
-            // one registry for the ten instances: their counters (same names and prefix) add up
+            // one registry for the ten instances: their counters (same names and prefix) add up. Only with
+            // -Dbench.fillWaits=true: recording every read's meters cost about 3 ms of the p50 (2026-12-02).
             var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            boolean countFillWaits = Boolean.getBoolean("bench.fillWaits");
             for (int i = 0; i < INSTANCES; i++) {
                 Config config = new Config();
                 config.useSingleServer().setAddress(redis.uri());
                 RedissonClient redisson = Redisson.create(config);
                 resources.add(redisson::shutdown);
-                CachingHttpClient client = CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix)
-                        .origin(base).nearCache(true).meterRegistry(meters).build();
+                var builder = CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix).origin(base)
+                        .nearCache(true);
+                CachingHttpClient client = (countFillWaits ? builder.meterRegistry(meters) : builder).build();
                 resources.add(client);
                 instances.add(client);
-                // The watcher's wake-up: any message on the instance's own invalidation subscription (the near
-                // cache's, shared by Redisson: no extra delivery), since only a message ends a near hit.
-                java.util.concurrent.Semaphore heard = new java.util.concurrent.Semaphore(0);
-                redisson.getTopic(client.store().invalidationTopic(), org.redisson.cache.LocalCachedMessageCodec.INSTANCE)
-                        .addListener(Object.class, (channel, message) -> heard.release());
-                messages.add(heard);
             }
             List<Change> changes = new ArrayList<>();
             java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(INSTANCES);
             resources.add(pollers::shutdownNow);
-            for (int change = 0; change < CHANGES; change++) {
-                int price = 1000 + change;
+            for (int change = -WARMUP_CHANGES; change < CHANGES; change++) {
+                int price = 1000 + WARMUP_CHANGES + change;
                 for (CachingHttpClient client : instances) {
                     client.get(path); // every instance holds the current body in its near cache
                 }
-                messages.forEach(java.util.concurrent.Semaphore::drainPermits); // what came before the change
                 String answer = send(http, HttpRequest.newBuilder(base.resolve(path))
                         .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
@@ -210,18 +212,14 @@ final class InvalidationBenchmark {
                 List<java.util.concurrent.Future<Long>> fresh = new ArrayList<>();
                 for (int i = 0; i < INSTANCES; i++) {
                     CachingHttpClient client = instances.get(i);
-                    java.util.concurrent.Semaphore heard = messages.get(i);
                     fresh.add(pollers.submit(() -> {
-                        boolean messageCame = false;
                         while (!client.get(path).bodyAsString().contains(expected)) {
                             if (System.nanoTime() > deadline) {
                                 throw new IllegalStateException("a change never reached an instance");
                             }
-                            // A sampling interval, not synchronisation: every 200 us once a message came on the
-                            // instance's channel (its near cache may be handling it), else every 2 ms; polling
-                            // every 200 us all along cost the two cores 50,000 wake-ups a second.
-                            messageCame |= heard.tryAcquire(messageCame ? POLL_PAUSE_NANOS : IDLE_PAUSE_NANOS,
-                                    TimeUnit.NANOSECONDS);
+                            // A sampling interval, not synchronisation: spinning would take the machine's two
+                            // cores from the pipeline being measured.
+                            java.util.concurrent.locks.LockSupport.parkNanos(POLL_PAUSE_NANOS);
                         }
                         return nowMicros();
                     }));
@@ -230,10 +228,12 @@ final class InvalidationBenchmark {
                 for (var f : fresh) {
                     everyInstance = Math.max(everyInstance, f.get());
                 }
-                changes.add(new Change(updatedAtMicros(answer), answered, everyInstance));
+                if (change >= 0) {
+                    changes.add(new Change(updatedAtMicros(answer), answered, everyInstance));
+                }
             }
             Map<Long, InvalidationApplied> applied = appliedByCommit(kafka, registry, product, changes);
-            String waits = String.format("- %s: %.0f waits for another instance's fill, %.0f of them woken by its "
+            String waits = !countFillWaits ? "" : String.format("- %s: %.0f waits for another instance's fill, %.0f of them woken by its "
                     + "published end (`cache.fill.lock.waits`, `cache.fill.lock.wakeups`)%n", setup.name(),
                     count(meters, "cache.fill.lock.waits"), count(meters, "cache.fill.lock.wakeups"));
             System.out.print(waits);
@@ -440,12 +440,10 @@ final class InvalidationBenchmark {
                 + "-> Kafka -> invalidator -> Redis purge -> Redisson invalidation message -> a read from Redis (the "
                 + "first instance fills from the catalog). Also from the catalog's answer to the PATCH, the measure of "
                 + "earlier runs.\n\n"
-                + CHANGES + " changes of one product, one at a time, " + INSTANCES + " cache-client instances "
+                + CHANGES + " changes of one product, one at a time, after " + WARMUP_CHANGES + " unmeasured ones, " + INSTANCES + " cache-client instances "
                 + "(separate Redisson clients, near caches on), each watched by a thread of its own (until 2026-12-02 "
-                + "they were polled one after the other, which added their reads up): while it serves the old body, "
-                + "a read every " + IDLE_PAUSE_NANOS / 1000 + " us, and every " + POLL_PAUSE_NANOS / 1000
-                + " us once a message came on its invalidation channel (until 2026-12-02 every "
-                + POLL_PAUSE_NANOS / 1000 + " us all along: 50,000 wake-ups a second on two cores). Everything (broker, registry client, Redis, catalog, relay, invalidator, "
+                + "they were polled one after the other, which added their reads up), a read every "
+                + POLL_PAUSE_NANOS / 1000 + " us while it serves the old body. Everything (broker, registry client, Redis, catalog, relay, invalidator, "
                 + "instances) shares this machine.\n\n"
                 + "| measure | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.latencyTable()
                 + "\n## Where the time goes: per hop\n\n"
@@ -454,8 +452,8 @@ final class InvalidationBenchmark {
                 + "hop ends when the benchmark saw every instance fresh. Percentiles per hop do not add up to the "
                 + "end-to-end ones. Append times are whole milliseconds, so the two hops around it are +-1 ms each.\n\n"
                 + "| hop | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.hopTable()
-                + "\nAfter each purge one instance refills the product from the catalog; the others wait for its fill:\n\n"
-                + outcome.fillWaits()
+                + (outcome.fillWaits().isEmpty() ? "" : "\nAfter each purge one instance refills the product from the "
+                        + "catalog; the others wait for its fill:\n\n" + outcome.fillWaits())
                 + "\n## Invalidator throughput on a backlog\n\n"
                 + BACKLOG_EVENTS + " ProductEvents for " + BACKLOG_PRODUCTS + " products (10 versions each) waiting in "
                 + "the topic (3 partitions); one invalidator instance (1 stream thread) drains them, measured from "
