@@ -4,6 +4,7 @@ import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.cache.client.Origin;
 import dev.cachesync.cache.http.Headers;
 import dev.cachesync.cache.purge.TagPurger;
+import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.devstack.DevStack;
 import dev.cachesync.devstack.RedisServer;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public final class FillEndBenchmark {
         java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Origin origin = request -> {
             String path = request.uri().getPath();
-            String tag = "product:" + path.substring(path.lastIndexOf('/') + 1);
+            String tag = CatalogTags.product(path.substring(path.lastIndexOf('/') + 1));
             originCalls.incrementAndGet();
             boolean first = asked.add(path);
             Thread.sleep(ORIGIN_MILLIS / 2);

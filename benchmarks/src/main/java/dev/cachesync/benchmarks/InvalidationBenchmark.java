@@ -1,5 +1,6 @@
 package dev.cachesync.benchmarks;
 
+import dev.cachesync.cache.tags.CatalogTags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -257,7 +258,7 @@ final class InvalidationBenchmark {
             for (var record : TopicContents.readAll(kafka.bootstrapServers(), Topics.INVALIDATIONS_APPLIED,
                     new StringDeserializer(), AvroSerdes.serde(InvalidationApplied.class, registry.url()).deserializer())) {
                 InvalidationApplied value = record.value();
-                if (!value.getTags().contains("product:" + product)) {
+                if (!value.getTags().contains(CatalogTags.product(product))) {
                     continue;
                 }
                 for (InvalidationHops hops : value.getHops()) {

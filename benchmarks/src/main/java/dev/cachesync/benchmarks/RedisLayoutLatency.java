@@ -1,5 +1,6 @@
 package dev.cachesync.benchmarks;
 
+import dev.cachesync.cache.tags.CatalogTags;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -180,13 +181,13 @@ final class RedisLayoutLatency {
         }
         int next = 0;
         for (int i = 0; i < ONE_TAG_PURGES_PER_ROUND; i++) {
-            List<String> tags = List.of("product:" + ids.get(next++));
+            List<String> tags = List.of(CatalogTags.product(ids.get(next++)));
             purge(layout, Operation.PURGE_ONE_TAG, record, tags);
         }
         for (int i = 0; i < TEN_TAG_PURGES_PER_ROUND; i++) {
             List<String> tags = new ArrayList<>();
             for (int t = 0; t < 10; t++) {
-                tags.add("product:" + ids.get(next++));
+                tags.add(CatalogTags.product(ids.get(next++)));
             }
             purge(layout, Operation.PURGE_TEN_TAGS, record, tags);
         }
