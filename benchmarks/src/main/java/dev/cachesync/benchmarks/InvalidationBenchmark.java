@@ -1,6 +1,5 @@
 package dev.cachesync.benchmarks;
 
-import dev.cachesync.cache.tags.CatalogTags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.cachesync.cache.client.CachingHttpClient;
+import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.catalog.app.CatalogApp;
 import dev.cachesync.catalog.app.CatalogConfig;
 import dev.cachesync.catalog.app.Database;
