@@ -1,5 +1,6 @@
 package dev.cachesync.benchmarks;
 
+import dev.cachesync.runtime.JdkHttpServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -17,12 +18,8 @@ public final class RunBenchmarks {
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "all";
-        // As the exec plugin's arguments say, also when run on the bare classpath: without it the JDK's HTTP server
-        // waits on Nagle + delayed ACK (~40 ms per response; ScalingBenchmark's fills took 45 ms instead of 1). Read
-        // once, when the JVM's first HttpServer starts (an invalidator's health server counts), so set here first.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        // before any server starts, also when run on the bare classpath (ScalingBenchmark's fills took 45 ms, not 1)
+        JdkHttpServers.sendWithoutDelay();
         Path results = Path.of("results");
         Files.createDirectories(results);
         if (which.equals("jmh") || which.equals("all")) {

@@ -1,6 +1,7 @@
 package dev.cachesync.demo;
 
 import dev.cachesync.demo.stack.DemoStack;
+import dev.cachesync.runtime.JdkHttpServers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        JdkHttpServers.sendWithoutDelay(); // the catalog's DelayingProxy adds only the latency it is asked for
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
