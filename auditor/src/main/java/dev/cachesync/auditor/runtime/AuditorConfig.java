@@ -48,7 +48,7 @@ public record AuditorConfig(
 
     /** Every variable the auditor reads besides the security ones; the deploy manifests are checked against it. */
     public static final List<String> VARIABLES = Stream.concat(DECLARED.names().stream(),
-            Stream.of("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_KEY_PREFIX", "IS_ELASTICACHE")).toList();
+            RedisSettings.CONNECTION_VARIABLES.stream()).toList();
 
     /** Besides {@link #VARIABLES}: Redis TLS and ACL user, Kafka and registry credentials (docs/transport-security.md). */
     public static final List<String> SECURITY_VARIABLES = Stream.of(

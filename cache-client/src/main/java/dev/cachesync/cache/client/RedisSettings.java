@@ -67,6 +67,13 @@ public record RedisSettings(String host, int port, String password, String keyPr
     public static final List<String> VARIABLES = DECLARED.names();
 
     /**
+     * The ones every deployment sets (where Redis is, its password, the prefix); the others (TLS, ACL user,
+     * cluster) are listed by the services with their security settings.
+     */
+    public static final List<String> CONNECTION_VARIABLES =
+            List.of("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_KEY_PREFIX", "IS_ELASTICACHE");
+
+    /**
      * TLS to Redis. A null truststore trusts the JDK's CAs (as for a managed Redis with a public certificate); a
      * null keystore sends no client certificate. Stores may be PKCS12 or JKS.
      */
