@@ -1,5 +1,6 @@
 package dev.cachesync.demo;
 
+import dev.cachesync.auditor.nines.CheckWindow;
 import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.demo.orders.CachesyncOrderService;
 import dev.cachesync.demo.orders.InMemoryOrderService;
@@ -37,8 +38,9 @@ import java.util.concurrent.Future;
 public final class DemoRun implements AutoCloseable {
 
     /** What the demo measured; {@code comparison} is null with --skip-comparison. */
+    /** @param audit what the consistency auditor counted over the run (every change's entries, after its grace) */
     public record Results(HitMissScenario.Result hitMiss, UpdateScenario.Result update,
-                          StampedeScenario.Result stampede, Comparison comparison) {
+                          StampedeScenario.Result stampede, Comparison comparison, CheckWindow.Counts audit) {
     }
 
     /** Both runs of the simulated day and where the table was written. */
@@ -108,8 +110,8 @@ public final class DemoRun implements AutoCloseable {
         out.println();
 
         Comparison comparison = options.skipComparison() ? null : compare();
-        printAudit();
-        return new Results(hitMiss, update, stampede, comparison);
+        CheckWindow.Counts audit = printAudit();
+        return new Results(hitMiss, update, stampede, comparison, audit);
     }
 
     private Comparison compare() throws InterruptedException, IOException {
@@ -162,13 +164,14 @@ public final class DemoRun implements AutoCloseable {
     }
 
     /** What the consistency auditor (auditor/README.md) counted over the whole run. */
-    private void printAudit() throws InterruptedException {
+    private CheckWindow.Counts printAudit() throws InterruptedException {
         stack.auditor().awaitChecks(Duration.ofSeconds(10)); // the last changes' checks wait for their grace
         var totals = stack.auditor().totals();
         out.println();
         out.printf(Locale.ROOT, "Consistency auditor: %,d cached entries checked 2 s after a change to their product,"
                 + " %,d stale (%s nines)%n", totals.checks(), totals.stale(),
                 totals.checks() == 0 ? "no checks, no" : String.format(Locale.ROOT, "%.1f", totals.nines()));
+        return totals;
     }
 
     /**

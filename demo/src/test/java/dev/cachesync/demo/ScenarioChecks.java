@@ -72,6 +72,13 @@ abstract class ScenarioChecks {
     }
 
     @Test
+    void theAuditorCheckedTheCachedEntriesOfEveryChangeAndFoundNoneStale() {
+        // the update scenario's change at least: its product is cached again when its grace ends
+        assertThat(results().audit().checks()).isPositive();
+        assertThat(results().audit().stale()).isZero();
+    }
+
+    @Test
     void tenConcurrentOrdersAfterAPurgeCostOneCatalogRequest() {
         StampedeScenario.Result r = results().stampede();
         assertThat(r.purgedEntries()).isEqualTo(1);

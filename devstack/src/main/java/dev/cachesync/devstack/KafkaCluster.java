@@ -93,8 +93,9 @@ public final class KafkaCluster implements AutoCloseable {
     private KafkaCluster(Path dir, int size) {
         this.dir = dir;
         List<NodeProcess> nodes = new ArrayList<>();
+        List<Integer> ports = Ports.free(size * 2);
         for (int id = 1; id <= size; id++) {
-            nodes.add(new NodeProcess(id, Ports.free(), Ports.free(), dir.resolve("node-" + id)));
+            nodes.add(new NodeProcess(id, ports.get(2 * id - 2), ports.get(2 * id - 1), dir.resolve("node-" + id)));
         }
         this.nodes = List.copyOf(nodes);
         Instant started = Instant.now();
@@ -108,8 +109,11 @@ public final class KafkaCluster implements AutoCloseable {
         try {
             awaitBrokers(this.nodes.stream().map(n -> n.id).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
+            // a port chosen free was taken before the node bound it (another process's outgoing connection can
+            // get it from the same ephemeral range): said apart, so start() can try once more on other ports
+            boolean portTaken = this.nodes.stream().anyMatch(n -> Logs.contains(n.logFile(), "Address already in use"));
             close();
-            throw e;
+            throw portTaken ? new PortTaken(e) : e;
         }
         this.startTime = Duration.between(started, Instant.now());
         log.info("Kafka cluster of {} nodes ready on {} in {} ms", size, bootstrapServers(), startTime.toMillis());
@@ -130,7 +134,20 @@ public final class KafkaCluster implements AutoCloseable {
             throw new IllegalArgumentException("a Kafka cluster has " + CONTROLLERS + " to " + MAX_NODES
                     + " nodes, not " + nodes);
         }
-        return new KafkaCluster(Logs.tempDir("kafka-cluster"), nodes);
+        try {
+            return new KafkaCluster(Logs.tempDir("kafka-cluster"), nodes);
+        } catch (PortTaken e) {
+            log.warn("a Kafka node's port was taken before it bound it; starting the cluster again on other ports: {}",
+                    e.getCause().getMessage());
+            return new KafkaCluster(Logs.tempDir("kafka-cluster"), nodes);
+        }
+    }
+
+    /** A node could not bind a port chosen free for it. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(RuntimeException cause) {
+            super(cause);
+        }
     }
 
     /** Every node's client listener: clients find the others through any one. */
@@ -410,7 +427,8 @@ public final class KafkaCluster implements AutoCloseable {
                     synchronized (node) {
                         if (node.process == null || !node.process.isAlive()) {
                             throw new DevStackException("kafka-cluster", "node " + id + " exited (port "
-                                    + node.brokerPort + ")", Logs.tail(node.logFile(), 40));
+                                    + node.brokerPort + ")", Logs.firstErrors(node.logFile(), 10)
+                                    + "\n...\n" + Logs.tail(node.logFile(), 20));
                         }
                     }
                 }

@@ -23,6 +23,29 @@ final class Logs {
         }
     }
 
+    /** Whether any line of {@code log} contains {@code text} (false when there is no log). */
+    static boolean contains(Path log, String text) {
+        try {
+            return log != null && Files.exists(log)
+                    && Files.readAllLines(log, StandardCharsets.UTF_8).stream().anyMatch(l -> l.contains(text));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first {@code max} lines of {@code log} at ERROR level or with an exception: the cause, where a tail shows the shutdown. */
+    static String firstErrors(Path log, int max) {
+        try {
+            if (log == null || !Files.exists(log)) {
+                return "";
+            }
+            return String.join("\n", Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" ERROR ") || l.contains("Exception")).limit(max).toList());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static Path tempDir(String prefix) {
         try {
             Path dir = Files.createTempDirectory("cachesync-" + prefix + "-");

@@ -83,8 +83,9 @@ public final class RedisCluster implements AutoCloseable {
         List<Node> nodes = new ArrayList<>();
         RedisCluster cluster = new RedisCluster(nodes);
         try {
+            List<Integer> ports = Ports.free(PRIMARIES * 2 * 2); // a port and a cluster-bus port per node, all different
             for (int i = 0; i < PRIMARIES * 2; i++) {
-                Node node = new Node(Ports.free(), Ports.free(), Logs.tempDir("redis-cluster-" + i));
+                Node node = new Node(ports.get(2 * i), ports.get(2 * i + 1), Logs.tempDir("redis-cluster-" + i));
                 nodes.add(node);
                 cluster.startProcess(server, node);
             }

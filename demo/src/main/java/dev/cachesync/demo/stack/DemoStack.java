@@ -200,6 +200,7 @@ public final class DemoStack implements AutoCloseable {
         auditorEnv.put("AUDITOR_GROUP_ID", "cachesync-demo-auditor-" + UUID.randomUUID().toString().substring(0, 8));
         auditor = timed(progress, "Consistency auditor", () -> register(AuditorApp.start(AuditorConfig.fromEnv(auditorEnv))),
                 app -> "checks every change 2 s after it, http://127.0.0.1:" + app.httpPort() + "/metrics");
+        awaitConsuming(auditor); // it starts at the topic's end: a change made before it consumes is never checked
 
         Map<String, String> catalogEnv = new HashMap<>();
         catalogEnv.put("PORT", "0");
@@ -306,6 +307,16 @@ public final class DemoStack implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the invalidator is not RUNNING after 60 s: streams " + app.state());
+            }
+            pause();
+        }
+    }
+
+    private static void awaitConsuming(AuditorApp app) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!app.consuming()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the consistency auditor has no partitions after 60 s");
             }
             pause();
         }
