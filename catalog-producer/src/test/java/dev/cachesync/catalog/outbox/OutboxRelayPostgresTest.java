@@ -27,18 +27,24 @@ class OutboxRelayPostgresTest extends OutboxRelayContract {
         return TestDatabase.postgres();
     }
 
-    /**
-     * A commit made through another connection pool (another catalog process: nothing calls this relay's
-     * {@code wakeUp()}) reaches Kafka long before the relay's next poll, because its NOTIFY wakes the relay.
-     */
-    @Test
-    void aCommitInAnotherProcessWakesTheRelayThroughNotify() {
+    /** A started relay on this test's topic that listens for commits, its next poll an hour away. */
+    private OutboxRelay startListeningRelay() {
         OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
                         ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
                 .topic(topic).pollInterval(Duration.ofHours(1)).build();
         relays.add(relay);
         relay.start();
         await().atMost(Duration.ofSeconds(10)).until(relay::isListening);
+        return relay;
+    }
+
+    /**
+     * A commit made through another connection pool (another catalog process: nothing calls this relay's
+     * {@code wakeUp()}) reaches Kafka long before the relay's next poll, because its NOTIFY wakes the relay.
+     */
+    @Test
+    void aCommitInAnotherProcessWakesTheRelayThroughNotify() {
+        OutboxRelay relay = startListeningRelay();
         ProductStore otherProcess = ProductStore.builder(db.anotherPool()).changeSink(new OutboxWriter())
                 .source("other-process").build();
 
@@ -120,12 +126,7 @@ class OutboxRelayPostgresTest extends OutboxRelayContract {
      */
     @Test
     void aWritesOutboxRowAndItsNotifyGoInOneRoundTrip() {
-        OutboxRelay relay = OutboxRelay.builder(db.dataSource(),
-                        ProductEventProducerSettings.to(kafka.bootstrapServers(), registry.url()))
-                .topic(topic).pollInterval(Duration.ofHours(1)).build();
-        relays.add(relay);
-        relay.start();
-        await().atMost(Duration.ofSeconds(10)).until(relay::isListening);
+        OutboxRelay relay = startListeningRelay();
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.stats().backlog() == 0); // its first round ran
         AtomicInteger outboxExecutions = new AtomicInteger();
         ProductStore.builder(counting(db.anotherPool(), outboxExecutions,

@@ -300,34 +300,32 @@ public final class DemoStack implements AutoCloseable {
     }
 
     private static void awaitRunning(InvalidatorApp app) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (app.state() != KafkaStreams.State.RUNNING) {
+        awaitStartUp(() -> {
             if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("the invalidator failed to start: streams " + app.state());
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the invalidator is not RUNNING after 60 s: streams " + app.state());
-            }
-            pause();
-        }
+            return app.state() == KafkaStreams.State.RUNNING;
+        }, () -> "the invalidator is not RUNNING after 60 s: streams " + app.state());
     }
 
     private static void awaitConsuming(AuditorApp app) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!app.consuming()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the consistency auditor has no partitions after 60 s");
-            }
-            pause();
-        }
+        awaitStartUp(app::consuming, () -> "the consistency auditor has no partitions after 60 s");
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(50); // polling a start-up state; nothing to wait on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+    /** Polls a start-up state (nothing to wait on) for at most 60 s. */
+    private static void awaitStartUp(java.util.function.BooleanSupplier done,
+                                     java.util.function.Supplier<String> whyNot) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(whyNot.get());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
         }
     }
 
