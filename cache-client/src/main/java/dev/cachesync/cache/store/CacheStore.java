@@ -1,6 +1,5 @@
 package dev.cachesync.cache.store;
 
-import org.redisson.cache.LocalCachedMessageCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,19 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RLocalCachedMap;
 import org.redisson.api.RMap;
-import org.redisson.api.RScript;
 import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.LocalCachedMapOptions;
+import org.redisson.cache.LocalCachedMessageCodec;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1128,12 +1131,12 @@ public final class CacheStore implements AutoCloseable {
     /** See {@link #watchFillEnd}; close it when the wait is over. One thread uses it. */
     public static final class FillEndWatch implements AutoCloseable {
         /** Registers a wake-up for the key's next invalidation; null without a near cache. */
-        private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> register;
-        private final java.util.function.Consumer<java.util.concurrent.CompletableFuture<Void>> unregister;
-        private java.util.concurrent.CompletableFuture<Void> next;
+        private final Supplier<CompletableFuture<Void>> register;
+        private final Consumer<CompletableFuture<Void>> unregister;
+        private CompletableFuture<Void> next;
 
-        FillEndWatch(java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> register,
-                     java.util.function.Consumer<java.util.concurrent.CompletableFuture<Void>> unregister) {
+        FillEndWatch(Supplier<CompletableFuture<Void>> register,
+                     Consumer<CompletableFuture<Void>> unregister) {
             this.register = register;
             this.unregister = unregister;
             this.next = register == null ? null : register.get();

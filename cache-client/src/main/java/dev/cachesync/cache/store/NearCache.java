@@ -5,6 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -72,7 +75,7 @@ final class NearCache implements AutoCloseable {
      * Fill-lock waiters of this instance, by key hash: completed by the key's next invalidation (a filler publishes
      * one when its lock was waited for) or by a clear, and removed then.
      */
-    private final ConcurrentHashMap<Invalidations.KeyHash, java.util.List<java.util.concurrent.CompletableFuture<Void>>>
+    private final ConcurrentHashMap<Invalidations.KeyHash, List<CompletableFuture<Void>>>
             fillWaiters = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean();
@@ -220,10 +223,10 @@ final class NearCache implements AutoCloseable {
     CacheStore.FillEndWatch fillEndWatch(String key) {
         Invalidations.KeyHash hash = Invalidations.hash(key);
         return new CacheStore.FillEndWatch(() -> {
-            java.util.concurrent.CompletableFuture<Void> next = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<Void> next = new CompletableFuture<>();
             fillWaiters.compute(hash, (h, waiting) -> {
-                java.util.List<java.util.concurrent.CompletableFuture<Void>> list =
-                        waiting == null ? new java.util.ArrayList<>(2) : waiting;
+                List<CompletableFuture<Void>> list =
+                        waiting == null ? new ArrayList<>(2) : waiting;
                 list.add(next);
                 return list;
             });
@@ -234,7 +237,7 @@ final class NearCache implements AutoCloseable {
         }));
     }
 
-    private static void wakeFillWaiters(java.util.List<java.util.concurrent.CompletableFuture<Void>> waiting) {
+    private static void wakeFillWaiters(List<CompletableFuture<Void>> waiting) {
         if (waiting != null) {
             waiting.forEach(w -> w.complete(null));
         }
