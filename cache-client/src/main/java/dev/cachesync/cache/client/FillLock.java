@@ -2,7 +2,6 @@ package dev.cachesync.cache.client;
 
 import dev.cachesync.cache.store.CacheStore;
 import dev.cachesync.cache.store.CacheStore.FillEnd;
-import dev.cachesync.cache.store.CacheStore.FillLockState;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -77,30 +76,52 @@ final class FillLock implements AutoCloseable {
     }
 
     /**
-     * Another instance holds the lock: wait until its fill ends, which the filler marks with how it ended; the state
-     * then ({@code Free} or {@code Ended}), or null when {@code deadlineNanos} came first. The filler publishes
-     * the end when its lock was waited for (the failed take flagged it), which wakes {@code ended} at once through
-     * the near cache's subscription; the lock is read (one GET) then, and at least every 1-4 ms anyway, since
-     * pub/sub may lose the message, the filler may be an older release, and without a near cache nothing is
-     * subscribed.
+     * Another instance holds the lock: the pauses of one wait for its fill's end. The filler publishes the end
+     * when its lock was waited for (the failed take flagged it), which ends a pause at once through the near
+     * cache's subscription; the waiter then reads. The pauses are the safety net, since pub/sub may lose the
+     * message and a filler of an older release publishes none: 1, 2, 4, 4... ms without a subscription (no near
+     * cache), 4, 8, 16, 16... ms with one, where the message almost always comes first and a read every
+     * millisecond from every waiter of a hot key would take the CPU and Redis the filler itself needs.
      */
-    FillLockState awaitEnd(String key, CacheStore.FillEndWatch ended, long deadlineNanos) {
+    Wait startWait(CacheStore.FillEndWatch ended) {
         metrics.lockWaits.increment();
-        long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
-        while (System.nanoTime() - deadlineNanos < 0) {
+        return new Wait(ended);
+    }
+
+    /** See {@link #startWait}; one thread uses it. */
+    final class Wait {
+        private final CacheStore.FillEndWatch ended;
+        private final long maxPauseNanos;
+        private long pauseNanos;
+        private boolean woken;
+
+        private Wait(CacheStore.FillEndWatch ended) {
+            this.ended = ended;
+            this.maxPauseNanos = TimeUnit.MILLISECONDS.toNanos(ended.subscribed() ? 16 : 4);
+            this.pauseNanos = maxPauseNanos / 4;
+        }
+
+        /**
+         * Pauses until the next look: an end published meanwhile, or the pause ran out. False when
+         * {@code deadlineNanos} has passed (stop waiting).
+         */
+        boolean next(long deadlineNanos) {
             long left = deadlineNanos - System.nanoTime();
-            if (ended.await(Math.max(0, Math.min(pauseNanos, left)))) {
+            if (left <= 0) {
+                return false;
+            }
+            woken = ended.await(Math.min(pauseNanos, left));
+            if (woken) {
                 metrics.lockWakeUps.increment();
             }
-            // Capped low: a waiter whose wake-up was lost should see the end of the fill within a few ms, and the
-            // wait itself is bounded by fillLockWait, so the polling of one hot key stays a short burst.
-            pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(4));
-            FillLockState state = store.fillLockState(key);
-            if (!(state instanceof FillLockState.Held)) {
-                return state;
-            }
+            pauseNanos = Math.min(pauseNanos * 2, maxPauseNanos);
+            return true;
         }
-        return null;
+
+        /** Whether the last pause ended on a published end (or another invalidation of the key), not on time. */
+        boolean woken() {
+            return woken;
+        }
     }
 
     /** Keeps the lease while the origin is asked; a crashed filler's lock lapses after one lease. */

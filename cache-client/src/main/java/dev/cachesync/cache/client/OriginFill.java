@@ -62,7 +62,7 @@ final class OriginFill {
             try (CacheStore.FillEndWatch ended = locks.watch(key)) {
                 long deadline = System.nanoTime() + fillLockWait.toNanos();
                 while ((lock = locks.tryAcquire(key)) == null) {
-                    Waited waited = afterOtherFill(plan.request(), key, locks.awaitEnd(key, ended, deadline));
+                    Waited waited = awaitOtherFill(plan.request(), key, ended, deadline);
                     if (waited.outcome() != null) {
                         return waited.outcome();
                     }
@@ -180,6 +180,28 @@ final class OriginFill {
         static final Waited RETRY_LOCK = new Waited(null, true);
     }
 
+    /**
+     * Waits for the fill that holds the lock of {@code key} (docs/protocol.md, Fill lock) and acts on how it ended.
+     * Woken by the fill's published end, it reads the entry first: that end is most often a stored entry, served
+     * then in one round trip; only when none suits does it read the lock to learn how the fill ended.
+     */
+    private Waited awaitOtherFill(CacheRequest request, String key, CacheStore.FillEndWatch ended, long deadline) {
+        FillLock.Wait wait = locks.startWait(ended);
+        while (wait.next(deadline)) {
+            if (wait.woken()) {
+                Waited stored = servedFromStore(request, key);
+                if (stored != null) {
+                    return stored;
+                }
+            }
+            FillLockState state = store.fillLockState(key);
+            if (!(state instanceof FillLockState.Held)) {
+                return afterOtherFill(request, key, state);
+            }
+        }
+        return afterOtherFill(request, key, null);
+    }
+
     /** Acts on how another instance's fill ended ({@code state}; null: the wait ran out). */
     private Waited afterOtherFill(CacheRequest request, String key, FillLockState state) {
         if (state == null) {
@@ -187,22 +209,28 @@ final class OriginFill {
             return Waited.ASK_ORIGIN;
         }
         if (state instanceof FillLockState.Ended ended && ended.how() == FillEnd.STORED) {
-            CacheEntry entry = store.read(key);
-            long now = clock.millis();
-            CachePlan plan = strategy.plan(request, key, entry == null ? List.of() : entry.variants(), now);
-            if (plan instanceof CachePlan.Serve serve && !serve.stale()) {
-                log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
-                StoredResponse stored = serve.stored();
-                return new Waited(new OriginOutcome(CachedHttpResponse.fromStored(request, stored, CacheSource.REDIS,
-                        now), stored.fillSequence(), OriginOutcome.NOT_ASKED, stored, false), false);
-            }
-            return Waited.RETRY_LOCK;
+            Waited stored = servedFromStore(request, key);
+            return stored != null ? stored : Waited.RETRY_LOCK;
         }
         boolean retry = state instanceof FillLockState.Free
                 || ((FillLockState.Ended) state).how() == FillEnd.FENCED;
         log.debug("[Cache] the other fill of {} ended ({}), {}", key, state,
                 retry ? "taking the lock" : "asking the origin");
         return retry ? Waited.RETRY_LOCK : Waited.ASK_ORIGIN;
+    }
+
+    /** The stored entry of {@code key} when it serves {@code request} fresh (another instance filled it), else null. */
+    private Waited servedFromStore(CacheRequest request, String key) {
+        CacheEntry entry = store.read(key);
+        long now = clock.millis();
+        CachePlan plan = strategy.plan(request, key, entry == null ? List.of() : entry.variants(), now);
+        if (plan instanceof CachePlan.Serve serve && !serve.stale()) {
+            log.debug("[Cache] HIT REDIS {} (filled by another instance)", key);
+            StoredResponse stored = serve.stored();
+            return new Waited(new OriginOutcome(CachedHttpResponse.fromStored(request, stored, CacheSource.REDIS,
+                    now), stored.fillSequence(), OriginOutcome.NOT_ASKED, stored, false), false);
+        }
+        return null;
     }
 
     /** The purge sequence now, or -1 when it cannot be read (then nothing fetched now is stored). */

@@ -118,6 +118,38 @@ class FillEndTest extends TwoInstances {
     }
 
     @Test
+    void aWaiterWokenByAnInvalidationServesWhatIsStoredWithoutWaitingForTheLock() throws Exception {
+        String prefix = TestRedis.uniquePrefix("fill-end-woken");
+        CachingHttpClient writer = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
+                .origin(origin.uri()).nearCache(true).fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO)
+                .build();
+        CachingHttpClient waiter = CachingHttpClient.builder().redisson(redisB).keyPrefix(prefix)
+                .origin(origin.uri()).nearCache(true).fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO)
+                .build();
+        try {
+            String key = waiter.resolve("/products/9").toString();
+            // a fill lock nobody will end within the test: only the message can end the wait in time
+            assertThat(writer.store().tryLock(key, "stuck-filler:1", Duration.ofMinutes(1))).isTrue();
+            Future<CachedHttpResponse> answer = callers.submit(() -> waiter.get("/products/9"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> waiter.stats().fillLockWaits() == 1);
+
+            long sequence = writer.store().sequence();
+            long retain = System.currentTimeMillis() + 60_000;
+            writer.store().fill(key, TestRedis.entry("v1", sequence, "product:9"), retain);
+            // a replacing write publishes the key's invalidation, which wakes the waiter (a new entry publishes none)
+            writer.store().fill(key, TestRedis.entry("v2", sequence, "product:9"), retain);
+
+            CachedHttpResponse r = answer.get(10, TimeUnit.SECONDS);
+            assertThat(r.source()).isEqualTo(CacheSource.REDIS);
+            assertThat(r.bodyAsString()).isEqualTo("v2");
+            assertThat(origin.hits("/products/9")).isZero();
+        } finally {
+            writer.close();
+            waiter.close();
+        }
+    }
+
+    @Test
     void aWaiterTakesOverFromACrashedFillerAfterOneLease() throws Exception {
         origin.route("/orphan", r -> Reply.ok("fresh", "Cache-Control", "max-age=60"));
         String key = b.resolve("/orphan").toString();
