@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import dev.cachesync.cache.client.CacheSource;
+import dev.cachesync.cache.client.CachedHttpResponse;
 import dev.cachesync.cache.client.CachingHttpClient;
 import dev.cachesync.cache.tags.CatalogTags;
 import dev.cachesync.catalog.app.CatalogApp;
@@ -23,6 +27,7 @@ import dev.cachesync.catalog.auth.ApiKeys;
 import dev.cachesync.catalog.auth.Scopes;
 import dev.cachesync.devstack.KafkaBroker;
 import dev.cachesync.devstack.RedisServer;
+import dev.cachesync.devstack.RedisWire;
 import dev.cachesync.devstack.SchemaRegistry;
 import dev.cachesync.devstack.TopicContents;
 import dev.cachesync.events.InvalidationApplied;
@@ -58,10 +63,12 @@ final class InvalidationBenchmark {
     static final int INSTANCES = 10;
     static final int CHANGES = 200;
     /**
-     * Unmeasured changes first, in every setup: a setup run alone (-Dbench.setups) was measured cold, 28-31 ms p50
-     * where the same code gave 19-22 ms after another setup had warmed the JVM (2026-12-02, quiet machine).
+     * Unmeasured changes first, in every setup. 100 left the JVM cold (2026-12-02, AMD EPYC: the JIT compilers took
+     * 40% of the machine and the p50 was 40-44 ms, against 15-27 ms after 1,500-4,000 changes). Every component
+     * shares this one JVM, so the JIT never falls quiet (still 20-50% of a core after 4,000 changes, recompiling
+     * what it had deoptimised): the report says how busy it was while measuring.
      */
-    static final int WARMUP_CHANGES = 100;
+    static final int WARMUP_CHANGES = Integer.getInteger("bench.warmup", 2_000);
     static final int BACKLOG_EVENTS = 20_000;
     static final int BACKLOG_PRODUCTS = 2_000;
     /**
@@ -112,7 +119,7 @@ final class InvalidationBenchmark {
         return settings;
     }
 
-    record Outcome(String latencyTable, String hopTable, String fillWaits, String throughputTable) {
+    record Outcome(String latencyTable, String hopTable, String fillWaits, String jvmActivity, String throughputTable) {
     }
 
     Outcome run() throws Exception {
@@ -121,28 +128,38 @@ final class InvalidationBenchmark {
             StringBuilder latency = new StringBuilder();
             StringBuilder hops = new StringBuilder();
             StringBuilder waits = new StringBuilder();
+            StringBuilder jvm = new StringBuilder();
             int run = 0;
             for (Setup setup : setups()) {
                 Measured measured = endToEndLatency(kafka, redis, registry, setup, "bench-" + (++run));
                 latency.append(measured.latencyRows());
                 hops.append(measured.hopRows());
                 waits.append(measured.fillWaits());
+                jvm.append(measured.jvm());
                 System.out.print(measured.latencyRows() + measured.hopRows());
             }
             String throughput = Boolean.getBoolean("bench.latencyOnly") ? "" : backlogThroughput(kafka, redis, registry);
-            return new Outcome(latency.toString(), hops.toString(), waits.toString(), throughput);
+            return new Outcome(latency.toString(), hops.toString(), waits.toString(), jvm.toString(), throughput);
         }
     }
 
-    record Measured(String latencyRows, String hopRows, String fillWaits) {
+    record Measured(String latencyRows, String hopRows, String fillWaits, String jvm) {
     }
 
     private static double count(io.micrometer.core.instrument.MeterRegistry meters, String name) {
         return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    /** What one change took, in epoch microseconds from the catalog's commit to every instance serving it. */
-    record Change(long committedMicros, long answeredMicros, long freshMicros) {
+    /**
+     * What one change took, in epoch microseconds from the catalog's commit to every instance serving it.
+     *
+     * @param droppedMicros    when the first instance's read went past its near cache (it began after the purge's
+     *                         message dropped the near copy; sampled every poll)
+     * @param firstFreshMicros when the first instance served the new body (the one that filled from the catalog)
+     * @param freshMicros      when the last of them did
+     */
+    record Change(long committedMicros, long answeredMicros, long droppedMicros, long firstFreshMicros,
+                  long freshMicros) {
     }
 
     private Measured endToEndLatency(KafkaBroker kafka, RedisServer redis, SchemaRegistry registry, Setup setup,
@@ -194,57 +211,123 @@ final class InvalidationBenchmark {
                 resources.add(client);
                 instances.add(client);
             }
-            List<Change> changes = new ArrayList<>();
             java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(INSTANCES);
             resources.add(pollers::shutdownNow);
-            for (int change = -WARMUP_CHANGES; change < CHANGES; change++) {
-                int price = 1000 + WARMUP_CHANGES + change;
-                for (CachingHttpClient client : instances) {
-                    client.get(path); // every instance holds the current body in its near cache
-                }
-                String answer = send(http, HttpRequest.newBuilder(base.resolve(path))
-                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
-                long answered = nowMicros();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                String expected = "\"priceCents\":" + price;
-                // Each instance watched on a thread of its own, as separate services would notice on their own:
-                // reading them one after the other would add nine Redis reads in sequence to the measure.
-                List<java.util.concurrent.Future<Long>> fresh = new ArrayList<>();
-                for (int i = 0; i < INSTANCES; i++) {
-                    CachingHttpClient client = instances.get(i);
-                    fresh.add(pollers.submit(() -> {
-                        while (!client.get(path).bodyAsString().contains(expected)) {
-                            if (System.nanoTime() > deadline) {
-                                throw new IllegalStateException("a change never reached an instance");
-                            }
-                            // A sampling interval, not synchronisation: spinning would take the machine's two
-                            // cores from the pipeline being measured.
-                            java.util.concurrent.locks.LockSupport.parkNanos(POLL_PAUSE_NANOS);
-                        }
-                        return nowMicros();
-                    }));
-                }
-                long everyInstance = 0;
-                for (var f : fresh) {
-                    everyInstance = Math.max(everyInstance, f.get());
-                }
-                if (change >= 0) {
-                    changes.add(new Change(updatedAtMicros(answer), answered, everyInstance));
-                }
+            int[] price = {1000};
+            Callable<Change> oneChange = () -> change(instances, pollers, http, base, path, writer, ++price[0]);
+            String warmUp = warmUp(oneChange);
+            JvmActivity measuring = JvmActivity.begin();
+            RedisWire.send(redis.host(), redis.port(), Duration.ofSeconds(5), "CONFIG", "RESETSTAT");
+            List<Change> changes = new ArrayList<>();
+            for (int change = 0; change < CHANGES; change++) {
+                changes.add(oneChange.call());
             }
+            String during = warmUp + "; the " + CHANGES + " measured ones: " + measuring.end() + "; " + redisCalls(redis);
+            System.out.println(setup.name() + ": " + during);
             Map<Long, InvalidationApplied> applied = appliedByCommit(kafka, registry, product, changes);
             String waits = !countFillWaits ? "" : String.format("- %s: %.0f waits for another instance's fill, %.0f of them woken by its "
                     + "published end (`cache.fill.lock.waits`, `cache.fill.lock.wakeups`)%n", setup.name(),
                     count(meters, "cache.fill.lock.waits"), count(meters, "cache.fill.lock.wakeups"));
             System.out.print(waits);
-            return new Measured(latencyRows(setup, changes), hopRows(setup, changes, applied), waits);
+            return new Measured(latencyRows(setup, changes), hopRows(setup, changes, applied), waits,
+                    "- " + setup.name() + ": " + during + "\n");
         } finally {
             java.util.Collections.reverse(resources);
             for (AutoCloseable resource : resources) {
                 resource.close();
             }
         }
+    }
+
+    /** The unmeasured changes; says how many and what the JIT and the GC did during them. */
+    private static String warmUp(Callable<Change> oneChange) throws Exception {
+        JvmActivity warming = JvmActivity.begin();
+        for (int change = 0; change < WARMUP_CHANGES; change++) {
+            oneChange.call();
+        }
+        return WARMUP_CHANGES + " unmeasured changes first (" + warming.end() + ")";
+    }
+
+    /**
+     * One change of the product to {@code price}, every instance holding the old body in its near cache first;
+     * returns when every instance served the new one.
+     */
+    private static Change change(List<CachingHttpClient> instances, java.util.concurrent.ExecutorService pollers,
+                                 HttpClient http, URI base, String path, ApiKeys.MintedKey writer, int price)
+            throws Exception {
+        for (CachingHttpClient client : instances) {
+            client.get(path); // every instance holds the current body in its near cache
+        }
+        String answer = send(http, HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + writer.key())
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"priceCents\":" + price + "}")));
+        long answered = nowMicros();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        byte[] expected = ("\"priceCents\":" + price).getBytes(StandardCharsets.UTF_8);
+        // Each instance watched on a thread of its own, as separate services would notice on their own:
+        // reading them one after the other would add nine Redis reads in sequence to the measure.
+        List<java.util.concurrent.Future<long[]>> fresh = new ArrayList<>();
+        for (CachingHttpClient client : instances) {
+            fresh.add(pollers.submit(() -> {
+                long dropped = 0; // when this instance's first read past its near cache began
+                while (true) {
+                    long began = nowMicros();
+                    CachedHttpResponse response = client.get(path);
+                    if (dropped == 0 && response.source() != CacheSource.LOCAL) {
+                        dropped = began;
+                    }
+                    if (contains(response.body(), expected)) {
+                        return new long[] {dropped == 0 ? began : dropped, nowMicros()};
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("a change never reached an instance");
+                    }
+                    // A sampling interval, not synchronisation: spinning would take the machine's two
+                    // cores from the pipeline being measured.
+                    java.util.concurrent.locks.LockSupport.parkNanos(POLL_PAUSE_NANOS);
+                }
+            }));
+        }
+        long firstDropped = Long.MAX_VALUE;
+        long firstFresh = Long.MAX_VALUE;
+        long everyInstance = 0;
+        for (var f : fresh) {
+            long[] seen = f.get();
+            firstDropped = Math.min(firstDropped, seen[0]);
+            firstFresh = Math.min(firstFresh, seen[1]);
+            everyInstance = Math.max(everyInstance, seen[1]);
+        }
+        return new Change(updatedAtMicros(answer), answered, firstDropped, firstFresh, everyInstance);
+    }
+
+    /**
+     * The Redis commands sent per measured change, by the ten instances, the invalidator and the watchers together:
+     * scripts (reads, lock takes, fills, the purge) and plain GETs (a waiter's read of a fill lock). Redis counts the
+     * commands a script runs too, so only these two are round trips of their own.
+     */
+    private static String redisCalls(RedisServer redis) throws java.io.IOException {
+        String stats = RedisWire.send(redis.host(), redis.port(), Duration.ofSeconds(5), "INFO", "commandstats");
+        return String.format("Redis: %.1f scripts and %.1f GETs per change", calls(stats, "evalsha") / CHANGES,
+                calls(stats, "get") / CHANGES);
+    }
+
+    private static double calls(String commandStats, String command) {
+        var m = java.util.regex.Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(commandStats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** Whether {@code body} holds {@code part}; no String per read (ten watchers read thousands of times a second). */
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (body[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Each change's InvalidationApplied, by the commit time of its event (one change at a time, so one each). */
@@ -295,10 +378,16 @@ final class InvalidationBenchmark {
                     h.getKafkaAppendedAtMicros() - h.getRelaySentAtMicros(),
                     h.getReceivedAtMicros() - h.getKafkaAppendedAtMicros(),
                     acknowledged - h.getReceivedAtMicros(),
-                    change.freshMicros() - acknowledged});
+                    change.freshMicros() - acknowledged,
+                    change.droppedMicros() - acknowledged,
+                    change.firstFreshMicros() - change.droppedMicros(),
+                    change.freshMicros() - change.firstFreshMicros()});
         }
         String[] names = {"commit -> relay send", "relay send -> Kafka append", "Kafka append -> invalidator receive",
-                "invalidator receive -> purge acknowledged", "purge acknowledged -> every instance fresh"};
+                "invalidator receive -> purge acknowledged", "purge acknowledged -> every instance fresh",
+                // the last hop, split: the message dropping a near copy, the first instance's fill, the others
+                "(of which) purge acknowledged -> a first read past a near cache",
+                "(of which) that read -> the first instance fresh", "(of which) the first -> the last instance fresh"};
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             int hop = i;
@@ -447,6 +536,7 @@ final class InvalidationBenchmark {
                 + POLL_PAUSE_NANOS / 1000 + " us while it serves the old body. Everything (broker, registry client, Redis, catalog, relay, invalidator, "
                 + "instances) shares this machine.\n\n"
                 + "| measure | p50 | p99 | max |\n|---|---|---|---|\n" + outcome.latencyTable()
+                + "\nWhat the JVM did on its own (all of the above share one heap and its GC pauses):\n\n" + outcome.jvmActivity()
                 + "\n## Where the time goes: per hop\n\n"
                 + "From each change's `InvalidationApplied` (the timestamps it carries since v2): commit (ms), relay "
                 + "send (header), Kafka append (LogAppendTime, ms), invalidator receive, purge acknowledged; the last "
