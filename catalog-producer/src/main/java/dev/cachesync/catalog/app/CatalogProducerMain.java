@@ -1,8 +1,6 @@
 package dev.cachesync.catalog.app;
 
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.cachesync.runtime.ServiceMain;
 
 /** Runs the catalog service until SIGTERM/SIGINT; configuration from environment variables (see README). */
 public final class CatalogProducerMain {
@@ -10,25 +8,6 @@ public final class CatalogProducerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "catalog-producer-logback.xml"); // before the first logger
-        }
-        Logger log = LoggerFactory.getLogger(CatalogProducerMain.class);
-        CatalogConfig config;
-        try {
-            config = CatalogConfig.fromEnv(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("catalog-producer: bad configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        CatalogApp app = CatalogApp.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            app.close();
-            stopped.countDown();
-        }, "catalog-shutdown"));
-        stopped.await();
+        ServiceMain.run("catalog-producer", CatalogConfig::fromEnv, CatalogApp::start);
     }
 }
