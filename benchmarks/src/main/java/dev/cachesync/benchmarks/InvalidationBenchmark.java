@@ -60,7 +60,8 @@ import org.redisson.config.Config;
  * </ol>
  */
 final class InvalidationBenchmark {
-    static final int INSTANCES = 10;
+    /** The ten; {@code -Dbench.instances=1} shows what the pipeline costs without the others' CPU. */
+    static final int INSTANCES = Integer.getInteger("bench.instances", 10);
     static final int CHANGES = 200;
     /**
      * Unmeasured changes first, in every setup. 100 left the JVM cold (2026-12-02, AMD EPYC: the JIT compilers took
