@@ -531,7 +531,7 @@ final class InvalidationBenchmark {
                 + "-> Kafka -> invalidator -> Redis purge -> Redisson invalidation message -> a read from Redis (the "
                 + "first instance fills from the catalog). Also from the catalog's answer to the PATCH, the measure of "
                 + "earlier runs.\n\n"
-                + CHANGES + " changes of one product, one at a time, after " + WARMUP_CHANGES + " unmeasured ones, " + INSTANCES + " cache-client instances "
+                + CHANGES + " changes of one product, one at a time, after " + WARMUP_CHANGES + " unmeasured ones, " + INSTANCES + (INSTANCES == 1 ? " cache-client instance " : " cache-client instances ")
                 + "(separate Redisson clients, near caches on), each watched by a thread of its own (until 2026-12-02 "
                 + "they were polled one after the other, which added their reads up), a read every "
                 + POLL_PAUSE_NANOS / 1000 + " us while it serves the old body. Everything (broker, registry client, Redis, catalog, relay, invalidator, "
