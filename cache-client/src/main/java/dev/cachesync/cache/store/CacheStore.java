@@ -1142,15 +1142,15 @@ public final class CacheStore implements AutoCloseable {
             this.next = register == null ? null : register.get();
         }
 
-        /**
-         * Waits at most {@code nanos}; true when an invalidation of the key (or a clear) arrived meanwhile. It is
-         * then registered again before this returns, so the caller's next read of the lock misses nothing.
-         */
         /** Whether an end can wake it (a near cache's subscription); without one every wait lasts its time. */
         public boolean subscribed() {
             return register != null;
         }
 
+        /**
+         * Waits at most {@code nanos}; true when an invalidation of the key (or a clear) arrived meanwhile. It is
+         * then registered again before this returns, so the caller's next read of the lock misses nothing.
+         */
         public boolean await(long nanos) {
             if (next == null) {
                 java.util.concurrent.locks.LockSupport.parkNanos(nanos); // no subscription: a poll interval
