@@ -302,7 +302,7 @@ final class InvalidationBenchmark {
     }
 
     /**
-     * The Redis commands sent per measured change, by the ten instances, the invalidator and the watchers together:
+     * The Redis commands sent per measured change, by the instances, the invalidator and the watchers together:
      * scripts (reads, lock takes, fills, the purge) and plain GETs (a waiter's read of a fill lock). Redis counts the
      * commands a script runs too, so only these two are round trips of their own.
      */
@@ -317,7 +317,7 @@ final class InvalidationBenchmark {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    /** Whether {@code body} holds {@code part}; no String per read (ten watchers read thousands of times a second). */
+    /** Whether {@code body} holds {@code part}; no String per read (the watchers read thousands of times a second). */
     private static boolean contains(byte[] body, byte[] part) {
         outer:
         for (int i = 0; i + part.length <= body.length; i++) {
