@@ -37,8 +37,11 @@ import java.util.concurrent.Future;
  */
 public final class DemoRun implements AutoCloseable {
 
-    /** What the demo measured; {@code comparison} is null with --skip-comparison. */
-    /** @param audit what the consistency auditor counted over the run (every change's entries, after its grace) */
+    /**
+     * What the demo measured; {@code comparison} is null with --skip-comparison.
+     *
+     * @param audit what the consistency auditor counted over the run (every change's entries, after its grace)
+     */
     public record Results(HitMissScenario.Result hitMiss, UpdateScenario.Result update,
                           StampedeScenario.Result stampede, Comparison comparison, CheckWindow.Counts audit) {
     }

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -313,8 +314,7 @@ public final class DemoStack implements AutoCloseable {
     }
 
     /** Polls a start-up state (nothing to wait on) for at most 60 s. */
-    private static void awaitStartUp(java.util.function.BooleanSupplier done,
-                                     java.util.function.Supplier<String> whyNot) {
+    private static void awaitStartUp(BooleanSupplier done, Supplier<String> whyNot) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
