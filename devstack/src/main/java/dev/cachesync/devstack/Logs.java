@@ -25,24 +25,21 @@ final class Logs {
 
     /** Whether any line of {@code log} contains {@code text} (false when there is no log). */
     static boolean contains(Path log, String text) {
-        try {
-            return log != null && Files.exists(log)
-                    && Files.readAllLines(log, StandardCharsets.UTF_8).stream().anyMatch(l -> l.contains(text));
-        } catch (IOException e) {
-            return false;
-        }
+        return lines(log).stream().anyMatch(l -> l.contains(text));
     }
 
     /** The first {@code max} lines of {@code log} at ERROR level or with an exception: the cause, where a tail shows the shutdown. */
     static String firstErrors(Path log, int max) {
+        return String.join("\n", lines(log).stream()
+                .filter(l -> l.contains(" ERROR ") || l.contains("Exception")).limit(max).toList());
+    }
+
+    /** Every line of {@code log}; none when there is no log or it cannot be read (these only add to a message). */
+    private static List<String> lines(Path log) {
         try {
-            if (log == null || !Files.exists(log)) {
-                return "";
-            }
-            return String.join("\n", Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .filter(l -> l.contains(" ERROR ") || l.contains("Exception")).limit(max).toList());
+            return log != null && Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
         } catch (IOException e) {
-            return "";
+            return List.of();
         }
     }
 

@@ -13,12 +13,7 @@ final class Ports {
     }
 
     static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
+        return free(1).get(0);
     }
 
     /** {@code count} free ports, all different: each is held open until all are chosen. */
