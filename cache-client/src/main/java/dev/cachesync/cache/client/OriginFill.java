@@ -196,6 +196,7 @@ final class OriginFill {
             }
             FillLockState state = store.fillLockState(key);
             if (!(state instanceof FillLockState.Held)) {
+                // an end marked stored is read again there, even after a read above: it may be a later fill's
                 return afterOtherFill(request, key, state);
             }
         }

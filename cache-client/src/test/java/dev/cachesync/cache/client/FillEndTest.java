@@ -52,6 +52,12 @@ class FillEndTest extends TwoInstances {
                 .fillLockWait(Duration.ofMinutes(1)).fillLockTtl(lease).sweepInterval(Duration.ZERO).build();
     }
 
+    /** With a near cache, so that a published fill end wakes its waiters. */
+    CachingHttpClient nearCacheClient(RedissonClient redisson, String prefix) {
+        return CachingHttpClient.builder().redisson(redisson).keyPrefix(prefix).origin(origin.uri()).nearCache(true)
+                .fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO).build();
+    }
+
     @AfterEach
     void stop() {
         release.countDown();
@@ -120,12 +126,8 @@ class FillEndTest extends TwoInstances {
     @Test
     void aWaiterWokenByAnInvalidationServesWhatIsStoredWithoutWaitingForTheLock() throws Exception {
         String prefix = TestRedis.uniquePrefix("fill-end-woken");
-        CachingHttpClient writer = CachingHttpClient.builder().redisson(redisA).keyPrefix(prefix)
-                .origin(origin.uri()).nearCache(true).fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO)
-                .build();
-        CachingHttpClient waiter = CachingHttpClient.builder().redisson(redisB).keyPrefix(prefix)
-                .origin(origin.uri()).nearCache(true).fillLockWait(Duration.ofMinutes(1)).sweepInterval(Duration.ZERO)
-                .build();
+        CachingHttpClient writer = nearCacheClient(redisA, prefix);
+        CachingHttpClient waiter = nearCacheClient(redisB, prefix);
         try {
             String key = waiter.resolve("/products/9").toString();
             // a fill lock nobody will end within the test: only the message can end the wait in time
